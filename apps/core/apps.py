@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "apps.core"
+    label = "core"
+    verbose_name = "平台基础"
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from apps.core.roles import sync_role_groups_after_migrate
+
+        # Role groups and their permissions are configuration, kept in code (apps/core/roles.py)
+        # and synced after every migrate so that a fresh database is usable at once.
+        post_migrate.connect(sync_role_groups_after_migrate, dispatch_uid="core.sync_role_groups")
