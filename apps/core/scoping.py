@@ -129,6 +129,10 @@ def get_scoped_or_404(queryset: models.QuerySet, user, **lookup):
 def q_region(scope: Scope, field: str) -> Q | None:
     """Q for a region-code column (a Region FK's `_id`, or a code column) inside the scope."""
     if scope.region_prefix:
+        if field.endswith("_id"):
+            # `community_id__startswith` is not a lookup; `community__pk__startswith` is, and
+            # Django trims the join because the FK column already holds the code.
+            field = field[:-3] + "__pk"
         return Q(**{f"{field}__startswith": scope.region_prefix})
     return None
 

@@ -55,7 +55,7 @@ class PropertyCompany(TimeStampedModel):
     def scope_q(cls, scope: Scope, via: str = ""):
         outer = OuterRef(f"{via}pk" if via else "pk")
         if scope.region_prefix:
-            serves = Compound.objects.filter(company=outer, community_id__startswith=scope.region_prefix)
+            serves = Compound.objects.filter(company=outer, community__pk__startswith=scope.region_prefix)
             return q_region(scope, f"{via}region_id") | Q(Exists(serves))
         if scope.company_id:
             return Q(**{f"{via}pk": scope.company_id})

@@ -1,0 +1,118 @@
+"""Test helpers shared by every app: the persona world of STYLE.md, built through services.
+
+`build_world()` creates, inside 罗庄区 (371311) and 兰山区 (371302) of Linyi and in Heze, two
+companies, two compounds, a committee and one user per persona. The real NBS regions are
+loaded once per test session (see conftest.py).
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+
+from apps.core.roles import Role
+from apps.core.validators import credit_code_check_char, id_number_check_char
+
+PASSWORD = "demo-pass-2026"  # noqa: S105 — test and demo accounts only
+
+# Real NBS codes used by the persona world.
+CITY = "371300"  # 临沂市
+COUNTY = "371311"  # 罗庄区
+STREET = "371311003"  # 盛庄街道
+COMMUNITY = "371311003003"  # 后盛庄社区
+OTHER_COUNTY = "371302"  # 兰山区
+OTHER_STREET = "371302001"  # 兰山街道
+OTHER_COMMUNITY = "371302001001"  # 前十里堡社区
+HEZE = "371700"
+
+
+def make_credit_code(rng: random.Random, region: str = "371300") -> str:
+    """A valid unified social credit code (GB 32100) for generated companies."""
+    charset = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    body = "91" + region + "".join(rng.choice("0123456789") for _ in range(8)) + rng.choice(charset)
+    return body + credit_code_check_char(body)
+
+
+def make_id_number(rng: random.Random, area: str = "371311") -> str:
+    """A valid resident ID number (GB 11643) with a real birth date, for generated owners."""
+    birth = datetime.date(1950, 1, 1) + datetime.timedelta(days=rng.randrange(0, 365 * 50))
+    body = f"{area}{birth:%Y%m%d}{rng.randrange(0, 1000):03d}"
+    return body + id_number_check_char(body)
+
+
+@dataclass
+class World:
+    company: object
+    other_company: object
+    compound: object
+    other_compound: object
+    committee: object
+    department: object
+    users: dict
+
+
+def build_world() -> World:
+    from apps.accounts.services import user_create
+    from apps.committees.services import committee_create
+    from apps.regions.models import Region
+    from apps.registry.services import company_create, compound_create, department_create
+
+    rng = random.Random(7)
+    r = {c: Region.objects.get(code=c) for c in (CITY, COUNTY, STREET, COMMUNITY, OTHER_COUNTY, OTHER_COMMUNITY, HEZE)}
+    company = company_create(
+        actor=None,
+        data={"name": "罗庄安居物业服务有限公司", "credit_code": make_credit_code(rng), "kind": "market", "region": r[COUNTY]},
+    )
+    other_company = company_create(
+        actor=None,
+        data={"name": "兰山宜家物业服务有限公司", "credit_code": make_credit_code(rng), "kind": "market",
+              "region": r[OTHER_COUNTY]},
+    )
+    compound = compound_create(
+        actor=None,
+        data={"name": "盛庄花园", "community": r[COMMUNITY], "households": 320, "total_floor_area": Decimal("36000"),
+              "year_built": 1998, "is_old": True, "management_mode": "market", "company": company,
+              "resident_party_members": 12},
+    )
+    other_compound = compound_create(
+        actor=None,
+        data={"name": "十里堡小区", "community": r[OTHER_COMMUNITY], "households": 210,
+              "total_floor_area": Decimal("21000"), "year_built": 2005, "management_mode": "market",
+              "company": other_company, "resident_party_members": 2},
+    )
+    members = [
+        {"name": n, "position": p, "is_party_member": party, "cross_appointed": cross,
+         "branch_position": "支部委员" if cross else ""}
+        for n, p, party, cross in [
+            ("王建国", "director", True, True), ("李秀英", "deputy", True, True), ("张伟", "member", True, True),
+            ("刘洋", "member", False, False), ("陈静", "member", False, False),
+        ]
+    ]
+    today = datetime.date.today()
+    committee = committee_create(
+        actor=None,
+        data={"compound": compound, "kind": "owners_committee", "term_start": today - datetime.timedelta(days=400),
+              "term_end": today + datetime.timedelta(days=700)},
+        members=members,
+    )
+    department = department_create(actor=None, data={"name": "罗庄区住房和城乡建设局", "kind": "housing", "region": r[COUNTY]})
+    specs = {
+        "city": dict(role=Role.CITY, region=r[CITY]),
+        "county": dict(role=Role.COUNTY, region=r[COUNTY]),
+        "street": dict(role=Role.STREET, region=r[STREET]),
+        "community": dict(role=Role.COMMUNITY, region=r[COMMUNITY]),
+        "company": dict(role=Role.COMPANY, company=company),
+        "committee": dict(role=Role.COMMITTEE, committee=committee),
+        "department": dict(role=Role.DEPARTMENT, department=department),
+        "resident": dict(role=Role.RESIDENT, compound=compound),
+        "other_county": dict(role=Role.COUNTY, region=r[OTHER_COUNTY]),
+        "heze_city": dict(role=Role.CITY, region=r[HEZE]),
+        "outsider": dict(role=""),
+    }
+    users = {
+        key: user_create(actor=None, username=f"t_{key}", password=PASSWORD, full_name=f"测试{key}", **spec)
+        for key, spec in specs.items()
+    }
+    return World(company, other_company, compound, other_compound, committee, department, users)

@@ -1,0 +1,54 @@
+"""Writes to party organisations, instructors, ratings and red-collar secretaries."""
+
+from __future__ import annotations
+
+from apps.core.services import record_create, record_delete, record_update
+from apps.party.models import PartyInstructor, PartyOrg, PartyOrgRating, RedCollarSecretary
+
+
+def party_org_create(*, actor, data: dict) -> PartyOrg:
+    return record_create(model=PartyOrg, data=data, actor=actor)
+
+
+def party_org_update(*, party_org: PartyOrg, actor, data: dict) -> PartyOrg:
+    return record_update(obj=party_org, data=data, actor=actor)
+
+
+def party_org_delete(*, party_org: PartyOrg, actor) -> None:
+    record_delete(obj=party_org, actor=actor)
+
+
+def instructor_create(*, actor, data: dict) -> PartyInstructor:
+    return record_create(model=PartyInstructor, data=data, actor=actor)
+
+
+def instructor_update(*, instructor: PartyInstructor, actor, data: dict) -> PartyInstructor:
+    return record_update(obj=instructor, data=data, actor=actor)
+
+
+def instructor_delete(*, instructor: PartyInstructor, actor) -> None:
+    record_delete(obj=instructor, actor=actor)
+
+
+def rating_record(*, actor, data: dict) -> PartyOrgRating:
+    return record_create(model=PartyOrgRating, data=data, actor=actor)
+
+
+def rating_update(*, rating: PartyOrgRating, actor, data: dict) -> PartyOrgRating:
+    return record_update(obj=rating, data=data, actor=actor)
+
+
+def rating_delete(*, rating: PartyOrgRating, actor) -> None:
+    record_delete(obj=rating, actor=actor)
+
+
+def secretary_create(*, actor, data: dict) -> RedCollarSecretary:
+    return record_create(model=RedCollarSecretary, data=data, actor=actor)
+
+
+def secretary_update(*, secretary: RedCollarSecretary, actor, data: dict) -> RedCollarSecretary:
+    return record_update(obj=secretary, data=data, actor=actor)
+
+
+def secretary_delete(*, secretary: RedCollarSecretary, actor) -> None:
+    record_delete(obj=secretary, actor=actor)
