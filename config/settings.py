@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     "apps.registry",
     "apps.party",
     "apps.committees",
+    "apps.workdays",
+    "apps.notifications",
+    "apps.workorders",
 ]
 
 MIDDLEWARE = [
@@ -196,6 +199,60 @@ COMMITTEE_RULES_DEFAULT = {
     "red_min_party_share": "1/2",
     "management_min_owner_share": "1/2",
 }
+
+# ---------------------------------------------------------------- working-day calendar
+# The per-process calendar cache re-checks the override tables at most this often (seconds);
+# the process that edits them clears its cache at once.
+WORKDAY_CALENDAR_CACHE_SECONDS = env_int("WORKDAY_CALENDAR_CACHE_SECONDS", 60)
+# `manage.py check` and the sweep warn when next year's holidays are missing this many days
+# before the end of the year.
+WORKDAY_COVERAGE_WARNING_DAYS = env_int("WORKDAY_COVERAGE_WARNING_DAYS", 60)
+
+# ---------------------------------------------------------------- work orders (RULES.md §4)
+# Stage time limits live per category in the database (workorders.Category / CategoryLimit).
+# Yellow card: this many working days before a day-based deadline (province practice: 1) ...
+WORKORDER_YELLOW_BEFORE_WORKING_DAYS = env_int("WORKORDER_YELLOW_BEFORE_WORKING_DAYS", 1)
+# ... and, for an hour-based limit, when this share (%) of the limit is left.
+WORKORDER_YELLOW_BEFORE_HOURS_PERCENT = env_int("WORKORDER_YELLOW_BEFORE_HOURS_PERCENT", 25)
+# A unit may return a mis-assigned order within this many working days of dispatch (Shandong
+# hotline practice: 2); afterwards it owns it (首接负责).
+WORKORDER_RETURN_LIMIT_WORKING_DAYS = env_int("WORKORDER_RETURN_LIMIT_WORKING_DAYS", 2)
+# The community calls the reporter back within this many working days of the resolution.
+WORKORDER_CALLBACK_LIMIT_WORKING_DAYS = env_int("WORKORDER_CALLBACK_LIMIT_WORKING_DAYS", 2)
+# Joint requests (菏泽条例 第28条): at least this many owners, accepted within this many working days.
+WORKORDER_JOINT_MIN_OWNERS = env_int("WORKORDER_JOINT_MIN_OWNERS", 10)
+WORKORDER_JOINT_ACCEPT_LIMIT_WORKING_DAYS = env_int("WORKORDER_JOINT_ACCEPT_LIMIT_WORKING_DAYS", 2)
+# Automatic escalation by `sla_sweep` (济南热线条例 第28条; 潍坊 第26条). Overdue: this many working
+# days after the deadline (0 = at the deadline); off with WORKORDER_AUTO_ESCALATE_OVERDUE=0.
+WORKORDER_AUTO_ESCALATE_OVERDUE = env_bool("WORKORDER_AUTO_ESCALATE_OVERDUE", True)
+WORKORDER_ESCALATE_AFTER_OVERDUE_WORKING_DAYS = env_int("WORKORDER_ESCALATE_AFTER_OVERDUE_WORKING_DAYS", 1)
+# From the community level: after this many duplicates merged in (repeated reports), returns
+# (refused; 菏泽条例 第28条 allows one re-transfer) or reworks (badly handled). 0 = never.
+WORKORDER_ESCALATE_AFTER_DUPLICATES = env_int("WORKORDER_ESCALATE_AFTER_DUPLICATES", 3)
+WORKORDER_ESCALATE_AFTER_RETURNS = env_int("WORKORDER_ESCALATE_AFTER_RETURNS", 2)
+WORKORDER_ESCALATE_AFTER_REWORKS = env_int("WORKORDER_ESCALATE_AFTER_REWORKS", 2)
+# Photos: at most this many per intake and per resolution, each at most this many bytes and pixels.
+WORKORDER_PHOTO_MAX_COUNT = env_int("WORKORDER_PHOTO_MAX_COUNT", 6)
+WORKORDER_PHOTO_MAX_BYTES = env_int("WORKORDER_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
+WORKORDER_PHOTO_MAX_PIXELS = env_int("WORKORDER_PHOTO_MAX_PIXELS", 40_000_000)
+WORKORDER_DESCRIPTION_MAX_LENGTH = env_int("WORKORDER_DESCRIPTION_MAX_LENGTH", 2000)
+# Composite score = w1 × 响应率 + w2 × 解决率 + w3 × 满意率 (another city uses 0.3,0.35,0.35), and
+# 满意率 = (满意 + factor × 基本满意) ÷ valid call-backs. Exact decimals, kept as strings.
+WORKORDER_SCORE_WEIGHTS = env_list("WORKORDER_SCORE_WEIGHTS", "0.1,0.5,0.4")
+WORKORDER_BASIC_SATISFACTION_FACTOR = env("WORKORDER_BASIC_SATISFACTION_FACTOR", "0.9")
+# Monthly red/black lists: this many entries each; entities with fewer valid call-backs are not ranked.
+WORKORDER_RANKING_SIZE = env_int("WORKORDER_RANKING_SIZE", 5)
+WORKORDER_RANKING_MIN_CALLBACKS = env_int("WORKORDER_RANKING_MIN_CALLBACKS", 5)
+# Rows per transaction in `sla_sweep` (each batch is locked with SKIP LOCKED on PostgreSQL).
+WORKORDER_SWEEP_BATCH = env_int("WORKORDER_SWEEP_BATCH", 2000)
+
+# ---------------------------------------------------------------- notifications
+# SMS: apps.notifications.sms.ConsoleBackend (log), LocmemBackend (tests), DummyBackend, or a gateway class.
+SMS_BACKEND = env("SMS_BACKEND", "apps.notifications.sms.ConsoleBackend")
+SMS_SIGNATURE = env("SMS_SIGNATURE", "【红色物业】")
+NOTIFY_BY_EMAIL = env_bool("NOTIFY_BY_EMAIL", True)
+# Absolute links in e-mails.
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 
 # ---------------------------------------------------------------- platform
 PLATFORM_NAME = env("PLATFORM_NAME", "红色物业治理平台")

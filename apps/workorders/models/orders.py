@@ -1,0 +1,610 @@
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from apps.core.scoping import Scope, q_or
+from apps.workorders.choices import (
+    OPEN,
+    AssignmentOutcome,
+    Channel,
+    EscalationReason,
+    HandlerKind,
+    Level,
+    PhotoStage,
+    Satisfaction,
+    SlaCard,
+    Status,
+    Urgency,
+)
+
+TRACKING_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read over the phone
+
+
+def new_tracking_code() -> str:
+    """10 random characters (~50 bits): unguessable, so the code alone may show an order's status."""
+    return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(10))
+
+
+class HandlerFields(models.Model):
+    """A handling unit: a property company, an owners' committee, or a department (street offices
+    are departments of kind 街道办事处). Exactly one of the three links is set."""
+
+    handler_kind = models.CharField("处理单位类型", max_length=16, choices=HandlerKind.choices, blank=True)
+    handler_company = models.ForeignKey(
+        "registry.PropertyCompany",
+        verbose_name="物业服务企业",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    handler_committee = models.ForeignKey(
+        "committees.OwnersCommittee",
+        verbose_name="业委会（物管会）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    handler_department = models.ForeignKey(
+        "registry.Department",
+        verbose_name="职能部门（街道办事处）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def handler(self):
+        return self.handler_company or self.handler_committee or self.handler_department
+
+    @property
+    def handler_key(self) -> tuple[str, int] | None:
+        """("company"|"committee"|"department", id) — the identity used by rollups and scope."""
+        if self.handler_company_id:
+            return ("company", self.handler_company_id)
+        if self.handler_committee_id:
+            return ("committee", self.handler_committee_id)
+        if self.handler_department_id:
+            return ("department", self.handler_department_id)
+        return None
+
+
+def _one_handler_q(prefix: str = "handler_") -> Q:
+    none = Q(
+        **{
+            f"{prefix}company__isnull": True,
+            f"{prefix}committee__isnull": True,
+            f"{prefix}department__isnull": True,
+        }
+    )
+    company = Q(
+        **{
+            f"{prefix}kind": HandlerKind.COMPANY,
+            f"{prefix}company__isnull": False,
+            f"{prefix}committee__isnull": True,
+            f"{prefix}department__isnull": True,
+        }
+    )
+    committee = Q(
+        **{
+            f"{prefix}kind": HandlerKind.COMMITTEE,
+            f"{prefix}company__isnull": True,
+            f"{prefix}committee__isnull": False,
+            f"{prefix}department__isnull": True,
+        }
+    )
+    department = Q(
+        **{
+            f"{prefix}kind__in": [HandlerKind.STREET_OFFICE, HandlerKind.DEPARTMENT],
+            f"{prefix}company__isnull": True,
+            f"{prefix}committee__isnull": True,
+            f"{prefix}department__isnull": False,
+        }
+    )
+    return (none & Q(**{f"{prefix}kind": ""})) | company | committee | department
+
+
+class WorkOrder(HandlerFields):
+    """A resident's request (诉求 / 工单) from intake to closure: 业主吹哨、支部报到."""
+
+    tracking_code = models.CharField(
+        "查询码", max_length=10, unique=True, default=new_tracking_code, editable=False
+    )
+    compound = models.ForeignKey(
+        "registry.Compound", verbose_name="小区", on_delete=models.PROTECT, related_name="workorders"
+    )
+    building = models.ForeignKey(
+        "registry.Building",
+        verbose_name="楼栋",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    unit = models.ForeignKey(
+        "registry.Unit",
+        verbose_name="房屋",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The compound's community code (denormalised): scope by prefix and rollups need no join.
+    region_code = models.CharField("所属社区区划代码", max_length=12, db_index=True, editable=False)
+    category = models.ForeignKey(
+        "workorders.Category", verbose_name="诉求分类", on_delete=models.PROTECT, related_name="orders"
+    )
+    urgency = models.CharField("紧急程度", max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
+    description = models.TextField("诉求内容")
+    channel = models.CharField("来源渠道", max_length=16, choices=Channel.choices)
+
+    reporter_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="诉求人账号",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reported_workorders",
+    )
+    reporter_name = models.CharField("诉求人姓名", max_length=50, blank=True)
+    reporter_phone = models.CharField("诉求人电话", max_length=11, blank=True)
+    is_anonymous = models.BooleanField("匿名", default=False, help_text="姓名和电话仅社区可见")
+    joint_owner_count = models.PositiveIntegerField("联名业主人数", default=0)
+    is_joint = models.BooleanField(
+        "业主联名诉求", default=False, help_text="联名业主达到规定人数（菏泽条例第28条：10名以上）"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.SUBMITTED)
+    # Optimistic lock: every transition is `UPDATE ... WHERE version = seen` (compare-and-set).
+    version = models.PositiveIntegerField("版本", default=0, editable=False)
+    level = models.CharField("受理层级", max_length=10, choices=Level.choices, default=Level.COMMUNITY)
+    current_assignment = models.ForeignKey(
+        "workorders.Assignment",
+        verbose_name="当前派单",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name="合并至",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+    )
+    end_reason = models.TextField("不予受理/合并说明", blank=True)
+
+    submitted_at = models.DateTimeField("提交时间", default=timezone.now)
+    accepted_at = models.DateTimeField("受理时间", null=True, blank=True)
+    accept_due_at = models.DateTimeField("受理期限", null=True, blank=True)
+    accept_on_time = models.BooleanField("按时受理", null=True, blank=True)
+    ended_at = models.DateTimeField("结束时间", null=True, blank=True, help_text="结案、不予受理或合并的时间")
+
+    # The current stage: when its clock started, its deadline, when its yellow card starts,
+    # and when the sweep escalates it. All NULL in terminal states (so sweeps skip them).
+    stage_started_at = models.DateTimeField("本环节起算时间", null=True, blank=True)
+    due_at = models.DateTimeField("本环节期限", null=True, blank=True)
+    warn_at = models.DateTimeField("黄牌预警时间", null=True, blank=True)
+    escalate_at = models.DateTimeField("自动升级时间", null=True, blank=True)
+    escalate_reason = models.CharField(
+        "自动升级原因", max_length=16, choices=EscalationReason.choices, blank=True
+    )
+    sla_card = models.CharField("时限状态", max_length=8, choices=SlaCard.choices, default=SlaCard.NONE)
+    card_changed_at = models.DateTimeField("亮牌时间", null=True, blank=True)
+    calendar_missing = models.BooleanField(
+        "日历缺失", default=False, help_text="期限跨入尚未录入放假安排的年度，暂无法计算"
+    )
+
+    return_count = models.PositiveSmallIntegerField("退单次数", default=0)
+    rework_count = models.PositiveSmallIntegerField("重办次数", default=0)
+    escalation_count = models.PositiveSmallIntegerField("升级次数", default=0)
+    duplicate_count = models.PositiveSmallIntegerField("重复诉求数", default=0)
+
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "工单"
+        verbose_name_plural = "工单"
+        ordering = ["-submitted_at", "-id"]
+        permissions = [
+            ("submit_workorder", "可提交诉求"),
+            ("accept_workorder", "可受理工单"),
+            ("dispatch_workorder", "可派单"),
+            ("sign_workorder", "可签收工单"),
+            ("return_workorder", "可退单"),
+            ("resolve_workorder", "可办结工单"),
+            ("callback_workorder", "可回访"),
+            ("close_workorder", "可结案"),
+            ("reopen_workorder", "可重办"),
+            ("escalate_workorder", "可升级督办"),
+            ("merge_workorder", "可合并重复工单"),
+            ("reject_workorder", "可不予受理"),
+            ("view_reporter_pii", "可查看诉求人未脱敏信息"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_one_handler",
+                condition=_one_handler_q(),
+                violation_error_message="处理单位只能是物业企业、业委会或职能部门之一",
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_merged_has_target",
+                condition=~Q(status=Status.MERGED) | Q(merged_into__isnull=False),
+                violation_error_message="合并的工单必须指明合并至哪一工单",
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_not_merged_into_self",
+                condition=~Q(merged_into=models.F("pk")),
+                violation_error_message="工单不能合并到自身",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "due_at"], name="wo_status_due_idx"),
+            models.Index(fields=["region_code", "status", "level"], name="wo_region_status_idx"),
+            models.Index(fields=["compound", "-submitted_at"], name="wo_compound_idx"),
+            # Partial indexes the sweep walks: rows whose card must turn red or yellow, or that
+            # are due to escalate. Finished and already-red rows are not in them, so a sweep
+            # that has nothing to do reads nothing.
+            models.Index(
+                fields=["due_at"],
+                name="wo_sweep_red_idx",
+                condition=Q(sla_card__in=["none", "yellow"], due_at__isnull=False),
+            ),
+            models.Index(
+                fields=["warn_at"],
+                name="wo_sweep_yellow_idx",
+                condition=Q(sla_card="none", warn_at__isnull=False),
+            ),
+            models.Index(
+                fields=["escalate_at"], name="wo_sweep_escalate_idx", condition=Q(escalate_at__isnull=False)
+            ),
+            models.Index(fields=["id"], name="wo_calendar_missing_idx", condition=Q(calendar_missing=True)),
+            models.Index(fields=["handler_company", "status"], name="wo_handler_company_idx"),
+            models.Index(fields=["handler_department", "status"], name="wo_handler_department_idx"),
+        ]
+
+    def __str__(self):
+        return f"工单{self.pk or ''}（{self.category.name if self.category_id else ''}）"
+
+    def get_absolute_url(self) -> str:
+        try:
+            return reverse("workorder_detail", args=[self.pk])
+        except NoReverseMatch:
+            return f"/workorders/{self.pk}/"
+
+    @property
+    def audit_region_code(self) -> str:
+        return self.region_code
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN
+
+    @property
+    def county_code(self) -> str:
+        return self.region_code[:6]
+
+    def sla_state(self, now) -> str:
+        """The card the current stage deserves at `now` (pure; works on an unsaved instance)."""
+        from apps.workorders.deadlines import card_at
+
+        return card_at(now, warn_at=self.warn_at, due_at=self.due_at)
+
+    @classmethod
+    def scope_q(cls, scope: Scope, via: str = ""):
+        """Officials of the region holding the compound (a higher level sees escalated orders by
+        prefix); the company, committee or department the order is or was assigned to; the
+        reporter. Department handlers see only what was assigned to their department."""
+        outer = OuterRef(f"{via}pk" if via else "pk")
+        parts = []
+        if scope.department_id:
+            parts.append(Q(Exists(Assignment.objects.filter(order=outer, department_id=scope.department_id))))
+        elif scope.region_prefix:
+            parts.append(Q(**{f"{via}region_code__startswith": scope.region_prefix}))
+        if scope.company_id:
+            parts.append(Q(Exists(Assignment.objects.filter(order=outer, company_id=scope.company_id))))
+        if scope.committee_id:
+            parts.append(Q(Exists(Assignment.objects.filter(order=outer, committee_id=scope.committee_id))))
+        if scope.user_id:
+            parts.append(Q(**{f"{via}reporter_user_id": scope.user_id}))
+        return q_or(*parts)
+
+
+class Assignment(models.Model):
+    """One dispatch of an order to a handling unit (派单记录), with its signing, return or
+    resolution. The first unit to receive a case owns it (首接负责): it may return it only
+    within the return limit."""
+
+    order = models.ForeignKey(
+        WorkOrder, verbose_name="工单", on_delete=models.CASCADE, related_name="assignments"
+    )
+    kind = models.CharField("处理单位类型", max_length=16, choices=HandlerKind.choices)
+    company = models.ForeignKey(
+        "registry.PropertyCompany",
+        verbose_name="物业服务企业",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    committee = models.ForeignKey(
+        "committees.OwnersCommittee",
+        verbose_name="业委会（物管会）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    department = models.ForeignKey(
+        "registry.Department",
+        verbose_name="职能部门",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    county_code = models.CharField("县区代码", max_length=6, editable=False)
+    level = models.CharField("派单层级", max_length=10, choices=Level.choices)
+    is_rework = models.BooleanField("重办", default=False)
+    outcome = models.CharField(
+        "结果", max_length=10, choices=AssignmentOutcome.choices, default=AssignmentOutcome.OPEN
+    )
+
+    dispatched_at = models.DateTimeField("派单时间")
+    dispatched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="派单人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    instructions = models.TextField("派单意见", blank=True)
+    sign_due_at = models.DateTimeField("签收期限", null=True, blank=True)
+    resolve_due_at = models.DateTimeField("办结期限", null=True, blank=True)
+    return_until = models.DateTimeField("可退单截止", null=True, blank=True)
+
+    signed_at = models.DateTimeField("签收时间", null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="签收人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    sign_on_time = models.BooleanField("按时签收", null=True, blank=True)
+    returned_at = models.DateTimeField("退单时间", null=True, blank=True)
+    return_reason = models.TextField("退单理由", blank=True)
+    resolved_at = models.DateTimeField("办结时间", null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="办结人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    resolution_note = models.TextField("办理情况", blank=True)
+    resolve_on_time = models.BooleanField("按时办结", null=True, blank=True)
+    ended_at = models.DateTimeField("结束时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "派单记录"
+        verbose_name_plural = "派单记录"
+        ordering = ["order_id", "dispatched_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_one_handler",
+                condition=~Q(kind="") & _one_handler_q(prefix=""),
+                violation_error_message="处理单位只能是物业企业、业委会或职能部门之一",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["company", "order"], name="wo_assign_company_idx"),
+            models.Index(fields=["committee", "order"], name="wo_assign_committee_idx"),
+            models.Index(fields=["department", "order"], name="wo_assign_department_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.order_id} → {self.unit}"
+
+    @property
+    def unit(self):
+        return self.company or self.committee or self.department
+
+    @property
+    def unit_key(self) -> tuple[str, int]:
+        if self.company_id:
+            return ("company", self.company_id)
+        if self.committee_id:
+            return ("committee", self.committee_id)
+        return ("department", self.department_id)
+
+    @property
+    def audit_region_code(self) -> str:
+        return self.order.region_code
+
+    @classmethod
+    def scope_q(cls, scope: Scope, via: str = ""):
+        return WorkOrder.scope_q(scope, via=f"{via}order__")
+
+
+class CallBack(models.Model):
+    """A call-back to the reporter (回访), or the reporter's own rating. Valid only when the
+    reporter was reached; then all three answers are required."""
+
+    order = models.ForeignKey(
+        WorkOrder, verbose_name="工单", on_delete=models.CASCADE, related_name="callbacks"
+    )
+    assignment = models.ForeignKey(
+        Assignment,
+        verbose_name="被评价的办理",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="callbacks",
+    )
+    created_at = models.DateTimeField("回访时间", default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="回访人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    by_reporter = models.BooleanField("诉求人自评", default=False)
+    reached = models.BooleanField("联系上诉求人")
+    contacted = models.BooleanField("承办单位曾联系诉求人", null=True, blank=True)
+    solved = models.BooleanField("问题已解决", null=True, blank=True)
+    satisfaction = models.CharField("满意度", max_length=16, choices=Satisfaction.choices, blank=True)
+    note = models.TextField("回访记录", blank=True)
+
+    class Meta:
+        verbose_name = "回访记录"
+        verbose_name_plural = "回访记录"
+        ordering = ["order_id", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_answers_when_reached",
+                condition=Q(reached=False, contacted__isnull=True, solved__isnull=True, satisfaction="")
+                | Q(reached=True, contacted__isnull=False, solved__isnull=False) & ~Q(satisfaction=""),
+                violation_error_message="联系上诉求人时须填写是否联系、是否解决和满意度；未联系上时不填",
+            )
+        ]
+
+    def __str__(self):
+        return f"回访 {self.order_id} {self.get_satisfaction_display() or '未联系上'}"
+
+    @property
+    def is_acceptable(self) -> bool:
+        """The order may be closed: the reporter could not be reached, or is content."""
+        return not self.reached or (bool(self.solved) and self.satisfaction != Satisfaction.DISSATISFIED)
+
+    @property
+    def audit_region_code(self) -> str:
+        return self.order.region_code
+
+    @classmethod
+    def scope_q(cls, scope: Scope, via: str = ""):
+        return WorkOrder.scope_q(scope, via=f"{via}order__")
+
+
+class Escalation(models.Model):
+    """One step up the ladder community → street → county → city (升级督办)."""
+
+    order = models.ForeignKey(
+        WorkOrder, verbose_name="工单", on_delete=models.CASCADE, related_name="escalations"
+    )
+    from_level = models.CharField("原层级", max_length=10, choices=Level.choices)
+    to_level = models.CharField("升级至", max_length=10, choices=Level.choices)
+    reason = models.CharField("原因", max_length=16, choices=EscalationReason.choices)
+    note = models.TextField("说明", blank=True)
+    at = models.DateTimeField("时间", default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="空：系统按规则自动升级",
+    )
+    assignment = models.ForeignKey(
+        Assignment,
+        verbose_name="被收回的派单",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "升级督办记录"
+        verbose_name_plural = "升级督办记录"
+        ordering = ["order_id", "at", "id"]
+
+    def __str__(self):
+        return f"{self.order_id} {self.get_from_level_display()}→{self.get_to_level_display()}"
+
+    @property
+    def audit_region_code(self) -> str:
+        return self.order.region_code
+
+    @classmethod
+    def scope_q(cls, scope: Scope, via: str = ""):
+        return WorkOrder.scope_q(scope, via=f"{via}order__")
+
+
+def photo_path(instance: WorkOrderPhoto, filename: str) -> str:
+    now = timezone.localtime()
+    ext = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}.get(instance.image_format, "bin")
+    return f"workorders/{now:%Y/%m}/{secrets.token_hex(12)}.{ext}"
+
+
+class WorkOrderPhoto(models.Model):
+    """A photo of the problem (at intake) or of the finished work (evidence at resolution)."""
+
+    order = models.ForeignKey(WorkOrder, verbose_name="工单", on_delete=models.CASCADE, related_name="photos")
+    stage = models.CharField("环节", max_length=12, choices=PhotoStage.choices)
+    assignment = models.ForeignKey(
+        Assignment,
+        verbose_name="派单",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="photos",
+    )
+    file = models.FileField("照片", upload_to=photo_path, max_length=200)
+    image_format = models.CharField("格式", max_length=8)
+    width = models.PositiveIntegerField("宽")
+    height = models.PositiveIntegerField("高")
+    size = models.PositiveIntegerField("大小（字节）")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="上传人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("上传时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "工单照片"
+        verbose_name_plural = "工单照片"
+        ordering = ["order_id", "created_at", "id"]
+
+    def __str__(self):
+        return f"{self.get_stage_display()} {self.pk}"
+
+    @property
+    def audit_region_code(self) -> str:
+        return self.order.region_code
+
+    @classmethod
+    def scope_q(cls, scope: Scope, via: str = ""):
+        return WorkOrder.scope_q(scope, via=f"{via}order__")

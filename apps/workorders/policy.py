@@ -1,0 +1,196 @@
+"""Who may do what to which order. Services call `check(...)` before every transition; forms and
+views call `allowed_verbs(...)` / `check(...)` to show buttons and errors. The order of the
+checks is: scope (404: outsiders never learn an order exists) → permission (403) → state (400)
+→ the actor's relation to the order (403)."""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from apps.core.errors import DomainError, ForbiddenError
+from apps.core.roles import Role
+from apps.core.scoping import scope_of
+from apps.workorders.choices import (
+    ESCALATABLE,
+    LEVEL_ORDER,
+    VERBS,
+    Level,
+    Status,
+    level_region_code,
+)
+
+ROLE_LEVEL = {
+    Role.COMMUNITY: Level.COMMUNITY,
+    Role.STREET: Level.STREET,
+    Role.COUNTY: Level.COUNTY,
+    Role.CITY: Level.CITY,
+}
+LEVEL_RANK = {level: i for i, level in enumerate(LEVEL_ORDER)}
+
+ALLOWED_FROM: dict[str, frozenset[str]] = {
+    "accept": frozenset({Status.SUBMITTED}),
+    "dispatch": frozenset({Status.ACCEPTED}),
+    "sign": frozenset({Status.DISPATCHED}),
+    "return": frozenset({Status.DISPATCHED, Status.SIGNED}),
+    "resolve": frozenset({Status.SIGNED}),
+    "callback": frozenset({Status.RESOLVED}),
+    "close": frozenset({Status.CALLED_BACK}),
+    "reopen": frozenset({Status.CALLED_BACK}),
+    "escalate": ESCALATABLE,
+    "merge": frozenset({Status.SUBMITTED, Status.ACCEPTED}),
+    "reject": frozenset({Status.SUBMITTED, Status.ACCEPTED}),
+}
+
+NOT_FOUND = "未找到该工单，或您无权查看。"
+
+
+# ------------------------------------------------------------------ relations
+def can_see(user, order) -> bool:
+    """Python twin of WorkOrder.scope_q for one loaded order (one query at most)."""
+    scope = scope_of(user)
+    if scope.everything:
+        return True
+    if scope.user_id and order.reporter_user_id == scope.user_id:
+        return True
+    from apps.workorders.models import Assignment
+
+    if scope.department_id:
+        return (
+            order.handler_department_id == scope.department_id
+            or Assignment.objects.filter(order_id=order.pk, department_id=scope.department_id).exists()
+        )
+    if scope.region_prefix and order.region_code.startswith(scope.region_prefix):
+        return True
+    if scope.company_id:
+        return (
+            order.handler_company_id == scope.company_id
+            or Assignment.objects.filter(order_id=order.pk, company_id=scope.company_id).exists()
+        )
+    if scope.committee_id:
+        return (
+            order.handler_committee_id == scope.committee_id
+            or Assignment.objects.filter(order_id=order.pk, committee_id=scope.committee_id).exists()
+        )
+    return False
+
+
+def official_level(user) -> str | None:
+    return ROLE_LEVEL.get(getattr(user, "role", ""))
+
+
+def is_desk(user, order) -> bool:
+    """An official of the level that currently holds the order, whose region contains it."""
+    if user is None:
+        return False
+    scope = scope_of(user)
+    if scope.everything:
+        return True
+    return (
+        official_level(user) == order.level
+        and not scope.department_id
+        and user.region_id == level_region_code(order.region_code, order.level)
+    )
+
+
+def is_community(user, order) -> bool:
+    """An official of the order's own community (the compound branch / residents' committee)."""
+    scope = scope_of(user)
+    return scope.everything or (
+        getattr(user, "role", "") == Role.COMMUNITY and user.region_id == order.region_code
+    )
+
+
+def is_current_handler(user, order) -> bool:
+    scope = scope_of(user)
+    if scope.everything:
+        return True
+    return bool(
+        (scope.company_id and order.handler_company_id == scope.company_id)
+        or (scope.committee_id and order.handler_committee_id == scope.committee_id)
+        or (scope.department_id and order.handler_department_id == scope.department_id)
+    )
+
+
+def is_reporter(user, order) -> bool:
+    return bool(user is not None and order.reporter_user_id and order.reporter_user_id == user.pk)
+
+
+def is_superior(user, order) -> bool:
+    """An official at the order's level or above whose region contains the order."""
+    scope = scope_of(user)
+    if scope.everything:
+        return True
+    level = official_level(user)
+    return (
+        level is not None
+        and not scope.department_id
+        and LEVEL_RANK[level] >= LEVEL_RANK[order.level]
+        and order.region_code.startswith(scope.region_prefix)
+    )
+
+
+# ------------------------------------------------------------------ the check
+def _relation_error(verb: str, user, order) -> str | None:
+    level_label = Level(order.level).label
+    if verb == "accept":
+        if not is_community(user, order):
+            return "只有工单所在社区的工作人员可以受理（报到）"
+    elif verb in ("dispatch", "reject", "merge"):
+        if not is_desk(user, order):
+            return f"该工单目前由{level_label}级受理派单，您不能{VERBS[verb]}"
+    elif verb in ("sign", "return", "resolve"):
+        if not is_current_handler(user, order):
+            return "该工单当前不由贵单位办理"
+    elif verb == "callback":
+        if not (is_community(user, order) or is_desk(user, order) or is_reporter(user, order)):
+            return "只有工单所在社区、当前受理层级的工作人员或诉求人本人可以回访评价"
+    elif verb in ("close", "reopen"):
+        if not (is_community(user, order) or is_desk(user, order)):
+            return f"只有工单所在社区或{level_label}级的工作人员可以{VERBS[verb]}"
+    elif verb == "escalate":
+        if not is_superior(user, order):
+            return f"只有{level_label}级或更高层级的工作人员可以升级督办"
+    return None
+
+
+def check(verb: str, order, actor) -> None:
+    """Raise Http404 / ForbiddenError / DomainError unless `actor` may apply `verb` to `order`
+    now. `actor=None` is the system (the sweep, the demo): only the state is checked."""
+    if actor is not None:
+        if not can_see(actor, order):
+            raise Http404(NOT_FOUND)
+        if not actor.has_perm(f"workorders.{verb}_workorder"):
+            raise ForbiddenError(f"您没有{VERBS[verb]}的权限")
+    if order.status not in ALLOWED_FROM[verb]:
+        raise DomainError(f"工单当前状态为“{Status(order.status).label}”，不能{VERBS[verb]}")
+    if actor is not None:
+        message = _relation_error(verb, actor, order)
+        if message:
+            raise ForbiddenError(message)
+
+
+def allowed_verbs(order, user) -> list[str]:
+    """The verbs `user` may apply to `order` now (for buttons); no side effects."""
+    out = []
+    for verb in ALLOWED_FROM:
+        try:
+            check(verb, order, user)
+        except (Http404, DomainError):
+            continue
+        out.append(verb)
+    return out
+
+
+def can_view_reporter(user, order) -> bool:
+    """Name and phone of the reporter, unmasked: the community always (anonymous included);
+    otherwise, for non-anonymous orders, holders of view_reporter_pii who are the current
+    handling unit or the desk. The reporter sees their own."""
+    if is_reporter(user, order):
+        return True
+    if not user.has_perm("workorders.view_reporter_pii"):
+        return False
+    if is_community(user, order):
+        return True
+    if order.is_anonymous:
+        return False
+    return is_current_handler(user, order) or is_desk(user, order)
