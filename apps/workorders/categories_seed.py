@@ -179,3 +179,53 @@ CATEGORIES = [
     ),
     ("other", "其他", "company", "", (1, WD), (1, WD), (5, WD), False, None, "不属于以上分类的诉求"),
 ]
+
+
+def load(category_model, limit_model) -> None:
+    """Create or update the default categories (idempotent). Takes the model classes so that the
+    data migration can pass its historical models."""
+    for position, (
+        code,
+        name,
+        handler,
+        dept,
+        accept,
+        sign,
+        resolve,
+        evidence,
+        urgent,
+        description,
+    ) in enumerate(CATEGORIES):
+        category, _ = category_model.objects.update_or_create(
+            code=code,
+            defaults=dict(
+                name=name,
+                description=description,
+                default_handler_kind=handler,
+                default_department_kind=dept,
+                accept_limit=accept[0],
+                accept_unit=accept[1],
+                sign_limit=sign[0],
+                sign_unit=sign[1],
+                resolve_limit=resolve[0],
+                resolve_unit=resolve[1],
+                evidence_required=evidence,
+                sort_order=(position + 1) * 10,
+            ),
+        )
+        if urgent:
+            (ua, us, ur) = urgent
+            limit_model.objects.update_or_create(
+                category=category,
+                urgency="urgent",
+                city_code="",
+                defaults=dict(
+                    accept_limit=ua[0],
+                    accept_unit=ua[1],
+                    sign_limit=us[0],
+                    sign_unit=us[1],
+                    resolve_limit=ur[0],
+                    resolve_unit=ur[1],
+                    note="默认紧急时限",
+                ),
+            )

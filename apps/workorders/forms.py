@@ -40,6 +40,7 @@ class PhotosField(forms.FileField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("required", False)
         kwargs.setdefault("label", "照片")
+        kwargs.setdefault("error_messages", {"required": "请上传照片"})
         kwargs.setdefault(
             "help_text",
             f"最多{settings.WORKORDER_PHOTO_MAX_COUNT}张，每张不超过"
@@ -53,7 +54,7 @@ class PhotosField(forms.FileField):
     def clean(self, data, initial=None):
         files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
         if self.required and not files:
-            raise ValidationError("请上传照片", code="required")
+            raise ValidationError(self.error_messages["required"], code="required")
         return photos.check_photos(files)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import os
 from zoneinfo import ZoneInfo
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -23,6 +24,13 @@ def image_bytes(fmt: str = "JPEG", size=(32, 24), color=(200, 30, 30)) -> bytes:
     buf = io.BytesIO()
     Image.new("RGB", size, color).save(buf, format=fmt)
     return buf.getvalue()
+
+
+def noisy_photo(name: str = "big.png", size=(300, 300)) -> SimpleUploadedFile:
+    """An image that does not compress: its PNG is about 3 × width × height bytes."""
+    buf = io.BytesIO()
+    Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3)).save(buf, format="PNG")
+    return SimpleUploadedFile(name, buf.getvalue(), content_type="image/png")
 
 
 def photo(name: str = "现场.jpg", fmt: str = "JPEG", **kw) -> SimpleUploadedFile:

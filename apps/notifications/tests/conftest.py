@@ -1,0 +1,17 @@
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _isolated_side_effects(settings):
+    """Fresh calendar cache; SMS into a list; e-mail into django.core.mail.outbox (pytest-django)."""
+    from apps.notifications import sms
+    from apps.workdays.calendar import calendar_cache_clear
+
+    # PBKDF2 costs ~0.6 s per persona; the world has eleven.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.SMS_BACKEND = "apps.notifications.sms.LocmemBackend"
+    settings.MEDIA_ROOT = settings.BASE_DIR / "test-artifacts" / "media"
+    sms.outbox.clear()
+    calendar_cache_clear()
+    yield
+    calendar_cache_clear()
