@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import path
 
 admin.site.site_header = settings.PLATFORM_NAME
 admin.site.site_title = settings.PLATFORM_NAME

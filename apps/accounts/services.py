@@ -53,5 +53,3 @@ def user_set_password(*, user: User, actor, password: str) -> None:
     user.set_password(password)
     user.save(update_fields=["password"])
     event_record(actor=actor, verb="user.set_password", obj=user)
-
-

@@ -15,7 +15,7 @@ from decimal import Decimal
 from apps.core.roles import Role
 from apps.core.validators import credit_code_check_char, id_number_check_char
 
-PASSWORD = "demo-pass-2026"  # noqa: S105 — test and demo accounts only
+PASSWORD = "demo-pass-2026"
 
 # Real NBS codes used by the persona world.
 CITY = "371300"  # 临沂市
@@ -60,44 +60,85 @@ def build_world() -> World:
     from apps.registry.services import company_create, compound_create, department_create
 
     rng = random.Random(7)
-    r = {c: Region.objects.get(code=c) for c in (CITY, COUNTY, STREET, COMMUNITY, OTHER_COUNTY, OTHER_COMMUNITY, HEZE)}
+    r = {
+        c: Region.objects.get(code=c)
+        for c in (CITY, COUNTY, STREET, COMMUNITY, OTHER_COUNTY, OTHER_COMMUNITY, HEZE)
+    }
     company = company_create(
         actor=None,
-        data={"name": "罗庄安居物业服务有限公司", "credit_code": make_credit_code(rng), "kind": "market", "region": r[COUNTY]},
+        data={
+            "name": "罗庄安居物业服务有限公司",
+            "credit_code": make_credit_code(rng),
+            "kind": "market",
+            "region": r[COUNTY],
+        },
     )
     other_company = company_create(
         actor=None,
-        data={"name": "兰山宜家物业服务有限公司", "credit_code": make_credit_code(rng), "kind": "market",
-              "region": r[OTHER_COUNTY]},
+        data={
+            "name": "兰山宜家物业服务有限公司",
+            "credit_code": make_credit_code(rng),
+            "kind": "market",
+            "region": r[OTHER_COUNTY],
+        },
     )
     compound = compound_create(
         actor=None,
-        data={"name": "盛庄花园", "community": r[COMMUNITY], "households": 320, "total_floor_area": Decimal("36000"),
-              "year_built": 1998, "is_old": True, "management_mode": "market", "company": company,
-              "resident_party_members": 12},
+        data={
+            "name": "盛庄花园",
+            "community": r[COMMUNITY],
+            "households": 320,
+            "total_floor_area": Decimal("36000"),
+            "year_built": 1998,
+            "is_old": True,
+            "management_mode": "market",
+            "company": company,
+            "resident_party_members": 12,
+        },
     )
     other_compound = compound_create(
         actor=None,
-        data={"name": "十里堡小区", "community": r[OTHER_COMMUNITY], "households": 210,
-              "total_floor_area": Decimal("21000"), "year_built": 2005, "management_mode": "market",
-              "company": other_company, "resident_party_members": 2},
+        data={
+            "name": "十里堡小区",
+            "community": r[OTHER_COMMUNITY],
+            "households": 210,
+            "total_floor_area": Decimal("21000"),
+            "year_built": 2005,
+            "management_mode": "market",
+            "company": other_company,
+            "resident_party_members": 2,
+        },
     )
     members = [
-        {"name": n, "position": p, "is_party_member": party, "cross_appointed": cross,
-         "branch_position": "支部委员" if cross else ""}
+        {
+            "name": n,
+            "position": p,
+            "is_party_member": party,
+            "cross_appointed": cross,
+            "branch_position": "支部委员" if cross else "",
+        }
         for n, p, party, cross in [
-            ("王建国", "director", True, True), ("李秀英", "deputy", True, True), ("张伟", "member", True, True),
-            ("刘洋", "member", False, False), ("陈静", "member", False, False),
+            ("王建国", "director", True, True),
+            ("李秀英", "deputy", True, True),
+            ("张伟", "member", True, True),
+            ("刘洋", "member", False, False),
+            ("陈静", "member", False, False),
         ]
     ]
     today = datetime.date.today()
     committee = committee_create(
         actor=None,
-        data={"compound": compound, "kind": "owners_committee", "term_start": today - datetime.timedelta(days=400),
-              "term_end": today + datetime.timedelta(days=700)},
+        data={
+            "compound": compound,
+            "kind": "owners_committee",
+            "term_start": today - datetime.timedelta(days=400),
+            "term_end": today + datetime.timedelta(days=700),
+        },
         members=members,
     )
-    department = department_create(actor=None, data={"name": "罗庄区住房和城乡建设局", "kind": "housing", "region": r[COUNTY]})
+    department = department_create(
+        actor=None, data={"name": "罗庄区住房和城乡建设局", "kind": "housing", "region": r[COUNTY]}
+    )
     specs = {
         "city": dict(role=Role.CITY, region=r[CITY]),
         "county": dict(role=Role.COUNTY, region=r[COUNTY]),

@@ -11,7 +11,13 @@ class RegionLevel(models.TextChoices):
     COMMUNITY = "community", "社区（村）"
 
 
-LEVEL_ORDER = [RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY, RegionLevel.STREET, RegionLevel.COMMUNITY]
+LEVEL_ORDER = [
+    RegionLevel.PROVINCE,
+    RegionLevel.CITY,
+    RegionLevel.COUNTY,
+    RegionLevel.STREET,
+    RegionLevel.COMMUNITY,
+]
 CHILD_LEVEL = {LEVEL_ORDER[i]: LEVEL_ORDER[i + 1] for i in range(len(LEVEL_ORDER) - 1)}
 
 
@@ -48,7 +54,12 @@ class Region(models.Model):
     level = models.CharField("层级", max_length=12, choices=RegionLevel.choices, db_index=True)
     kind = models.CharField("类型", max_length=20, choices=RegionKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name="上级区划", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name="上级区划",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     vintage = models.CharField("版本", max_length=16, blank=True, help_text="如 NBS2023")
     source = models.CharField("数据来源", max_length=64, blank=True)
