@@ -120,9 +120,13 @@ def test_client_creation_refuses_bad_role_or_scope(world, role, scope, field):
 
 
 def test_organisation_scopes_by_id_or_code(world):
-    company, _ = api_client_create(actor=None, name="企业", role="company", scope_code=world.company.credit_code)
+    company, _ = api_client_create(
+        actor=None, name="企业", role="company", scope_code=world.company.credit_code
+    )
     assert company.user.company_id == world.company.pk
     resident, _ = api_client_create(actor=None, name="居民", role="resident", scope_code=world.compound.code)
     assert resident.user.compound_id == world.compound.pk
-    dept, _ = api_client_create(actor=None, name="部门", role="department", scope_code=str(world.department.pk))
+    dept, _ = api_client_create(
+        actor=None, name="部门", role="department", scope_code=str(world.department.pk)
+    )
     assert dept.user.department_id == world.department.pk

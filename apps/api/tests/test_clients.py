@@ -12,7 +12,18 @@ pytestmark = pytest.mark.django_db
 
 def test_command_prints_the_key_once(client, world):
     out, err = io.StringIO(), io.StringIO()
-    call_command("create_api_client", "临沂12345热线", "--role", "city", "--scope", "371300", "--days", "30", stdout=out, stderr=err)
+    call_command(
+        "create_api_client",
+        "临沂12345热线",
+        "--role",
+        "city",
+        "--scope",
+        "371300",
+        "--days",
+        "30",
+        stdout=out,
+        stderr=err,
+    )
     key = out.getvalue().strip()
     assert key.startswith("rp_") and "密钥只显示这一次" in err.getvalue()
     row = ApiClient.objects.get(name="临沂12345热线")
@@ -36,7 +47,9 @@ def test_command_refuses_bad_input_in_chinese(world, args, message):
 
 def test_command_refuses_an_unknown_role(world):
     with pytest.raises(CommandError):
-        call_command("create_api_client", "热线", "--role", "mayor", "--scope", "371311", stderr=io.StringIO())
+        call_command(
+            "create_api_client", "热线", "--role", "mayor", "--scope", "371311", stderr=io.StringIO()
+        )
 
 
 @pytest.fixture

@@ -24,7 +24,10 @@ def test_domain_errors_map_to_their_status(client, key_for):
     shape(client.post("/api/testing/conflict", **headers), 409, "conflict")
     body = shape(client.post("/api/testing/domain", **headers), 400, "invalid")
     assert body["field_errors"] == {"description": ["此项必填"]}
-    assert shape(client.post("/api/testing/forbidden", **headers), 403, "forbidden")["message"] == "只读用户不能修改"
+    assert (
+        shape(client.post("/api/testing/forbidden", **headers), 403, "forbidden")["message"]
+        == "只读用户不能修改"
+    )
     body = shape(client.post("/api/testing/django-validation", **headers), 400, "invalid")
     assert body["field_errors"] == {"phone": ["手机号码应为以1开头的11位数字"]}
 
@@ -43,8 +46,14 @@ def test_body_validation_errors_are_400_in_chinese(client, key_for):
         "invalid",
     )
     assert body["field_errors"] == {"count": ["请输入整数"], "name": ["此项必填"]}
-    body = shape(client.post("/api/testing/echo", "{not json", content_type="application/json", **headers), 400, "invalid")
-    ok = client.post("/api/testing/echo", {"count": 2, "name": "甲"}, content_type="application/json", **headers)
+    body = shape(
+        client.post("/api/testing/echo", "{not json", content_type="application/json", **headers),
+        400,
+        "invalid",
+    )
+    ok = client.post(
+        "/api/testing/echo", {"count": 2, "name": "甲"}, content_type="application/json", **headers
+    )
     assert ok.status_code == 200
 
 
@@ -61,12 +70,19 @@ def test_session_writes_need_csrf(client, users):
 
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(users["county"])
-    body = shape(strict.post("/api/testing/echo", {"count": 1, "name": "甲"}, content_type="application/json"), 403, "csrf_failed")
+    body = shape(
+        strict.post("/api/testing/echo", {"count": 1, "name": "甲"}, content_type="application/json"),
+        403,
+        "csrf_failed",
+    )
     assert "CSRF" in body["message"]
     strict.get("/api/v1/docs")  # sets the CSRF cookie, as the docs page or any page does
     token = strict.cookies["csrftoken"].value
     ok = strict.post(
-        "/api/testing/echo", {"count": 1, "name": "甲"}, content_type="application/json", HTTP_X_CSRFTOKEN=token
+        "/api/testing/echo",
+        {"count": 1, "name": "甲"},
+        content_type="application/json",
+        HTTP_X_CSRFTOKEN=token,
     )
     assert ok.status_code == 200 and ok.json()["user"] == "t_county"
     # reads need no token

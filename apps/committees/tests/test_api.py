@@ -17,7 +17,13 @@ def other_committee(world):
     today = datetime.date.today()
     members = [
         {"name": n, "position": p, "is_party_member": False}
-        for n, p in [("钱一", "director"), ("钱二", "deputy"), ("钱三", "member"), ("钱四", "member"), ("钱五", "member")]
+        for n, p in [
+            ("钱一", "director"),
+            ("钱二", "deputy"),
+            ("钱三", "member"),
+            ("钱四", "member"),
+            ("钱五", "member"),
+        ]
     ]
     return committee_create(
         actor=None,

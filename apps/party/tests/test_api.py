@@ -28,7 +28,9 @@ def party(world):
             "member_count": 9,
         },
     )
-    rating_record(actor=None, data={"party_org": company_org, "year": 2025, "stars": 4, "issuer": "罗庄区委组织部"})
+    rating_record(
+        actor=None, data={"party_org": company_org, "year": 2025, "stars": 4, "issuer": "罗庄区委组织部"}
+    )
     branch = party_org_create(
         actor=None,
         data={
@@ -65,7 +67,13 @@ def party(world):
             "end_date": today - datetime.timedelta(days=100),
         },
     )
-    return {"company_org": company_org, "branch": branch, "other": other_org, "sec": secretary, "former": former}
+    return {
+        "company_org": company_org,
+        "branch": branch,
+        "other": other_org,
+        "sec": secretary,
+        "former": former,
+    }
 
 
 def names(response):
@@ -80,8 +88,12 @@ def test_party_orgs_scoped_and_filtered(api_get, party, world, django_assert_max
     assert names(api_get("/api/v1/party-orgs", as_="committee")) == ["盛庄花园小区党支部"]
     assert names(api_get("/api/v1/party-orgs", as_="county", region=t.OTHER_COUNTY)) == []
     assert names(api_get("/api/v1/party-orgs", as_="city", kind="joint_branch")) == ["兰山联合党支部"]
-    assert names(api_get("/api/v1/party-orgs", as_="city", company=world.other_company.pk)) == ["兰山联合党支部"]
-    assert names(api_get("/api/v1/party-orgs", as_="city", compound=world.compound.pk)) == ["盛庄花园小区党支部"]
+    assert names(api_get("/api/v1/party-orgs", as_="city", company=world.other_company.pk)) == [
+        "兰山联合党支部"
+    ]
+    assert names(api_get("/api/v1/party-orgs", as_="city", compound=world.compound.pk)) == [
+        "盛庄花园小区党支部"
+    ]
     assert names(api_get("/api/v1/party-orgs", as_="city", q="物业")) == ["罗庄安居物业党支部"]
     with django_assert_max_num_queries(5):
         api_get("/api/v1/party-orgs", as_="city")

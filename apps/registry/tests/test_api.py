@@ -129,8 +129,12 @@ def test_companies(api_get, world, django_assert_max_num_queries):
     assert names(api_get("/api/v1/companies", as_="city")) == [world.other_company.name, world.company.name]
     assert names(api_get("/api/v1/companies", as_="county")) == [world.company.name]
     assert names(api_get("/api/v1/companies", as_="resident")) == [world.company.name]
-    assert names(api_get("/api/v1/companies", as_="city", region=t.OTHER_COUNTY)) == [world.other_company.name]
-    assert names(api_get("/api/v1/companies", as_="city", q=world.company.credit_code[:10])) == [world.company.name]
+    assert names(api_get("/api/v1/companies", as_="city", region=t.OTHER_COUNTY)) == [
+        world.other_company.name
+    ]
+    assert names(api_get("/api/v1/companies", as_="city", q=world.company.credit_code[:10])) == [
+        world.company.name
+    ]
     assert names(api_get("/api/v1/companies", as_="city", kind="public_welfare")) == []
     api_get("/api/v1/companies", as_="county")
     with django_assert_max_num_queries(6):
