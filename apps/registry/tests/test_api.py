@@ -157,3 +157,10 @@ def test_departments(api_get, world, django_assert_max_num_queries):
     response = api_get(f"/api/v1/departments/{world.department.pk}", as_="other_county")
     assert response.status_code == 404
     assert api_get(f"/api/v1/departments/{world.department.pk}", as_="county").json()["kind"] == "housing"
+
+
+@pytest.mark.parametrize("path", ["compounds", "companies", "departments"])
+def test_out_of_range_ids_are_404_not_500(api_get, world, path):
+    assert api_get(f"/api/v1/{path}/99999999999999999999999", as_="city").status_code == 404
+    assert api_get(f"/api/v1/{path}/-1", as_="city").status_code == 404
+    assert api_get("/api/v1/compounds", as_="city", company=2**63).status_code == 400
