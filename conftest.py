@@ -7,6 +7,15 @@ import pytest
 REGIONS_CSV = Path(__file__).parent / "data" / "divisions_linyi_heze.csv"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hasher():
+    """PBKDF2 costs ~0.3 s a user; tests do not need it."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     from apps.regions.services import regions_load
