@@ -8,13 +8,36 @@ from apps.accounts.models import User
 class UserAdmin(DjangoUserAdmin):
     """Users: platform administrators only (roles and scopes decide what everybody else sees)."""
 
-    list_display = ("username", "full_name", "role", "region", "company", "committee", "department", "is_active")
+    list_display = (
+        "username",
+        "full_name",
+        "role",
+        "region",
+        "company",
+        "committee",
+        "department",
+        "is_active",
+    )
     list_filter = ("role", "is_active", "is_staff")
     search_fields = ("username", "full_name")
     raw_id_fields = ("region", "company", "committee", "department", "compound")
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        ("角色与管辖范围", {"fields": ("full_name", "phone", "role", "region", "company", "committee", "department", "compound")}),
+        (
+            "角色与管辖范围",
+            {
+                "fields": (
+                    "full_name",
+                    "phone",
+                    "role",
+                    "region",
+                    "company",
+                    "committee",
+                    "department",
+                    "compound",
+                )
+            },
+        ),
     )
 
     def has_module_permission(self, request):

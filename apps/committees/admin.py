@@ -7,11 +7,22 @@ from apps.core.admin import ScopedAdmin
 
 @admin.register(CommitteeRules)
 class CommitteeRulesAdmin(ScopedAdmin):
-    list_display = ("region", "min_members", "max_members", "require_odd", "max_term_years", "reelection_window_days",
-                    "street_organises_days", "red_min_cross_appointed", "red_min_party_share")
+    list_display = (
+        "region",
+        "min_members",
+        "max_members",
+        "require_odd",
+        "max_term_years",
+        "reelection_window_days",
+        "street_organises_days",
+        "red_min_cross_appointed",
+        "red_min_party_share",
+    )
     raw_id_fields = ("region",)
     create_service = staticmethod(lambda actor, data: services.rules_create(actor=actor, data=data))
-    update_service = staticmethod(lambda obj, actor, data: services.rules_update(rules=obj, actor=actor, data=data))
+    update_service = staticmethod(
+        lambda obj, actor, data: services.rules_update(rules=obj, actor=actor, data=data)
+    )
 
 
 @admin.register(OwnersCommittee)
@@ -24,8 +35,12 @@ class OwnersCommitteeAdmin(ScopedAdmin):
     list_select_related = ("compound",)
     raw_id_fields = ("compound",)
     fields = ("compound", "kind", "term_start", "term_end", "elected_on", "filed_on", "dissolved_on")
-    create_service = staticmethod(lambda actor, data: services.committee_create(actor=actor, data=data, members=[]))
-    update_service = staticmethod(lambda obj, actor, data: services.committee_update(committee=obj, actor=actor, data=data))
+    create_service = staticmethod(
+        lambda actor, data: services.committee_create(actor=actor, data=data, members=[])
+    )
+    update_service = staticmethod(
+        lambda obj, actor, data: services.committee_update(committee=obj, actor=actor, data=data)
+    )
     delete_service = staticmethod(lambda obj, actor: services.committee_delete(committee=obj, actor=actor))
 
     def has_add_permission(self, request):
@@ -37,10 +52,21 @@ class CommitteeMemberAdmin(ScopedAdmin):
     list_display = ("__str__", "committee", "position", "is_party_member", "cross_appointed")
     list_filter = ("position", "is_party_member", "cross_appointed")
     raw_id_fields = ("committee", "owner")
-    fields = ("committee", "name", "phone", "position", "owner", "is_owner", "is_party_member", "cross_appointed",
-              "branch_position")
+    fields = (
+        "committee",
+        "name",
+        "phone",
+        "position",
+        "owner",
+        "is_owner",
+        "is_party_member",
+        "cross_appointed",
+        "branch_position",
+    )
     create_service = staticmethod(
         lambda actor, data: services.member_add(committee=data.pop("committee"), actor=actor, data=data)
     )
-    update_service = staticmethod(lambda obj, actor, data: services.member_update(member=obj, actor=actor, data=data))
+    update_service = staticmethod(
+        lambda obj, actor, data: services.member_update(member=obj, actor=actor, data=data)
+    )
     delete_service = staticmethod(lambda obj, actor: services.member_remove(member=obj, actor=actor))

@@ -17,7 +17,15 @@ class CommitteeForm(ScopedModelForm):
 class MemberForm(ScopedModelForm):
     class Meta:
         model = CommitteeMember
-        fields = ["name", "phone", "position", "is_owner", "is_party_member", "cross_appointed", "branch_position"]
+        fields = [
+            "name",
+            "phone",
+            "position",
+            "is_owner",
+            "is_party_member",
+            "cross_appointed",
+            "branch_position",
+        ]
 
 
 class BaseMemberFormSet(forms.BaseFormSet):
@@ -28,7 +36,9 @@ class BaseMemberFormSet(forms.BaseFormSet):
             raise forms.ValidationError("请填写委员名单")
 
 
-MemberFormSet = forms.formset_factory(MemberForm, formset=BaseMemberFormSet, extra=7, max_num=15, validate_max=True)
+MemberFormSet = forms.formset_factory(
+    MemberForm, formset=BaseMemberFormSet, extra=7, max_num=15, validate_max=True
+)
 
 
 def member_rows(formset) -> list[dict]:
@@ -40,6 +50,16 @@ class RulesForm(ScopedModelForm):
 
     class Meta:
         model = CommitteeRules
-        fields = ["region", "min_members", "max_members", "require_odd", "max_term_years", "reelection_window_days",
-                  "street_organises_days", "red_min_cross_appointed", "red_min_party_share",
-                  "management_min_owner_share", "source"]
+        fields = [
+            "region",
+            "min_members",
+            "max_members",
+            "require_odd",
+            "max_term_years",
+            "reelection_window_days",
+            "street_organises_days",
+            "red_min_cross_appointed",
+            "red_min_party_share",
+            "management_min_owner_share",
+            "source",
+        ]

@@ -17,10 +17,23 @@ from apps.committees.rules import is_red, rules_for, term_state
 from apps.committees.selectors import facts_of
 from apps.core.errors import DomainError
 from apps.core.scoping import get_scoped_or_404
-from apps.core.views import Column, DetailPage, FormPage, ListPage, Section, apply_validation_error, generated_tag, tag
+from apps.core.views import (
+    Column,
+    DetailPage,
+    FormPage,
+    ListPage,
+    Section,
+    apply_validation_error,
+    generated_tag,
+    tag,
+)
 
-TERM_TAGS = {"in_term": ("任期内", "ok"), "reelection_window": ("换届期", "warn"),
-             "street_takeover": ("街道组织换届", "red"), "expired": ("已届满", "red")}
+TERM_TAGS = {
+    "in_term": ("任期内", "ok"),
+    "reelection_window": ("换届期", "warn"),
+    "street_takeover": ("街道组织换届", "red"),
+    "expired": ("已届满", "red"),
+}
 
 
 class CommitteeList(ListPage):
@@ -82,13 +95,22 @@ class CommitteeDetail(DetailPage):
         st = selectors.committee_state(c, today=timezone.localdate())
         self.state = st
         return [
-            ("小区", c.compound.name), ("类别", c.get_kind_display()), ("任期", f"{c.term_start} 至 {c.term_end}"),
-            ("选举（成立）日期", c.elected_on), ("备案日期", c.filed_on), ("任期状态", st.term_message),
-            ("委员人数", st.member_count), ("党员人数", st.party_members), ("交叉任职人数", st.cross_appointed),
+            ("小区", c.compound.name),
+            ("类别", c.get_kind_display()),
+            ("任期", f"{c.term_start} 至 {c.term_end}"),
+            ("选举（成立）日期", c.elected_on),
+            ("备案日期", c.filed_on),
+            ("任期状态", st.term_message),
+            ("委员人数", st.member_count),
+            ("党员人数", st.party_members),
+            ("交叉任职人数", st.cross_appointed),
             ("红色业委会", st.is_red),
-            ("适用规则", f"{st.rules.source}：{st.rules.min_members}–{st.rules.max_members}人"
-                      f"{'、单数' if st.rules.require_odd else ''}，任期不超过{st.rules.max_term_years}年；"
-                      f"红色业委会须交叉任职≥{st.rules.red_min_cross_appointed}人且党员占比≥{st.rules.red_min_party_share}"),
+            (
+                "适用规则",
+                f"{st.rules.source}：{st.rules.min_members}–{st.rules.max_members}人"
+                f"{'、单数' if st.rules.require_odd else ''}，任期不超过{st.rules.max_term_years}年；"
+                f"红色业委会须交叉任职≥{st.rules.red_min_cross_appointed}人且党员占比≥{st.rules.red_min_party_share}",
+            ),
         ]
 
     def sections(self, c):
@@ -97,21 +119,31 @@ class CommitteeDetail(DetailPage):
         columns = [
             Column("姓名", lambda m: m.masked_name if hasattr(m, "masked_name") else str(m)),
             Column("职务", lambda m: m.get_position_display()),
-            Column("业主", "is_owner"), Column("党员", "is_party_member"),
+            Column("业主", "is_owner"),
+            Column("党员", "is_party_member"),
             Column("交叉任职", lambda m: m.branch_position if m.cross_appointed else ""),
         ]
         if can_edit:
             from django.utils.html import format_html
 
-            columns.append(Column("", lambda m: "", display=lambda m: format_html(
-                '<a href="{}">编辑</a>', reverse("member_update", args=[m.pk]))))
+            columns.append(
+                Column(
+                    "",
+                    lambda m: "",
+                    display=lambda m: format_html(
+                        '<a href="{}">编辑</a>', reverse("member_update", args=[m.pk])
+                    ),
+                )
+            )
         return [Section("委员名单", columns, list(c.members.all()), empty="尚未登记委员")]
 
     def extra_context(self, c):
         user = self.request.user
         return {
             "problems": self.state.roster_problems,
-            "add_member_url": reverse("member_add", args=[c.pk]) if user.has_perm("committees.add_committeemember") else "",
+            "add_member_url": reverse("member_add", args=[c.pk])
+            if user.has_perm("committees.add_committeemember")
+            else "",
         }
 
 
@@ -125,17 +157,26 @@ class CommitteeCreate(FormPage):
     cancel_url_name = "committee_list"
 
     def render_form(self, form, status=200, formset=None):
-        return render(self.request, self.template_name,
-                      {"form": form, "formset": formset or MemberFormSet(prefix="m"), "title": self.title,
-                       "cancel_url": self.cancel_url()}, status=status)
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "form": form,
+                "formset": formset or MemberFormSet(prefix="m"),
+                "title": self.title,
+                "cancel_url": self.cancel_url(),
+            },
+            status=status,
+        )
 
     def post(self, request, *args, **kwargs):
         form = self.get_form(request.POST)
         formset = MemberFormSet(request.POST, prefix="m")
         if form.is_valid() and formset.is_valid():
             try:
-                committee = services.committee_create(actor=request.user, data=form.cleaned_data,
-                                                      members=member_rows(formset))
+                committee = services.committee_create(
+                    actor=request.user, data=form.cleaned_data, members=member_rows(formset)
+                )
             except ValidationError as exc:
                 apply_validation_error(form, exc)
             except DomainError as exc:
@@ -151,13 +192,17 @@ class CommitteeUpdate(FormPage):
     permission = "committees.change_ownerscommittee"
 
     def get_object(self):
-        return get_scoped_or_404(selectors.committee_list_for(user=self.request.user), self.request.user, pk=self.kwargs["pk"])
+        return get_scoped_or_404(
+            selectors.committee_list_for(user=self.request.user), self.request.user, pk=self.kwargs["pk"]
+        )
 
     def get_title(self):
         return f"编辑：{self.object}"
 
     def save(self, form):
-        return services.committee_update(committee=self.object, actor=self.request.user, data=form.cleaned_data)
+        return services.committee_update(
+            committee=self.object, actor=self.request.user, data=form.cleaned_data
+        )
 
 
 class MemberAdd(FormPage):
@@ -165,7 +210,9 @@ class MemberAdd(FormPage):
     permission = "committees.add_committeemember"
 
     def get_object(self):
-        return get_scoped_or_404(selectors.committee_list_for(user=self.request.user), self.request.user, pk=self.kwargs["pk"])
+        return get_scoped_or_404(
+            selectors.committee_list_for(user=self.request.user), self.request.user, pk=self.kwargs["pk"]
+        )
 
     def get_title(self):
         return f"补选委员：{self.object}"
@@ -183,7 +230,9 @@ class MemberUpdate(FormPage):
     permission = "committees.change_committeemember"
 
     def get_object(self):
-        return get_scoped_or_404(selectors.member_list_for(user=self.request.user), self.request.user, pk=self.kwargs["pk"])
+        return get_scoped_or_404(
+            selectors.member_list_for(user=self.request.user), self.request.user, pk=self.kwargs["pk"]
+        )
 
     def get_title(self):
         return f"编辑委员：{self.object}"
@@ -214,11 +263,14 @@ class RulesList(ListPage):
     title = "业委会规则（按辖区）"
     permission = "committees.view_committeerules"
     columns = [
-        Column("适用区划", "region.name", link=True), Column("委员人数", lambda r: f"{r.min_members}–{r.max_members}"),
-        Column("单数", "require_odd"), Column("任期上限（年）", "max_term_years", css="num"),
+        Column("适用区划", "region.name", link=True),
+        Column("委员人数", lambda r: f"{r.min_members}–{r.max_members}"),
+        Column("单数", "require_odd"),
+        Column("任期上限（年）", "max_term_years", css="num"),
         Column("换届期（日）", "reelection_window_days", css="num"),
         Column("街道组织换届（日）", "street_organises_days", css="num"),
-        Column("红色：交叉任职≥", "red_min_cross_appointed", css="num"), Column("红色：党员占比≥", "red_min_party_share"),
+        Column("红色：交叉任职≥", "red_min_cross_appointed", css="num"),
+        Column("红色：党员占比≥", "red_min_party_share"),
         Column("依据", "source"),
     ]
     search_fields = ("region__name__icontains", "source__icontains")
@@ -244,7 +296,11 @@ class RulesDetail(DetailPage):
         return selectors.rules_list_for(user=self.request.user)
 
     def fields(self, r):
-        return [(str(r._meta.get_field(f).verbose_name), getattr(r, f)) for f in RulesForm.Meta.fields if f != "region"]
+        return [
+            (str(r._meta.get_field(f).verbose_name), getattr(r, f))
+            for f in RulesForm.Meta.fields
+            if f != "region"
+        ]
 
 
 class RulesCreate(FormPage):
@@ -262,7 +318,9 @@ class RulesUpdate(FormPage):
     permission = "committees.change_committeerules"
 
     def get_object(self):
-        return get_scoped_or_404(selectors.rules_list_for(user=self.request.user), self.request.user, pk=self.kwargs["pk"])
+        return get_scoped_or_404(
+            selectors.rules_list_for(user=self.request.user), self.request.user, pk=self.kwargs["pk"]
+        )
 
     def get_title(self):
         return f"编辑：{self.object}"

@@ -45,7 +45,9 @@ class ScopedAdmin(admin.ModelAdmin):
         return field
 
     def _form_data(self, form) -> dict:
-        names = {f.name for f in self.model._meta.get_fields() if getattr(f, "concrete", False) or f.many_to_many}
+        names = {
+            f.name for f in self.model._meta.get_fields() if getattr(f, "concrete", False) or f.many_to_many
+        }
         return {k: v for k, v in form.cleaned_data.items() if k in names}
 
     def save_model(self, request, obj, form, change):
@@ -78,9 +80,13 @@ class ScopedAdmin(admin.ModelAdmin):
             return super().changeform_view(request, object_id, form_url, extra_context)
         except _AdminRefused as refused:
             exc = refused.exc
-            text = exc.message if isinstance(exc, DomainError) else "；".join(
-                f"{self.model._meta.get_field(k).verbose_name if k != '__all__' else ''}{'：' if k != '__all__' else ''}{'；'.join(v)}"
-                for k, v in getattr(exc, "message_dict", {"__all__": exc.messages}).items()
+            text = (
+                exc.message
+                if isinstance(exc, DomainError)
+                else "；".join(
+                    f"{self.model._meta.get_field(k).verbose_name if k != '__all__' else ''}{'：' if k != '__all__' else ''}{'；'.join(v)}"
+                    for k, v in getattr(exc, "message_dict", {"__all__": exc.messages}).items()
+                )
             )
             messages.error(request, f"未保存：{text}")
             return HttpResponseRedirect(request.get_full_path())

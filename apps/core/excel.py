@@ -28,7 +28,9 @@ def _cell_value(value):
     return str(value)
 
 
-def xlsx_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence], sheet_title: str = "数据") -> FileResponse:
+def xlsx_response(
+    filename: str, headers: Sequence[str], rows: Iterable[Sequence], sheet_title: str = "数据"
+) -> FileResponse:
     """Stream a workbook built in write-only mode (constant memory for large exports)."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=sheet_title[:31])
@@ -46,7 +48,11 @@ def xlsx_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence
     tmp.seek(0)
     stamp = datetime.date.today().strftime("%Y%m%d")
     name = f"{filename}_{stamp}.xlsx"
-    response = FileResponse(tmp, as_attachment=True, filename=name,
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = FileResponse(
+        tmp,
+        as_attachment=True,
+        filename=name,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return response

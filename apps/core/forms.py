@@ -31,7 +31,9 @@ class ScopedModelForm(forms.ModelForm):
 def community_choices_queryset(user):
     from apps.regions.models import Region, RegionLevel
 
-    return scoped(Region.objects.filter(level=RegionLevel.COMMUNITY).select_related("parent__parent"), user).order_by("code")
+    return scoped(
+        Region.objects.filter(level=RegionLevel.COMMUNITY).select_related("parent__parent"), user
+    ).order_by("code")
 
 
 class RegionChoiceField(forms.ModelChoiceField):

@@ -11,7 +11,7 @@ from apps.core.scoping import scope_of
 from apps.party.selectors import party_org_list_for, secretary_list_for
 from apps.regions.selectors import region_home_for
 from apps.registry.models import CompanyKind
-from apps.registry.selectors import compound_list_for, company_list_for, owner_list_for
+from apps.registry.selectors import company_list_for, compound_list_for, owner_list_for
 
 
 def registry_counts_for(user) -> list[dict]:
@@ -34,8 +34,12 @@ def registry_counts_for(user) -> list[dict]:
         url = reverse("compound_list")
         cards += [
             {"label": "小区", "value": c["total"], "url": url},
-            {"label": "老旧小区", "value": c["old"], "url": url + "?is_old=1",
-             "sub": f"已有物业服务 {c['old_served']} 个" if c["old"] else ""},
+            {
+                "label": "老旧小区",
+                "value": c["old"],
+                "url": url + "?is_old=1",
+                "sub": f"已有物业服务 {c['old_served']} 个" if c["old"] else "",
+            },
             {"label": "公益性物业兜底小区", "value": c["fallback"], "url": url + "?management_mode=fallback"},
             {"label": "大手牵小手小区", "value": c["pairing"], "url": url + "?management_mode=pairing"},
             {"label": "符合建立党支部条件的小区", "value": c["eligible"], "url": url + "?branch_eligible=1"},
@@ -51,7 +55,8 @@ def registry_counts_for(user) -> list[dict]:
         ]
     if user.has_perm("party.view_partyorg"):
         agg = party_org_list_for(user=user).aggregate(
-            total=Count("id"), branches=Count("id", filter=Q(kind="compound_branch")),
+            total=Count("id"),
+            branches=Count("id", filter=Q(kind="compound_branch")),
             five=Count("id", filter=Q(kind="company_org", latest_stars=5)),
         )
         url = reverse("partyorg_list")
@@ -61,16 +66,27 @@ def registry_counts_for(user) -> list[dict]:
             {"label": "五星级企业党组织", "value": agg["five"], "url": url + "?kind=company_org&stars=5"},
         ]
     if user.has_perm("party.view_redcollarsecretary"):
-        cards.append({"label": "在岗红领书记", "value": secretary_list_for(user=user, in_post_on=today).count(),
-                      "url": reverse("secretary_list") + "?in_post=1"})
+        cards.append(
+            {
+                "label": "在岗红领书记",
+                "value": secretary_list_for(user=user, in_post_on=today).count(),
+                "url": reverse("secretary_list") + "?in_post=1",
+            }
+        )
     if user.has_perm("committees.view_ownerscommittee"):
         committees = list(committee_list_for(user=user).filter(term_start__lte=today, term_end__gte=today))
         cards += [
             {"label": "任期内业委会（物管会）", "value": len(committees), "url": reverse("committee_list")},
-            {"label": "红色业委会", "value": len(red_committee_ids(committees)), "url": reverse("committee_list")},
+            {
+                "label": "红色业委会",
+                "value": len(red_committee_ids(committees)),
+                "url": reverse("committee_list"),
+            },
         ]
     if user.has_perm("registry.view_owner"):
-        cards.append({"label": "登记业主", "value": owner_list_for(user=user).count(), "url": reverse("owner_list")})
+        cards.append(
+            {"label": "登记业主", "value": owner_list_for(user=user).count(), "url": reverse("owner_list")}
+        )
     return cards
 
 
@@ -93,9 +109,13 @@ def home(request):
         scope_label = "全平台"
     else:
         scope_label = ""
-    return render(request, "core/home.html", {
-        "title": "首页",
-        "scope_label": scope_label,
-        "region": region,
-        "cards": registry_counts_for(user) if scope_label else [],
-    })
+    return render(
+        request,
+        "core/home.html",
+        {
+            "title": "首页",
+            "scope_label": scope_label,
+            "region": region,
+            "cards": registry_counts_for(user) if scope_label else [],
+        },
+    )

@@ -72,7 +72,13 @@ def read_table(uploaded) -> list[dict[str, str]]:
     for values in rows:
         if values is None or all(v in (None, "") for v in values):
             continue
-        out.append({header[i]: ("" if v is None else str(v).strip()) for i, v in enumerate(values) if i < len(header)})
+        out.append(
+            {
+                header[i]: ("" if v is None else str(v).strip())
+                for i, v in enumerate(values)
+                if i < len(header)
+            }
+        )
     return out
 
 
@@ -105,15 +111,23 @@ class ImportPage(View):
         if request.GET.get("template") == "xlsx":
             cols = self.columns()
             rows = [[row.get(name, "") for name, _ in cols] for row in self.example_rows]
-            return xlsx_response(f"{self.title}模板", [label for _, label in cols], rows, sheet_title="导入模板")
+            return xlsx_response(
+                f"{self.title}模板", [label for _, label in cols], rows, sheet_title="导入模板"
+            )
         return self.render_page(ImportFileForm())
 
     def render_page(self, upload_form, problems=None, status=200):
         return render(
             self.request,
             self.template_name,
-            {"title": self.title, "upload_form": upload_form, "problems": problems or [], "columns": self.columns(),
-             "list_url": reverse(self.list_url_name), "max_rows": MAX_IMPORT_ROWS},
+            {
+                "title": self.title,
+                "upload_form": upload_form,
+                "problems": problems or [],
+                "columns": self.columns(),
+                "list_url": reverse(self.list_url_name),
+                "max_rows": MAX_IMPORT_ROWS,
+            },
             status=status,
         )
 
@@ -130,7 +144,9 @@ class ImportPage(View):
             upload.add_error("file", "文件中没有数据行")
             return self.render_page(upload, status=400)
         if len(rows) > MAX_IMPORT_ROWS:
-            upload.add_error("file", f"一次最多导入 {MAX_IMPORT_ROWS} 行，本文件有 {len(rows)} 行，请拆分后导入")
+            upload.add_error(
+                "file", f"一次最多导入 {MAX_IMPORT_ROWS} 行，本文件有 {len(rows)} 行，请拆分后导入"
+            )
             return self.render_page(upload, status=400)
         count, problems = self.import_rows(rows)
         if problems:

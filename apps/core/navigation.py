@@ -32,5 +32,7 @@ def nav_items_for(request) -> list[dict]:
         active = request.path == url if name == "home" else request.path.startswith(url)
         items.append({"label": label, "url": url, "active": active})
     if user.is_staff:
-        items.append({"label": "管理后台", "url": reverse("admin:index"), "active": request.path.startswith("/admin/")})
+        items.append(
+            {"label": "管理后台", "url": reverse("admin:index"), "active": request.path.startswith("/admin/")}
+        )
     return items

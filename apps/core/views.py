@@ -96,7 +96,10 @@ class FilterForm(forms.Form):
             value = self.cleaned_data.get(name)
             if value in (None, "", []):
                 continue
-            if isinstance(self.fields[name], forms.NullBooleanField | forms.TypedChoiceField) and value in ("", None):
+            if isinstance(self.fields[name], forms.NullBooleanField | forms.TypedChoiceField) and value in (
+                "",
+                None,
+            ):
                 continue
             qs = qs.filter(**{lookup: value})
         return qs
@@ -179,9 +182,15 @@ class ListPage(LoginRequiredMixin, View):
             next_sort = None
             if c.sort:
                 next_sort = f"-{c.sort}" if sort == c.sort else c.sort
-            headers.append({"header": c.header, "sort": next_sort, "css": c.css,
-                            "active": sort.lstrip("-") == c.sort if c.sort else False,
-                            "desc": sort.startswith("-")})
+            headers.append(
+                {
+                    "header": c.header,
+                    "sort": next_sort,
+                    "css": c.css,
+                    "active": sort.lstrip("-") == c.sort if c.sort else False,
+                    "desc": sort.startswith("-"),
+                }
+            )
         rows = [[(c.cell(obj), c.css) for c in columns] for obj in page.object_list]
         context = {
             "title": self.title,
@@ -197,8 +206,12 @@ class ListPage(LoginRequiredMixin, View):
             "query": query.urlencode(),
             "sort_query": sort_query.urlencode(),
             "export_enabled": bool(self.export_name),
-            "create_url": reverse(self.create_url_name) if self.create_url_name and request.user.has_perm(self.create_permission) else "",
-            "import_url": reverse(self.import_url_name) if self.import_url_name and request.user.has_perm(self.import_permission) else "",
+            "create_url": reverse(self.create_url_name)
+            if self.create_url_name and request.user.has_perm(self.create_permission)
+            else "",
+            "import_url": reverse(self.import_url_name)
+            if self.import_url_name and request.user.has_perm(self.import_permission)
+            else "",
             "empty_title": self.empty_title,
             "empty_text": self.empty_text,
             **self.extra_context(),
@@ -215,7 +228,9 @@ class ListPage(LoginRequiredMixin, View):
         limit = settings.EXPORT_MAX_ROWS
         total = qs.count()
         if total > limit:
-            messages.error(self.request, f"符合条件的记录有 {total} 条，超过单次导出上限 {limit} 条，请先筛选。")
+            messages.error(
+                self.request, f"符合条件的记录有 {total} 条，超过单次导出上限 {limit} 条，请先筛选。"
+            )
             query = self.request.GET.copy()
             query.pop("export", None)
             return HttpResponseRedirect(f"{self.request.path}?{query.urlencode()}")
@@ -240,7 +255,9 @@ class Section:
 def timeline_for(obj, limit: int = 50) -> list[Event]:
     ct = ContentType.objects.get_for_model(obj, for_concrete_model=True)
     return list(
-        Event.objects.filter(content_type=ct, object_id=str(obj.pk)).select_related("actor").order_by("-created_at", "-id")[:limit]
+        Event.objects.filter(content_type=ct, object_id=str(obj.pk))
+        .select_related("actor")
+        .order_by("-created_at", "-id")[:limit]
     )
 
 
@@ -297,11 +314,18 @@ class DetailPage(LoginRequiredMixin, View):
         context = {
             "title": str(obj),
             "object": obj,
-            "fields": [(label, "—" if v in (None, "") else ("是" if v is True else "否" if v is False else v)) for label, v in self.fields(obj)],
+            "fields": [
+                (label, "—" if v in (None, "") else ("是" if v is True else "否" if v is False else v))
+                for label, v in self.fields(obj)
+            ],
             "sections": [(s, s.table()) for s in self.sections(obj)],
             "events": events,
-            "edit_url": reverse(self.edit_url_name, args=[obj.pk]) if self.edit_url_name and user.has_perm(self.edit_permission) else "",
-            "delete_url": reverse(self.delete_url_name, args=[obj.pk]) if self.delete_url_name and user.has_perm(self.delete_permission) else "",
+            "edit_url": reverse(self.edit_url_name, args=[obj.pk])
+            if self.edit_url_name and user.has_perm(self.edit_permission)
+            else "",
+            "delete_url": reverse(self.delete_url_name, args=[obj.pk])
+            if self.delete_url_name and user.has_perm(self.delete_permission)
+            else "",
             "list_url": reverse(self.list_url_name) if self.list_url_name else "",
             "list_title": self.list_title,
         }
@@ -366,8 +390,13 @@ class FormPage(LoginRequiredMixin, View):
         return render(
             self.request,
             self.template_name,
-            {"form": form, "title": self.get_title(), "cancel_url": self.cancel_url(), "multipart": self.multipart,
-             "object": getattr(self, "object", None)},
+            {
+                "form": form,
+                "title": self.get_title(),
+                "cancel_url": self.cancel_url(),
+                "multipart": self.multipart,
+                "object": getattr(self, "object", None),
+            },
             status=status,
         )
 
@@ -392,7 +421,9 @@ class FormPage(LoginRequiredMixin, View):
                 form.add_error(None, exc.message)
             else:
                 messages.success(request, self.success_message)
-                return HttpResponseRedirect(obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else self.cancel_url())
+                return HttpResponseRedirect(
+                    obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else self.cancel_url()
+                )
         return self.render_form(form, status=400)
 
 

@@ -10,8 +10,12 @@ from apps.registry.filters import RegionFilterMixin
 
 class PartyOrgFilter(RegionFilterMixin, FilterForm):
     kind = forms.ChoiceField(label="类别", choices=[("", "全部"), *PartyOrgKind.choices])
-    stars = forms.TypedChoiceField(label="最新星级", coerce=int, empty_value=None,
-                                   choices=[("", "全部"), *[(str(i), f"{i}星") for i in range(5, 0, -1)]])
+    stars = forms.TypedChoiceField(
+        label="最新星级",
+        coerce=int,
+        empty_value=None,
+        choices=[("", "全部"), *[(str(i), f"{i}星") for i in range(5, 0, -1)]],
+    )
     lookups = {"kind": "kind", "stars": "latest_stars"}
 
     def __init__(self, *args, user=None, **kwargs):

@@ -11,8 +11,19 @@ class PartyOrgForm(ScopedModelForm):
 
     class Meta:
         model = PartyOrg
-        fields = ["name", "kind", "parent", "region", "secretary_name", "secretary_phone", "member_count",
-                  "founded_on", "company", "compound", "covered_companies"]
+        fields = [
+            "name",
+            "kind",
+            "parent",
+            "region",
+            "secretary_name",
+            "secretary_phone",
+            "member_count",
+            "founded_on",
+            "company",
+            "compound",
+            "covered_companies",
+        ]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, user=user, **kwargs)
@@ -26,7 +37,16 @@ class InstructorForm(ScopedModelForm):
 
     class Meta:
         model = PartyInstructor
-        fields = ["name", "phone", "sending_unit", "region", "companies", "committees", "start_date", "end_date"]
+        fields = [
+            "name",
+            "phone",
+            "sending_unit",
+            "region",
+            "companies",
+            "committees",
+            "start_date",
+            "end_date",
+        ]
 
 
 class RatingForm(ScopedModelForm):
@@ -48,4 +68,6 @@ class SecretaryForm(ScopedModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        self.fields["community"] = RegionChoiceField(label="任职社区", queryset=community_choices_queryset(user))
+        self.fields["community"] = RegionChoiceField(
+            label="任职社区", queryset=community_choices_queryset(user)
+        )

@@ -22,7 +22,10 @@ class PartyOrgList(ListPage):
         Column("党组织名称", "name", sort="name", link=True),
         Column("类别", lambda o: o.get_kind_display(), sort="kind"),
         Column("所在区划", "region.name"),
-        Column("覆盖对象", lambda o: o.company.name if o.company_id else (o.compound.name if o.compound_id else "")),
+        Column(
+            "覆盖对象",
+            lambda o: o.company.name if o.company_id else (o.compound.name if o.compound_id else ""),
+        ),
         Column("书记", "secretary_name"),
         Column("党员人数", "member_count", sort="member_count", css="num"),
         Column("最新星级", lambda o: o.latest_stars, sort="latest_stars", display=stars_display),
@@ -54,10 +57,15 @@ class PartyOrgDetail(DetailPage):
 
     def fields(self, o):
         return [
-            ("类别", o.get_kind_display()), ("上级党组织", o.parent.name if o.parent_id else ""),
-            ("所在区划", o.region.name), ("书记", o.secretary_name), ("书记电话", o.masked_secretary_phone),
-            ("党员人数", o.member_count), ("成立日期", o.founded_on),
-            ("所属物业企业", o.company.name if o.company_id else ""), ("所在小区", o.compound.name if o.compound_id else ""),
+            ("类别", o.get_kind_display()),
+            ("上级党组织", o.parent.name if o.parent_id else ""),
+            ("所在区划", o.region.name),
+            ("书记", o.secretary_name),
+            ("书记电话", o.masked_secretary_phone),
+            ("党员人数", o.member_count),
+            ("成立日期", o.founded_on),
+            ("所属物业企业", o.company.name if o.company_id else ""),
+            ("所在小区", o.compound.name if o.compound_id else ""),
             ("联建覆盖企业", "、".join(c.name for c in o.covered_companies.all())),
         ]
 
@@ -65,10 +73,23 @@ class PartyOrgDetail(DetailPage):
         ratings = list(o.ratings.order_by("-year"))
         children = list(selectors.party_org_list_for(user=self.request.user).filter(parent=o)[:100])
         return [
-            Section("星级评定", [Column("年度", "year"), Column("星级", lambda r: "★" * r.stars),
-                             Column("评定单位", "issuer"), Column("评定日期", "issued_on")], ratings, empty="尚未评定"),
-            Section("下级党组织", [Column("名称", "name", link=True), Column("类别", lambda x: x.get_kind_display())],
-                    children, empty="无下级党组织"),
+            Section(
+                "星级评定",
+                [
+                    Column("年度", "year"),
+                    Column("星级", lambda r: "★" * r.stars),
+                    Column("评定单位", "issuer"),
+                    Column("评定日期", "issued_on"),
+                ],
+                ratings,
+                empty="尚未评定",
+            ),
+            Section(
+                "下级党组织",
+                [Column("名称", "name", link=True), Column("类别", lambda x: x.get_kind_display())],
+                children,
+                empty="无下级党组织",
+            ),
         ]
 
     def extra_context(self, o):
@@ -93,13 +114,17 @@ class PartyOrgUpdate(FormPage):
     permission = "party.change_partyorg"
 
     def get_object(self):
-        return get_scoped_or_404(selectors.party_org_list_for(user=self.request.user), self.request.user, pk=self.kwargs["pk"])
+        return get_scoped_or_404(
+            selectors.party_org_list_for(user=self.request.user), self.request.user, pk=self.kwargs["pk"]
+        )
 
     def get_title(self):
         return f"编辑党组织：{self.object}"
 
     def save(self, form):
-        return services.party_org_update(party_org=self.object, actor=self.request.user, data=form.cleaned_data)
+        return services.party_org_update(
+            party_org=self.object, actor=self.request.user, data=form.cleaned_data
+        )
 
 
 class PartyOrgDelete(DeletePage):
@@ -162,14 +187,25 @@ class InstructorDetail(DetailPage):
         return selectors.instructor_list_for(user=self.request.user)
 
     def fields(self, i):
-        return [("选派单位", i.sending_unit), ("工作区划", i.region.name), ("手机号", i.masked_phone),
-                ("开始日期", i.start_date), ("结束日期", i.end_date)]
+        return [
+            ("选派单位", i.sending_unit),
+            ("工作区划", i.region.name),
+            ("手机号", i.masked_phone),
+            ("开始日期", i.start_date),
+            ("结束日期", i.end_date),
+        ]
 
     def sections(self, i):
         return [
-            Section("指导的物业企业", [Column("企业", "name", link=True)], list(i.companies.all()), empty="无"),
-            Section("指导的业委会", [Column("业委会", lambda c: str(c), link=True)],
-                    list(i.committees.select_related("compound")), empty="无"),
+            Section(
+                "指导的物业企业", [Column("企业", "name", link=True)], list(i.companies.all()), empty="无"
+            ),
+            Section(
+                "指导的业委会",
+                [Column("业委会", lambda c: str(c), link=True)],
+                list(i.committees.select_related("compound")),
+                empty="无",
+            ),
         ]
 
 
@@ -188,13 +224,17 @@ class InstructorUpdate(FormPage):
     permission = "party.change_partyinstructor"
 
     def get_object(self):
-        return get_scoped_or_404(selectors.instructor_list_for(user=self.request.user), self.request.user, pk=self.kwargs["pk"])
+        return get_scoped_or_404(
+            selectors.instructor_list_for(user=self.request.user), self.request.user, pk=self.kwargs["pk"]
+        )
 
     def get_title(self):
         return f"编辑党建指导员：{self.object}"
 
     def save(self, form):
-        return services.instructor_update(instructor=self.object, actor=self.request.user, data=form.cleaned_data)
+        return services.instructor_update(
+            instructor=self.object, actor=self.request.user, data=form.cleaned_data
+        )
 
 
 def in_post_display(s):
@@ -207,12 +247,21 @@ class SecretaryList(ListPage):
     columns = [
         Column("姓名", "name", sort="name", link=True),
         Column("选派单位", "sending_unit"),
-        Column("县区", lambda s: s.community.parent.parent.name if s.community.parent_id and s.community.parent.parent_id else ""),
+        Column(
+            "县区",
+            lambda s: (
+                s.community.parent.parent.name
+                if s.community.parent_id and s.community.parent.parent_id
+                else ""
+            ),
+        ),
         Column("街道", lambda s: s.community.parent.name if s.community.parent_id else ""),
         Column("任职社区", "community.name"),
         Column("任职开始", "start_date", sort="start_date"),
         Column("任职结束", "end_date", sort="end_date"),
-        Column("状态", lambda s: "在岗" if s.in_post(timezone.localdate()) else "已离任", display=in_post_display),
+        Column(
+            "状态", lambda s: "在岗" if s.in_post(timezone.localdate()) else "已离任", display=in_post_display
+        ),
         Column("演示数据", "is_generated", display=generated_tag),
     ]
     search_fields = ("name__startswith", "sending_unit__icontains", "community__name__icontains")
@@ -240,9 +289,15 @@ class SecretaryDetail(DetailPage):
         return selectors.secretary_list_for(user=self.request.user)
 
     def fields(self, s):
-        return [("选派单位", s.sending_unit), ("任职社区", s.community.name), ("手机号", s.masked_phone),
-                ("任职开始", s.start_date), ("任职结束", s.end_date),
-                ("状态", "在岗" if s.in_post(timezone.localdate()) else "已离任"), ("工作职责", s.duties)]
+        return [
+            ("选派单位", s.sending_unit),
+            ("任职社区", s.community.name),
+            ("手机号", s.masked_phone),
+            ("任职开始", s.start_date),
+            ("任职结束", s.end_date),
+            ("状态", "在岗" if s.in_post(timezone.localdate()) else "已离任"),
+            ("工作职责", s.duties),
+        ]
 
 
 class SecretaryCreate(FormPage):
@@ -260,13 +315,17 @@ class SecretaryUpdate(FormPage):
     permission = "party.change_redcollarsecretary"
 
     def get_object(self):
-        return get_scoped_or_404(selectors.secretary_list_for(user=self.request.user), self.request.user, pk=self.kwargs["pk"])
+        return get_scoped_or_404(
+            selectors.secretary_list_for(user=self.request.user), self.request.user, pk=self.kwargs["pk"]
+        )
 
     def get_title(self):
         return f"编辑红领书记：{self.object}"
 
     def save(self, form):
-        return services.secretary_update(secretary=self.object, actor=self.request.user, data=form.cleaned_data)
+        return services.secretary_update(
+            secretary=self.object, actor=self.request.user, data=form.cleaned_data
+        )
 
 
 class SecretaryDelete(DeletePage):

@@ -48,20 +48,44 @@ class RegionDetail(DetailPage):
         return selectors.region_list_for(user=self.request.user)
 
     def fields(self, r):
-        return [("区划代码", r.code), ("层级", r.get_level_display()), ("类型", r.get_kind_display()),
-                ("上级区划", " / ".join(a.name for a in r.ancestors())), ("版本", r.vintage), ("来源", r.source)]
+        return [
+            ("区划代码", r.code),
+            ("层级", r.get_level_display()),
+            ("类型", r.get_kind_display()),
+            ("上级区划", " / ".join(a.name for a in r.ancestors())),
+            ("版本", r.vintage),
+            ("来源", r.source),
+        ]
 
     def sections(self, r):
         user = self.request.user
         children = list(selectors.region_children_for(user=user, region=r).annotate(n=Count("children")))
         sections = []
         if children:
-            sections.append(Section(f"下级区划（{len(children)}）", [
-                Column("区划代码", "code"), Column("名称", "name", link=True), Column("类型", lambda x: x.get_kind_display()),
-                Column("下级数", "n", css="num")], children))
+            sections.append(
+                Section(
+                    f"下级区划（{len(children)}）",
+                    [
+                        Column("区划代码", "code"),
+                        Column("名称", "name", link=True),
+                        Column("类型", lambda x: x.get_kind_display()),
+                        Column("下级数", "n", css="num"),
+                    ],
+                    children,
+                )
+            )
         if r.level == RegionLevel.COMMUNITY:
             compounds = list(compound_list_for(user=user).filter(community=r))
-            sections.append(Section("小区", [Column("小区", "name", link=True), Column("户数", "households", css="num"),
-                                           Column("管理模式", lambda c: c.get_management_mode_display())],
-                                    compounds, empty="本社区尚未登记小区"))
+            sections.append(
+                Section(
+                    "小区",
+                    [
+                        Column("小区", "name", link=True),
+                        Column("户数", "households", css="num"),
+                        Column("管理模式", lambda c: c.get_management_mode_display()),
+                    ],
+                    compounds,
+                    empty="本社区尚未登记小区",
+                )
+            )
         return sections

@@ -12,7 +12,9 @@ class PropertyCompanyAdmin(ScopedAdmin):
     search_fields = ("name", "credit_code")
     fields = ("name", "credit_code", "kind", "region", "address", "legal_representative", "contact_phone")
     create_service = staticmethod(lambda actor, data: services.company_create(actor=actor, data=data))
-    update_service = staticmethod(lambda obj, actor, data: services.company_update(company=obj, actor=actor, data=data))
+    update_service = staticmethod(
+        lambda obj, actor, data: services.company_update(company=obj, actor=actor, data=data)
+    )
     delete_service = staticmethod(lambda obj, actor: services.company_delete(company=obj, actor=actor))
 
 
@@ -23,22 +25,48 @@ class DepartmentAdmin(ScopedAdmin):
     search_fields = ("name",)
     fields = ("name", "kind", "region", "contact_phone")
     create_service = staticmethod(lambda actor, data: services.department_create(actor=actor, data=data))
-    update_service = staticmethod(lambda obj, actor, data: services.department_update(department=obj, actor=actor, data=data))
+    update_service = staticmethod(
+        lambda obj, actor, data: services.department_update(department=obj, actor=actor, data=data)
+    )
     delete_service = staticmethod(lambda obj, actor: services.department_delete(department=obj, actor=actor))
 
 
 @admin.register(Compound)
 class CompoundAdmin(ScopedAdmin):
-    list_display = ("code", "name", "community", "households", "is_old", "management_mode", "company", "is_generated")
+    list_display = (
+        "code",
+        "name",
+        "community",
+        "households",
+        "is_old",
+        "management_mode",
+        "company",
+        "is_generated",
+    )
     list_filter = ("management_mode", "is_old")
     search_fields = ("name", "code")
     list_select_related = ("community", "company")
     raw_id_fields = ("community",)
     readonly_fields = ("code",)
-    fields = ("code", "name", "community", "address", "latitude", "longitude", "households", "total_floor_area",
-              "year_built", "is_old", "management_mode", "company", "resident_party_members")
+    fields = (
+        "code",
+        "name",
+        "community",
+        "address",
+        "latitude",
+        "longitude",
+        "households",
+        "total_floor_area",
+        "year_built",
+        "is_old",
+        "management_mode",
+        "company",
+        "resident_party_members",
+    )
     create_service = staticmethod(lambda actor, data: services.compound_create(actor=actor, data=data))
-    update_service = staticmethod(lambda obj, actor, data: services.compound_update(compound=obj, actor=actor, data=data))
+    update_service = staticmethod(
+        lambda obj, actor, data: services.compound_update(compound=obj, actor=actor, data=data)
+    )
     delete_service = staticmethod(lambda obj, actor: services.compound_delete(compound=obj, actor=actor))
 
 
@@ -49,7 +77,9 @@ class BuildingAdmin(ScopedAdmin):
     list_select_related = ("compound",)
     raw_id_fields = ("compound",)
     create_service = staticmethod(lambda actor, data: services.building_create(actor=actor, data=data))
-    update_service = staticmethod(lambda obj, actor, data: services.building_update(building=obj, actor=actor, data=data))
+    update_service = staticmethod(
+        lambda obj, actor, data: services.building_update(building=obj, actor=actor, data=data)
+    )
     delete_service = staticmethod(lambda obj, actor: services.building_delete(building=obj, actor=actor))
 
 
@@ -61,7 +91,9 @@ class UnitAdmin(ScopedAdmin):
     list_select_related = ("compound", "building")
     raw_id_fields = ("compound", "building")
     create_service = staticmethod(lambda actor, data: services.unit_create(actor=actor, data=data))
-    update_service = staticmethod(lambda obj, actor, data: services.unit_update(unit=obj, actor=actor, data=data))
+    update_service = staticmethod(
+        lambda obj, actor, data: services.unit_update(unit=obj, actor=actor, data=data)
+    )
     delete_service = staticmethod(lambda obj, actor: services.unit_delete(unit=obj, actor=actor))
 
 
@@ -73,7 +105,9 @@ class OwnerAdmin(ScopedAdmin):
     search_fields = ("name",)
     fields = ("name", "phone", "is_developer")
     create_service = staticmethod(lambda actor, data: services.owner_create(actor=actor, data=data))
-    update_service = staticmethod(lambda obj, actor, data: services.owner_update(owner=obj, actor=actor, data=data))
+    update_service = staticmethod(
+        lambda obj, actor, data: services.owner_update(owner=obj, actor=actor, data=data)
+    )
     delete_service = staticmethod(lambda obj, actor: services.owner_delete(owner=obj, actor=actor))
 
     @admin.display(description="姓名")

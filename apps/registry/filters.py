@@ -20,7 +20,9 @@ class RegionFilterMixin(forms.Form):
 class CompoundFilter(RegionFilterMixin, FilterForm):
     management_mode = forms.ChoiceField(label="管理模式", choices=[("", "全部"), *ManagementMode.choices])
     is_old = BooleanFilter(label="老旧小区")
-    company = forms.ModelChoiceField(label="服务企业", queryset=PropertyCompany.objects.none(), empty_label="全部")
+    company = forms.ModelChoiceField(
+        label="服务企业", queryset=PropertyCompany.objects.none(), empty_label="全部"
+    )
     branch_eligible = BooleanFilter(label="符合建支部条件", yes="符合", no="不符合")
     lookups = {"management_mode": "management_mode", "is_old": "is_old", "company": "company"}
 

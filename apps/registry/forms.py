@@ -13,7 +13,9 @@ from apps.registry.models import Building, Compound, Department, Owner, Property
 
 
 class CompanyForm(ScopedModelForm):
-    region = RegionChoiceField(label="注册地（县区）", queryset=Region.objects.filter(level=RegionLevel.COUNTY))
+    region = RegionChoiceField(
+        label="注册地（县区）", queryset=Region.objects.filter(level=RegionLevel.COUNTY)
+    )
     scoped_fields = ("region",)
 
     class Meta:
@@ -39,17 +41,31 @@ class CompoundForm(ScopedModelForm):
     class Meta:
         model = Compound
         fields = [
-            "name", "community", "address", "latitude", "longitude", "households", "total_floor_area",
-            "year_built", "is_old", "management_mode", "company", "resident_party_members",
+            "name",
+            "community",
+            "address",
+            "latitude",
+            "longitude",
+            "households",
+            "total_floor_area",
+            "year_built",
+            "is_old",
+            "management_mode",
+            "company",
+            "resident_party_members",
         ]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        self.fields["community"] = RegionChoiceField(label="所属社区", queryset=community_choices_queryset(user))
+        self.fields["community"] = RegionChoiceField(
+            label="所属社区", queryset=community_choices_queryset(user)
+        )
         if self.instance.pk:
             self.fields["community"].disabled = True
             self.fields["community"].help_text = "小区编码由社区代码生成，不能改属其他社区"
-        self.fields["is_old"].help_text = f"一般指{settings.OLD_COMPOUND_BUILT_BEFORE}年以前建成、需改造的小区"
+        self.fields[
+            "is_old"
+        ].help_text = f"一般指{settings.OLD_COMPOUND_BUILT_BEFORE}年以前建成、需改造的小区"
         self.fields["company"].help_text = "市场化、兜底、大手牵小手模式必填；兜底须为国有公益性物业企业"
 
 
@@ -66,8 +82,17 @@ class UnitForm(ScopedModelForm):
 
     class Meta:
         model = Unit
-        fields = ["building", "stair", "number", "floor", "kind", "registered_area", "surveyed_area",
-                  "contract_area", "developer_held"]
+        fields = [
+            "building",
+            "stair",
+            "number",
+            "floor",
+            "kind",
+            "registered_area",
+            "surveyed_area",
+            "contract_area",
+            "developer_held",
+        ]
 
     def clean(self):
         cleaned = super().clean()
@@ -79,7 +104,9 @@ class UnitForm(ScopedModelForm):
 
 class OwnerForm(ScopedModelForm):
     id_number = forms.CharField(
-        label="居民身份证号", max_length=18, required=False,
+        label="居民身份证号",
+        max_length=18,
+        required=False,
         help_text="只保存不可逆的摘要和后四位，用于核对身份；留空则不修改",
     )
 
@@ -118,7 +145,9 @@ class OwnerUnitForm(forms.Form):
         super().__init__(*args, **kwargs)
         from apps.core.scoping import scoped
 
-        qs = scoped(Unit.objects.select_related("building"), user) if user is not None else Unit.objects.none()
+        qs = (
+            scoped(Unit.objects.select_related("building"), user) if user is not None else Unit.objects.none()
+        )
         if compound is not None:
             qs = qs.filter(compound=compound)
         self.fields["unit"].queryset = qs

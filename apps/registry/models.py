@@ -4,8 +4,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 
 from apps.core.models import TimeStampedModel
 from apps.core.scoping import Scope, q_or, q_region
@@ -138,7 +138,7 @@ class ManagementMode(models.TextChoices):
     NONE = "none", "无物业管理"
 
 
-MODES_WITH_COMPANY = {ManagementMode.MARKET, ManagementMode.FALLBACK, ManagementMode.PAIRING}
+MODES_WITH_COMPANY = (ManagementMode.MARKET, ManagementMode.FALLBACK, ManagementMode.PAIRING)
 
 
 class Compound(TimeStampedModel):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpResponseRedirect
@@ -24,7 +23,7 @@ from apps.registry.forms import (
     OwnerUnitForm,
     UnitForm,
 )
-from apps.registry.models import Building, CompanyKind, Compound, ManagementMode, Owner, PropertyCompany, Unit
+from apps.registry.models import CompanyKind, Compound, Unit
 
 
 def mode_tag(c: Compound):
@@ -36,7 +35,12 @@ def mode_tag(c: Compound):
 COMPOUND_COLUMNS = [
     Column("小区编码", "code", sort="code", export=True),
     Column("小区名称", "name", sort="name", link=True),
-    Column("县区", lambda c: c.community.parent.parent.name if c.community.parent_id and c.community.parent.parent_id else ""),
+    Column(
+        "县区",
+        lambda c: (
+            c.community.parent.parent.name if c.community.parent_id and c.community.parent.parent_id else ""
+        ),
+    ),
     Column("街道（镇）", lambda c: c.community.parent.name if c.community.parent_id else ""),
     Column("社区", "community.name"),
     Column("户数", "households", sort="households", css="num"),
@@ -103,7 +107,9 @@ class CompoundDetail(DetailPage):
     def sections(self, c):
         user = self.request.user
         buildings = list(
-            selectors.building_list_for(user=user).filter(compound=c).annotate(unit_count=Count("units"))[:100]
+            selectors.building_list_for(user=user)
+            .filter(compound=c)
+            .annotate(unit_count=Count("units"))[:100]
         )
         from apps.committees.selectors import committee_list_for
         from apps.party.selectors import party_org_list_for
@@ -111,21 +117,47 @@ class CompoundDetail(DetailPage):
         branches = list(party_org_list_for(user=user).filter(compound=c))
         committees = list(committee_list_for(user=user).filter(compound=c))
         return [
-            Section("小区党支部", [Column("党组织", "name", link=True), Column("书记", "secretary_name"),
-                                Column("党员人数", "member_count", css="num"), Column("成立日期", "founded_on")],
-                    branches, empty="尚未成立小区党支部" + ("（符合建立条件）" if c.is_branch_eligible else "")),
-            Section("业主委员会", [Column("名称", lambda x: str(x), link=True), Column("任期开始", "term_start"),
-                                Column("任期届满", "term_end"), Column("委员人数", lambda x: len(x.members.all()), css="num")],
-                    committees, empty="尚无业主委员会或物管会"),
-            Section("楼栋", [Column("楼栋", "name", link=True), Column("层数", "floors", css="num"),
-                           Column("电梯", "has_lift"), Column("房屋数", "unit_count", css="num")],
-                    buildings, empty="尚未登记楼栋"),
+            Section(
+                "小区党支部",
+                [
+                    Column("党组织", "name", link=True),
+                    Column("书记", "secretary_name"),
+                    Column("党员人数", "member_count", css="num"),
+                    Column("成立日期", "founded_on"),
+                ],
+                branches,
+                empty="尚未成立小区党支部" + ("（符合建立条件）" if c.is_branch_eligible else ""),
+            ),
+            Section(
+                "业主委员会",
+                [
+                    Column("名称", lambda x: str(x), link=True),
+                    Column("任期开始", "term_start"),
+                    Column("任期届满", "term_end"),
+                    Column("委员人数", lambda x: len(x.members.all()), css="num"),
+                ],
+                committees,
+                empty="尚无业主委员会或物管会",
+            ),
+            Section(
+                "楼栋",
+                [
+                    Column("楼栋", "name", link=True),
+                    Column("层数", "floors", css="num"),
+                    Column("电梯", "has_lift"),
+                    Column("房屋数", "unit_count", css="num"),
+                ],
+                buildings,
+                empty="尚未登记楼栋",
+            ),
         ]
 
     def extra_context(self, c):
         user = self.request.user
         return {
-            "add_building_url": reverse("building_create") + f"?compound={c.pk}" if user.has_perm("registry.add_building") else "",
+            "add_building_url": reverse("building_create") + f"?compound={c.pk}"
+            if user.has_perm("registry.add_building")
+            else "",
         }
 
 
@@ -145,7 +177,9 @@ class CompoundUpdate(FormPage):
     permission = "registry.change_compound"
 
     def get_object(self):
-        return get_scoped_or_404(selectors.compound_list_for(user=self.request.user), self.request.user, pk=self.kwargs["pk"])
+        return get_scoped_or_404(
+            selectors.compound_list_for(user=self.request.user), self.request.user, pk=self.kwargs["pk"]
+        )
 
     def get_title(self):
         return f"编辑小区：{self.object}"
@@ -181,8 +215,18 @@ class CompoundImport(ImportPage):
     title = "批量导入小区"
     permission = "registry.import_records"
     list_url_name = "compound_list"
-    example_rows = [{"name": "示例花园", "community": "371311003003", "households": "120", "total_floor_area": "12000",
-                     "year_built": "1996", "is_old": "True", "management_mode": "none", "resident_party_members": "4"}]
+    example_rows = [
+        {
+            "name": "示例花园",
+            "community": "371311003003",
+            "households": "120",
+            "total_floor_area": "12000",
+            "year_built": "1996",
+            "is_old": "True",
+            "management_mode": "none",
+            "resident_party_members": "4",
+        }
+    ]
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not request.user.has_perm("registry.add_compound"):
@@ -210,9 +254,17 @@ class BuildingDetail(DetailPage):
     def sections(self, b):
         units = list(selectors.unit_list_for(user=self.request.user).filter(building=b)[:300])
         return [
-            Section("房屋（专有部分）", [Column("单元", "stair"), Column("房号", "number", link=True),
-                                   Column("类型", lambda u: u.get_kind_display()),
-                                   Column("专有部分面积（㎡）", "area", css="num")], units, empty="尚未登记房屋"),
+            Section(
+                "房屋（专有部分）",
+                [
+                    Column("单元", "stair"),
+                    Column("房号", "number", link=True),
+                    Column("类型", lambda u: u.get_kind_display()),
+                    Column("专有部分面积（㎡）", "area", css="num"),
+                ],
+                units,
+                empty="尚未登记房屋",
+            ),
         ]
 
     def extra_context(self, b):
@@ -240,7 +292,9 @@ class BuildingUpdate(FormPage):
     permission = "registry.change_building"
 
     def get_object(self):
-        return get_scoped_or_404(selectors.building_list_for(user=self.request.user), self.request.user, pk=self.kwargs["pk"])
+        return get_scoped_or_404(
+            selectors.building_list_for(user=self.request.user), self.request.user, pk=self.kwargs["pk"]
+        )
 
     def get_title(self):
         return f"编辑楼栋：{self.object}"
@@ -272,17 +326,29 @@ class UnitDetail(DetailPage):
 
     def fields(self, u):
         return [
-            ("小区", u.compound.name), ("楼栋", u.building.name), ("单元", u.stair), ("房号", u.number),
-            ("楼层", u.floor), ("类型", u.get_kind_display()), ("登记面积（㎡）", u.registered_area),
-            ("测绘面积（㎡）", u.surveyed_area), ("合同面积（㎡）", u.contract_area),
+            ("小区", u.compound.name),
+            ("楼栋", u.building.name),
+            ("单元", u.stair),
+            ("房号", u.number),
+            ("楼层", u.floor),
+            ("类型", u.get_kind_display()),
+            ("登记面积（㎡）", u.registered_area),
+            ("测绘面积（㎡）", u.surveyed_area),
+            ("合同面积（㎡）", u.contract_area),
             ("专有部分面积（㎡）", f"{u.area}（依次取登记、测绘、合同面积）" if u.area else ""),
             ("开发建设单位未售出", u.developer_held),
         ]
 
     def sections(self, u):
         links = list(u.owner_links.select_related("owner"))
-        return [Section("业主", [Column("业主", lambda link: link.owner.masked_name),
-                                 Column("取得日期", "since")], links, empty="尚未登记业主")]
+        return [
+            Section(
+                "业主",
+                [Column("业主", lambda link: link.owner.masked_name), Column("取得日期", "since")],
+                links,
+                empty="尚未登记业主",
+            )
+        ]
 
     def extra_context(self, u):
         return {"list_url": u.building.get_absolute_url(), "list_title": str(u.building)}
@@ -309,7 +375,9 @@ class UnitUpdate(FormPage):
     permission = "registry.change_unit"
 
     def get_object(self):
-        return get_scoped_or_404(selectors.unit_list_for(user=self.request.user), self.request.user, pk=self.kwargs["pk"])
+        return get_scoped_or_404(
+            selectors.unit_list_for(user=self.request.user), self.request.user, pk=self.kwargs["pk"]
+        )
 
     def get_title(self):
         return f"编辑房屋：{self.object}"
@@ -372,21 +440,36 @@ class OwnerDetail(DetailPage):
         return selectors.owner_list_for(user=self.request.user)
 
     def fields(self, o):
-        return [("姓名", o.masked_name), ("手机号", o.masked_phone), ("身份证号", o.masked_id),
-                ("开发建设单位", o.is_developer)]
+        return [
+            ("姓名", o.masked_name),
+            ("手机号", o.masked_phone),
+            ("身份证号", o.masked_id),
+            ("开发建设单位", o.is_developer),
+        ]
 
     def sections(self, o):
         links = list(selectors.owner_units_for(user=self.request.user, owner=o))
-        return [Section("名下房屋", [Column("小区", lambda link: link.unit.compound.name),
-                                   Column("房屋", lambda link: str(link.unit)),
-                                   Column("面积（㎡）", lambda link: link.unit.area, css="num"),
-                                   Column("取得日期", "since")], links, empty="尚未关联房屋")]
+        return [
+            Section(
+                "名下房屋",
+                [
+                    Column("小区", lambda link: link.unit.compound.name),
+                    Column("房屋", lambda link: str(link.unit)),
+                    Column("面积（㎡）", lambda link: link.unit.area, css="num"),
+                    Column("取得日期", "since"),
+                ],
+                links,
+                empty="尚未关联房屋",
+            )
+        ]
 
     def extra_context(self, o):
         user = self.request.user
         return {
             "can_see_pii": _can_see_pii(user),
-            "link_url": reverse("owner_link_unit", args=[o.pk]) if user.has_perm("registry.add_ownerunit") else "",
+            "link_url": reverse("owner_link_unit", args=[o.pk])
+            if user.has_perm("registry.add_ownerunit")
+            else "",
         }
 
 
@@ -401,7 +484,9 @@ def owner_reveal(request, pk):
     services.owner_view_pii(owner=owner, actor=request.user)
     from django.shortcuts import render
 
-    template = "registry/_owner_pii.html" if request.headers.get("HX-Request") else "registry/owner_pii_page.html"
+    template = (
+        "registry/_owner_pii.html" if request.headers.get("HX-Request") else "registry/owner_pii_page.html"
+    )
     return render(request, template, {"owner": owner, "title": f"业主个人信息：{owner}"})
 
 
@@ -420,7 +505,9 @@ class OwnerUpdate(FormPage):
     permission = "registry.change_owner"
 
     def get_object(self):
-        return get_scoped_or_404(selectors.owner_list_for(user=self.request.user), self.request.user, pk=self.kwargs["pk"])
+        return get_scoped_or_404(
+            selectors.owner_list_for(user=self.request.user), self.request.user, pk=self.kwargs["pk"]
+        )
 
     def get_title(self):
         return f"编辑业主：{self.object}"
@@ -445,7 +532,9 @@ class OwnerLinkUnit(FormPage):
     permission = "registry.add_ownerunit"
 
     def get_object(self):
-        return get_scoped_or_404(selectors.owner_list_for(user=self.request.user), self.request.user, pk=self.kwargs["pk"])
+        return get_scoped_or_404(
+            selectors.owner_list_for(user=self.request.user), self.request.user, pk=self.kwargs["pk"]
+        )
 
     def get_title(self):
         return f"为业主 {self.object} 关联房屋"
@@ -454,20 +543,27 @@ class OwnerLinkUnit(FormPage):
         return OwnerUnitForm(data, user=self.request.user)
 
     def save(self, form):
-        services.owner_unit_link(owner=self.object, unit=form.cleaned_data["unit"], since=form.cleaned_data["since"],
-                                 actor=self.request.user)
+        services.owner_unit_link(
+            owner=self.object,
+            unit=form.cleaned_data["unit"],
+            since=form.cleaned_data["since"],
+            actor=self.request.user,
+        )
         return self.object
 
 
 class OwnerImportForm(OwnerForm):
-    unit = forms.ModelChoiceField(label="房屋编号", queryset=Unit.objects.none(), required=False,
-                                  help_text="房屋的系统编号（可选）")
+    unit = forms.ModelChoiceField(
+        label="房屋编号", queryset=Unit.objects.none(), required=False, help_text="房屋的系统编号（可选）"
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         from apps.core.scoping import scoped
 
-        self.fields["unit"].queryset = scoped(Unit.objects.all(), user) if user is not None else Unit.objects.none()
+        self.fields["unit"].queryset = (
+            scoped(Unit.objects.all(), user) if user is not None else Unit.objects.none()
+        )
 
 
 class OwnerImport(ImportPage):
@@ -475,7 +571,9 @@ class OwnerImport(ImportPage):
     title = "批量导入业主"
     permission = "registry.import_records"
     list_url_name = "owner_list"
-    example_rows = [{"name": "张三", "phone": "13800000000", "id_number": "11010519491231002X", "is_developer": "False"}]
+    example_rows = [
+        {"name": "张三", "phone": "13800000000", "id_number": "11010519491231002X", "is_developer": "False"}
+    ]
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not request.user.has_perm("registry.add_owner"):
@@ -492,8 +590,12 @@ class OwnerImport(ImportPage):
 COMPANY_COLUMNS = [
     Column("企业名称", "name", sort="name", link=True),
     Column("统一社会信用代码", "credit_code"),
-    Column("企业类型", lambda c: c.get_kind_display(), sort="kind",
-           display=lambda c: tag(c.get_kind_display(), "red" if c.kind == CompanyKind.PUBLIC_WELFARE else "")),
+    Column(
+        "企业类型",
+        lambda c: c.get_kind_display(),
+        sort="kind",
+        display=lambda c: tag(c.get_kind_display(), "red" if c.kind == CompanyKind.PUBLIC_WELFARE else ""),
+    ),
     Column("注册地", "region.name"),
     Column("服务小区数", "compound_count", sort="compound_count", css="num"),
     Column("演示数据", "is_generated", display=generated_tag),
@@ -536,8 +638,11 @@ class CompanyDetail(DetailPage):
         warning = org_code_warning(c.credit_code)
         return [
             ("统一社会信用代码", c.credit_code + (f"（提示：{warning}）" if warning else "")),
-            ("企业类型", c.get_kind_display()), ("注册地", c.region.name), ("地址", c.address),
-            ("法定代表人", c.legal_representative), ("联系电话", c.contact_phone),
+            ("企业类型", c.get_kind_display()),
+            ("注册地", c.region.name),
+            ("地址", c.address),
+            ("法定代表人", c.legal_representative),
+            ("联系电话", c.contact_phone),
         ]
 
     def sections(self, c):
@@ -551,15 +656,44 @@ class CompanyDetail(DetailPage):
         instructors = list(instructor_list_for(user=user).filter(companies=c))
         count = compounds_qs.count()
         return [
-            Section("服务小区", [Column("小区", "name", link=True), Column("社区", "community.name"),
-                             Column("管理模式", lambda x: x.get_management_mode_display()),
-                             Column("户数", "households", css="num")], compounds, empty="暂无服务小区",
-                    more_url=reverse("compound_list") + f"?company={c.pk}" if count > 50 else "", more_count=count),
-            Section("党组织覆盖", [Column("党组织", "name", link=True), Column("类别", lambda o: o.get_kind_display()),
-                              Column("最新星级", lambda o: f"{o.latest_stars}星（{o.latest_rating_year}）" if o.latest_stars else "未评定")],
-                    orgs + joint, empty="尚无本企业党组织，也未纳入联合党支部"),
-            Section("党建指导员", [Column("姓名", "name", link=True), Column("选派单位", "sending_unit"),
-                              Column("开始日期", "start_date")], instructors, empty="未派驻党建指导员"),
+            Section(
+                "服务小区",
+                [
+                    Column("小区", "name", link=True),
+                    Column("社区", "community.name"),
+                    Column("管理模式", lambda x: x.get_management_mode_display()),
+                    Column("户数", "households", css="num"),
+                ],
+                compounds,
+                empty="暂无服务小区",
+                more_url=reverse("compound_list") + f"?company={c.pk}" if count > 50 else "",
+                more_count=count,
+            ),
+            Section(
+                "党组织覆盖",
+                [
+                    Column("党组织", "name", link=True),
+                    Column("类别", lambda o: o.get_kind_display()),
+                    Column(
+                        "最新星级",
+                        lambda o: (
+                            f"{o.latest_stars}星（{o.latest_rating_year}）" if o.latest_stars else "未评定"
+                        ),
+                    ),
+                ],
+                orgs + joint,
+                empty="尚无本企业党组织，也未纳入联合党支部",
+            ),
+            Section(
+                "党建指导员",
+                [
+                    Column("姓名", "name", link=True),
+                    Column("选派单位", "sending_unit"),
+                    Column("开始日期", "start_date"),
+                ],
+                instructors,
+                empty="未派驻党建指导员",
+            ),
         ]
 
 
@@ -578,7 +712,9 @@ class CompanyUpdate(FormPage):
     permission = "registry.change_propertycompany"
 
     def get_object(self):
-        return get_scoped_or_404(selectors.company_list_for(user=self.request.user), self.request.user, pk=self.kwargs["pk"])
+        return get_scoped_or_404(
+            selectors.company_list_for(user=self.request.user), self.request.user, pk=self.kwargs["pk"]
+        )
 
     def get_title(self):
         return f"编辑企业：{self.object}"
@@ -603,7 +739,14 @@ class CompanyImport(ImportPage):
     title = "批量导入物业服务企业"
     permission = "registry.import_records"
     list_url_name = "company_list"
-    example_rows = [{"name": "临沂市示例物业服务有限公司", "credit_code": "91350100M000100Y43", "kind": "market", "region": "371311"}]
+    example_rows = [
+        {
+            "name": "临沂市示例物业服务有限公司",
+            "credit_code": "91350100M000100Y43",
+            "kind": "market",
+            "region": "371311",
+        }
+    ]
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not request.user.has_perm("registry.add_propertycompany"):
@@ -666,13 +809,17 @@ class DepartmentUpdate(FormPage):
     permission = "registry.change_department"
 
     def get_object(self):
-        return get_scoped_or_404(selectors.department_list_for(user=self.request.user), self.request.user, pk=self.kwargs["pk"])
+        return get_scoped_or_404(
+            selectors.department_list_for(user=self.request.user), self.request.user, pk=self.kwargs["pk"]
+        )
 
     def get_title(self):
         return f"编辑部门：{self.object}"
 
     def save(self, form):
-        return services.department_update(department=self.object, actor=self.request.user, data=form.cleaned_data)
+        return services.department_update(
+            department=self.object, actor=self.request.user, data=form.cleaned_data
+        )
 
 
 class DepartmentDelete(DeletePage):
@@ -684,5 +831,3 @@ class DepartmentDelete(DeletePage):
 
     def delete(self, obj):
         services.department_delete(department=obj, actor=self.request.user)
-
-

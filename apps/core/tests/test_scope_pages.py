@@ -23,9 +23,19 @@ SURFACES = {
     "rating": (None, None, "party/partyorgrating", lambda o: o.party_org.name),
     "instructor": ("instructor_list", "instructor_detail", "party/partyinstructor", lambda o: o.name),
     "secretary": ("secretary_list", "secretary_detail", "party/redcollarsecretary", lambda o: o.name),
-    "committee": ("committee_list", "committee_detail", "committees/ownerscommittee", lambda o: o.compound.name),
+    "committee": (
+        "committee_list",
+        "committee_detail",
+        "committees/ownerscommittee",
+        lambda o: o.compound.name,
+    ),
     "member": (None, None, "committees/committeemember", lambda o: o.committee.compound.name),
-    "rules": ("committeerules_list", "committeerules_detail", "committees/committeerules", lambda o: o.source),
+    "rules": (
+        "committeerules_list",
+        "committeerules_detail",
+        "committees/committeerules",
+        lambda o: o.source,
+    ),
     "community": ("region_list", "region_detail", "regions/region", lambda o: o.name),
 }
 
@@ -130,8 +140,19 @@ def test_organisation_personas_see_their_compound_only(world, client_for, person
     assert client.get(reverse("compound_detail", args=[world.other_compound.pk])).status_code == 404
 
 
-@pytest.mark.parametrize("url_name", ["compound_list", "company_list", "partyorg_list", "secretary_list",
-                                      "committee_list", "owner_list", "department_list", "instructor_list"])
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "compound_list",
+        "company_list",
+        "partyorg_list",
+        "secretary_list",
+        "committee_list",
+        "owner_list",
+        "department_list",
+        "instructor_list",
+    ],
+)
 def test_list_query_count_is_bounded(world, client_for, django_assert_max_num_queries, url_name):
     client = client_for("city")
     client.get(reverse(url_name))  # warm the session and content-type caches
