@@ -371,7 +371,9 @@ class FormPage(LoginRequiredMixin, View):
         kwargs = {"user": self.request.user}
         obj = getattr(self, "object", None)
         if obj is not None and issubclass(self.form_class, forms.ModelForm):
-            kwargs["instance"] = obj
+            # A ModelForm writes cleaned values onto its instance while validating; give it a
+            # copy so that the service still sees the stored values and records the change.
+            kwargs["instance"] = type(obj).objects.get(pk=obj.pk)
         return self.form_class(data, files, **kwargs)
 
     def save(self, form):
