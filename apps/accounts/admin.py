@@ -40,6 +40,20 @@ class UserAdmin(DjangoUserAdmin):
         ),
     )
 
+    def save_model(self, request, obj, form, change):
+        from apps.accounts.services import sync_group
+        from apps.core.audit import diff, snapshot
+        from apps.core.services import event_record
+
+        before = snapshot(User.objects.get(pk=obj.pk)) if change else {}
+        super().save_model(request, obj, form, change)
+        sync_group(obj)  # the role decides the group: keep them together
+        changes = diff(before, snapshot(obj))
+        if changes:
+            event_record(
+                actor=request.user, verb="user.update" if change else "user.create", obj=obj, changes=changes
+            )
+
     def has_module_permission(self, request):
         return request.user.is_superuser
 

@@ -261,20 +261,56 @@ def timeline_for(obj, limit: int = 50) -> list[Event]:
     )
 
 
-def describe_changes(model, changes: dict) -> list[str]:
+HIDDEN_IN_TIMELINE = {"id", "is_generated", "code"}
+
+
+def _display_value(model, name, value, cache: dict):
+    """A stored audit value as a person reads it: labels for choices, 是/否, names for links."""
+    if value in (None, "", []):
+        return "（空）"
+    try:
+        field = model._meta.get_field(name)
+    except Exception:
+        return value
+    if getattr(field, "choices", None):
+        return dict(field.choices).get(value, value)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    related = getattr(field, "related_model", None)
+    if related is not None:
+        values = value if isinstance(value, list) else [value]
+        names = []
+        for v in values:
+            key = (related, str(v))
+            if key not in cache:
+                obj = related._default_manager.filter(pk=v).first()
+                cache[key] = str(obj) if obj is not None else f"#{v}"
+            names.append(cache[key])
+        return "、".join(names)
+    return value
+
+
+def describe_changes(model, changes: dict, cache: dict | None = None) -> list[str]:
+    cache = {} if cache is None else cache
     out = []
-    for name, pair in list(changes.items())[:12]:
+    for name, pair in changes.items():
+        if name in HIDDEN_IN_TIMELINE:
+            continue
         label = field_label(model, name)
         if isinstance(pair, list) and len(pair) == 2:
             before, after = pair
             if before in (None, "", []):
-                out.append(f"{label}：{after}")
-            elif after in (None, "", []):
-                out.append(f"{label}：{before} → （空）")
+                if after in (None, "", [], False):
+                    continue  # an empty field on creation says nothing
+                out.append(f"{label}：{_display_value(model, name, after, cache)}")
             else:
-                out.append(f"{label}：{before} → {after}")
+                out.append(
+                    f"{label}：{_display_value(model, name, before, cache)} → {_display_value(model, name, after, cache)}"
+                )
         else:
             out.append(f"{label}：{pair}")
+        if len(out) >= 12:
+            break
     return out
 
 
@@ -309,8 +345,11 @@ class DetailPage(LoginRequiredMixin, View):
             raise PermissionDenied("您的角色无权查看此页面。")
         user = request.user
         events = timeline_for(obj)
+        cache: dict = {}
         for e in events:
-            e.change_lines = describe_changes(type(obj), e.changes if isinstance(e.changes, dict) else {})
+            e.change_lines = describe_changes(
+                type(obj), e.changes if isinstance(e.changes, dict) else {}, cache
+            )
         context = {
             "title": str(obj),
             "object": obj,
