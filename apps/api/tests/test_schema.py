@@ -45,4 +45,4 @@ def test_vendored_swagger_ui_carries_its_licence():
 
     assert finders.find(f"{SWAGGER_UI_DIR}/LICENSE")
     readme = finders.find("vendor/README.md")
-    assert readme and "swagger-ui-dist 5.35.0" in open(readme, encoding="utf-8").read()
+    assert readme and "swagger-ui-dist@5.35.0" in open(readme, encoding="utf-8").read()
