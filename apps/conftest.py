@@ -58,9 +58,3 @@ def api_get(client, key_for):
         return client.get(path, params, **headers)
 
     return get
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    """The persona world hashes a password per user; PBKDF2 made each test's setup take ~4 s."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

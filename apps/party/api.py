@@ -1,7 +1,6 @@
 """Open API for party organisations and red-collar secretaries: /api/v1/party-orgs, /red-collar-secretaries.
 
-Secretaries' phone numbers are personal data: masked unless the caller's role holds
-`registry.view_owner_pii` (the platform's one "may see personal data" permission).
+Secretaries' phone numbers are personal data and are always masked, as on the pages.
 """
 
 from __future__ import annotations
@@ -29,8 +28,6 @@ from apps.regions.api import RegionRef
 
 router = Router(tags=["党组织"])
 
-PII_PERM = "registry.view_owner_pii"
-
 
 class Ref(Schema):
     id: int
@@ -45,7 +42,7 @@ class PartyOrgOut(Schema):
     region: RegionRef
     parent: Ref | None
     secretary_name: str
-    secretary_phone: str = Field(..., description="无个人信息查看权限时脱敏，如 138****1234")
+    secretary_phone: str = Field(..., description="脱敏，如 138****1234")
     member_count: int
     founded_on: datetime.date | None
     company: Ref | None = Field(..., description="企业党组织的所属企业")
@@ -73,7 +70,7 @@ def _ref(obj) -> dict | None:
     return {"id": obj.pk, "name": obj.name} if obj is not None else None
 
 
-def party_org_out(org: PartyOrg, *, pii: bool) -> dict:
+def party_org_out(org: PartyOrg) -> dict:
     return {
         "id": org.pk,
         "name": org.name,
@@ -82,7 +79,7 @@ def party_org_out(org: PartyOrg, *, pii: bool) -> dict:
         "region": {"code": org.region.code, "name": org.region.name},
         "parent": _ref(org.parent),
         "secretary_name": org.secretary_name,
-        "secretary_phone": org.secretary_phone if pii else mask_mobile(org.secretary_phone),
+        "secretary_phone": mask_mobile(org.secretary_phone),
         "member_count": org.member_count,
         "founded_on": org.founded_on,
         "company": _ref(org.company),
@@ -107,8 +104,7 @@ def party_org_list(request, filters: Query[PartyOrgFilters]):
         qs = qs.filter(Q(company_id=filters.company) | Q(covered_companies=filters.company)).distinct()
     if filters.compound:
         qs = qs.filter(compound_id=filters.compound)
-    pii = user.has_perm(PII_PERM)
-    return paginate(qs, filters, lambda o: party_org_out(o, pii=pii))
+    return paginate(qs, filters, party_org_out)
 
 
 @router.get(
@@ -122,7 +118,7 @@ def party_org_detail(request, org_id: int):
     require_perm(user, "party.view_partyorg")
     covered = company_list_for(user=user).filter(joint_branches=org).order_by("name", "id")
     return {
-        **party_org_out(org, pii=user.has_perm(PII_PERM)),
+        **party_org_out(org),
         "covered_companies": [_ref(c) for c in covered],
     }
 
@@ -131,7 +127,7 @@ def party_org_detail(request, org_id: int):
 class SecretaryOut(Schema):
     id: int
     name: str
-    phone: str = Field(..., description="无个人信息查看权限时脱敏")
+    phone: str = Field(..., description="脱敏，如 139****5678")
     sending_unit: str = Field(..., description="选派单位")
     community: RegionRef
     street: RegionRef | None
@@ -151,13 +147,13 @@ class SecretaryFilters(PageParams):
     in_post_on: datetime.date | None = Field(None, description="只列出这一天在任的（YYYY-MM-DD）")
 
 
-def secretary_out(s: RedCollarSecretary, *, pii: bool, today: datetime.date) -> dict:
+def secretary_out(s: RedCollarSecretary, *, today: datetime.date) -> dict:
     street = s.community.parent
     county = street.parent if street is not None else None
     return {
         "id": s.pk,
         "name": s.name,
-        "phone": s.phone if pii else mask_mobile(s.phone),
+        "phone": mask_mobile(s.phone),
         "sending_unit": s.sending_unit,
         "community": {"code": s.community.code, "name": s.community.name},
         "street": {"code": street.code, "name": street.name} if street else None,
@@ -182,8 +178,8 @@ def secretary_list(request, filters: Query[SecretaryFilters]):
         qs = qs.filter(in_region_q(RedCollarSecretary, filters.region))
     if filters.q:
         qs = qs.filter(Q(name__contains=filters.q) | Q(sending_unit__contains=filters.q))
-    pii, today = user.has_perm(PII_PERM), timezone.localdate()
-    return paginate(qs, filters, lambda s: secretary_out(s, pii=pii, today=today))
+    today = timezone.localdate()
+    return paginate(qs, filters, lambda s: secretary_out(s, today=today))
 
 
 @router.get(
@@ -197,4 +193,4 @@ def secretary_detail(request, secretary_id: int):
     user = request.auth
     secretary = get_scoped_or_404(secretary_list_for(user=user), user, pk=secretary_id)
     require_perm(user, "party.view_redcollarsecretary")
-    return secretary_out(secretary, pii=user.has_perm(PII_PERM), today=timezone.localdate())
+    return secretary_out(secretary, today=timezone.localdate())

@@ -8,44 +8,31 @@ from apps.core import testing as t
 
 pytestmark = pytest.mark.django_db
 
+OWN_ORGS = ["盛庄花园党支部", "罗庄安居物业服务有限公司党支部"]
+OTHER_ORGS = ["兰山宜家物业服务有限公司党支部", "兰山联合党支部", "十里堡小区党支部"]
+
 
 @pytest.fixture
 def party(world):
-    from apps.party.services import party_org_create, rating_record, secretary_create
+    """The world's party rows, plus a joint branch in 兰山区, a phone, and a former secretary."""
+    from apps.party.services import party_org_create, party_org_update, secretary_create
     from apps.regions.models import Region
 
-    county = Region.objects.get(pk=t.COUNTY)
-    other = Region.objects.get(pk=t.OTHER_COUNTY)
-    company_org = party_org_create(
+    company_org = party_org_update(
+        party_org=world.own["partyorg"],
+        actor=None,
+        data={"secretary_name": "赵红", "secretary_phone": "13800001234"},
+    )
+    joint = party_org_create(
         actor=None,
         data={
-            "name": "罗庄安居物业党支部",
-            "kind": "company_org",
-            "region": county,
-            "company": world.company,
-            "secretary_name": "赵红",
-            "secretary_phone": "13800001234",
-            "member_count": 9,
+            "name": "兰山联合党支部",
+            "kind": "joint_branch",
+            "region": Region.objects.get(pk=t.OTHER_COUNTY),
+            "member_count": 5,
+            "covered_companies": [world.other_company],
         },
     )
-    rating_record(
-        actor=None, data={"party_org": company_org, "year": 2025, "stars": 4, "issuer": "罗庄区委组织部"}
-    )
-    branch = party_org_create(
-        actor=None,
-        data={
-            "name": "盛庄花园小区党支部",
-            "kind": "compound_branch",
-            "region": world.compound.community,
-            "compound": world.compound,
-            "member_count": 12,
-        },
-    )
-    other_org = party_org_create(
-        actor=None,
-        data={"name": "兰山联合党支部", "kind": "joint_branch", "region": other, "member_count": 5},
-    )
-    other_org.covered_companies.set([world.other_company])
     today = datetime.date.today()
     secretary = secretary_create(
         actor=None,
@@ -67,13 +54,7 @@ def party(world):
             "end_date": today - datetime.timedelta(days=100),
         },
     )
-    return {
-        "company_org": company_org,
-        "branch": branch,
-        "other": other_org,
-        "sec": secretary,
-        "former": former,
-    }
+    return {"company_org": company_org, "joint": joint, "sec": secretary, "former": former}
 
 
 def names(response):
@@ -82,43 +63,50 @@ def names(response):
 
 
 def test_party_orgs_scoped_and_filtered(api_get, party, world, django_assert_max_num_queries):
-    assert names(api_get("/api/v1/party-orgs", as_="county")) == ["盛庄花园小区党支部", "罗庄安居物业党支部"]
-    assert names(api_get("/api/v1/party-orgs", as_="other_county")) == ["兰山联合党支部"]
-    assert names(api_get("/api/v1/party-orgs", as_="company")) == ["罗庄安居物业党支部"]
-    assert names(api_get("/api/v1/party-orgs", as_="committee")) == ["盛庄花园小区党支部"]
+    assert names(api_get("/api/v1/party-orgs", as_="county")) == sorted(OWN_ORGS)
+    assert names(api_get("/api/v1/party-orgs", as_="other_county")) == sorted(OTHER_ORGS)
+    assert names(api_get("/api/v1/party-orgs", as_="city")) == sorted(OWN_ORGS + OTHER_ORGS)
+    assert names(api_get("/api/v1/party-orgs", as_="company")) == ["罗庄安居物业服务有限公司党支部"]
+    assert names(api_get("/api/v1/party-orgs", as_="committee")) == ["盛庄花园党支部"]
     assert names(api_get("/api/v1/party-orgs", as_="county", region=t.OTHER_COUNTY)) == []
+    assert names(api_get("/api/v1/party-orgs", as_="county", q="兰山")) == []
     assert names(api_get("/api/v1/party-orgs", as_="city", kind="joint_branch")) == ["兰山联合党支部"]
-    assert names(api_get("/api/v1/party-orgs", as_="city", company=world.other_company.pk)) == [
-        "兰山联合党支部"
-    ]
-    assert names(api_get("/api/v1/party-orgs", as_="city", compound=world.compound.pk)) == [
-        "盛庄花园小区党支部"
-    ]
-    assert names(api_get("/api/v1/party-orgs", as_="city", q="物业")) == ["罗庄安居物业党支部"]
+    by_company = api_get("/api/v1/party-orgs", as_="city", company=world.other_company.pk)
+    assert names(by_company) == ["兰山宜家物业服务有限公司党支部", "兰山联合党支部"]
+    assert names(api_get("/api/v1/party-orgs", as_="city", compound=world.compound.pk)) == ["盛庄花园党支部"]
+    api_get("/api/v1/party-orgs", as_="city")
     with django_assert_max_num_queries(5):
         api_get("/api/v1/party-orgs", as_="city")
-    assert api_get(f"/api/v1/party-orgs/{party['other'].pk}", as_="county").status_code == 404
+    assert api_get(f"/api/v1/party-orgs/{party['joint'].pk}", as_="county").status_code == 404
     assert api_get("/api/v1/party-orgs", as_="department").status_code == 403
     assert api_get("/api/v1/party-orgs", as_="resident").status_code == 403
 
 
-def test_party_org_detail_masks_the_secretary_phone(api_get, party):
+def test_party_org_detail_masks_the_secretary_phone_for_everyone(api_get, party):
     org = party["company_org"]
     masked = api_get(f"/api/v1/party-orgs/{org.pk}", as_="county").json()
     assert masked["secretary_phone"] == "138****1234"
     assert (masked["latest_stars"], masked["latest_rating_year"]) == (4, 2025)
     assert masked["company"]["name"] == "罗庄安居物业服务有限公司"
-    assert api_get(f"/api/v1/party-orgs/{org.pk}", as_="city").json()["secretary_phone"] == "13800001234"
-    joint = api_get(f"/api/v1/party-orgs/{party['other'].pk}", as_="other_county").json()
+    # as on the pages: masked even for roles that may see owners' personal data
+    assert api_get(f"/api/v1/party-orgs/{org.pk}", as_="city").json()["secretary_phone"] == "138****1234"
+    joint = api_get(f"/api/v1/party-orgs/{party['joint'].pk}", as_="other_county").json()
     assert [c["name"] for c in joint["covered_companies"]] == ["兰山宜家物业服务有限公司"]
 
 
 def test_secretaries(api_get, client_for, party, django_assert_max_num_queries):
-    assert names(api_get("/api/v1/red-collar-secretaries", as_="city")) == ["周平", "孙立"]
-    assert names(api_get("/api/v1/red-collar-secretaries", as_="county")) == ["孙立"]
+    assert names(api_get("/api/v1/red-collar-secretaries", as_="city")) == [
+        "兰山书记",
+        "周平",
+        "孙立",
+        "罗庄书记",
+    ]
+    assert names(api_get("/api/v1/red-collar-secretaries", as_="county")) == ["孙立", "罗庄书记"]
     today = datetime.date.today().isoformat()
-    assert names(api_get("/api/v1/red-collar-secretaries", as_="city", in_post_on=today)) == ["孙立"]
-    assert names(api_get("/api/v1/red-collar-secretaries", as_="city", region=t.OTHER_COUNTY)) == ["周平"]
+    in_post = api_get("/api/v1/red-collar-secretaries", as_="city", in_post_on=today)
+    assert names(in_post) == ["兰山书记", "孙立", "罗庄书记"]
+    by_region = api_get("/api/v1/red-collar-secretaries", as_="city", region=t.OTHER_COUNTY)
+    assert names(by_region) == ["兰山书记", "周平"]
     assert names(api_get("/api/v1/red-collar-secretaries", as_="city", q="住建")) == ["孙立"]
     assert api_get("/api/v1/red-collar-secretaries", as_="city", in_post_on="2026-02-30").status_code == 400
     with django_assert_max_num_queries(5):
