@@ -13,6 +13,7 @@ The default LocMem cache is per process — production needs a shared cache (doc
 from __future__ import annotations
 
 import math
+import threading
 import time
 
 from django.conf import settings
@@ -72,7 +73,21 @@ def anon_throttle_check(request) -> float | None:
 
 
 class ApiThrottle(BaseThrottle):
-    """Picks the budget from how the request authenticated (ninja runs it after auth)."""
+    """Picks the budget from how the request authenticated (ninja runs it after auth).
+
+    One instance serves every request, and ninja asks `wait()` right after `allow_request()`:
+    the wait is kept per thread so that concurrent requests cannot swap their Retry-After."""
+
+    def __init__(self):
+        self._local = threading.local()
+
+    @property
+    def _wait(self) -> float | None:
+        return getattr(self._local, "wait", None)
+
+    @_wait.setter
+    def _wait(self, value: float | None) -> None:
+        self._local.wait = value
 
     def allow_request(self, request) -> bool:
         self._wait = None
