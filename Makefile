@@ -38,11 +38,13 @@ run: demo
 	@$(BIN)/python manage.py demo_logins --port $(PORT)
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# Persistent connections would keep the live-server threads' sessions open and block the
+# test database from being dropped at the end of a PostgreSQL run.
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	DATABASE_CONN_MAX_AGE=0 $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test-browser: install
-	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
+	DATABASE_CONN_MAX_AGE=0 $(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
