@@ -5,17 +5,27 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
 
 from apps.committees.models import CommitteeMember, CommitteeRules, OwnersCommittee
 from apps.committees.rules import MemberFacts, RulesValue, is_red, roster_errors, rules_for, term_state
 from apps.core.scoping import scoped
 
 
+# 主任, 副主任, 委员 — the order of the roster, not the alphabetical order of the codes.
+POSITION_ORDER = Case(
+    When(position="director", then=Value(0)),
+    When(position="chair", then=Value(0)),
+    When(position="deputy", then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+
+
 def committee_list_for(*, user) -> QuerySet[OwnersCommittee]:
     return scoped(
         OwnersCommittee.objects.select_related("compound__community").prefetch_related(
-            Prefetch("members", queryset=CommitteeMember.objects.order_by("position", "id"))
+            Prefetch("members", queryset=CommitteeMember.objects.order_by(POSITION_ORDER, "id"))
         ),
         user,
     )
