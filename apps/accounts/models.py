@@ -14,7 +14,12 @@ class User(AbstractUser):
     phone = models.CharField("手机号", max_length=11, blank=True, validators=[validate_mobile])
     role = models.CharField("角色", max_length=16, choices=Role.choices, blank=True, db_index=True)
     region = models.ForeignKey(
-        "regions.Region", verbose_name="管辖区划", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "regions.Region",
+        verbose_name="管辖区划",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     company = models.ForeignKey(
         "registry.PropertyCompany",

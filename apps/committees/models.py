@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from apps.core.models import TimeStampedModel
 from apps.core.scoping import Scope, q_region
@@ -19,15 +20,23 @@ class CommitteeRules(TimeStampedModel):
     region = models.OneToOneField(
         "regions.Region", verbose_name="适用区划", on_delete=models.PROTECT, related_name="committee_rules"
     )
-    min_members = models.PositiveSmallIntegerField("委员最少人数", validators=[MinValueValidator(1, "至少1人")])
-    max_members = models.PositiveSmallIntegerField("委员最多人数", validators=[MinValueValidator(1, "至少1人")])
+    min_members = models.PositiveSmallIntegerField(
+        "委员最少人数", validators=[MinValueValidator(1, "至少1人")]
+    )
+    max_members = models.PositiveSmallIntegerField(
+        "委员最多人数", validators=[MinValueValidator(1, "至少1人")]
+    )
     require_odd = models.BooleanField("委员人数须为单数", default=True)
     max_term_years = models.PositiveSmallIntegerField(
-        "每届任期上限（年）", validators=[MinValueValidator(1, "至少1年"), MaxValueValidator(10, "不超过10年")]
+        "每届任期上限（年）",
+        validators=[MinValueValidator(1, "至少1年"), MaxValueValidator(10, "不超过10年")],
     )
     reelection_window_days = models.PositiveSmallIntegerField("任期届满前换届期（日）")
     street_organises_days = models.PositiveSmallIntegerField(
-        "届满前未选出新一届时由街道组织换届（日）", null=True, blank=True, help_text="菏泽条例第11条：30日；不适用则留空"
+        "届满前未选出新一届时由街道组织换届（日）",
+        null=True,
+        blank=True,
+        help_text="菏泽条例第11条：30日；不适用则留空",
     )
     red_min_cross_appointed = models.PositiveSmallIntegerField("红色业委会：交叉任职最少人数")
     red_min_party_share = models.CharField(
@@ -52,6 +61,9 @@ class CommitteeRules(TimeStampedModel):
 
     def __str__(self):
         return f"{self.region}业委会规则"
+
+    def get_absolute_url(self):
+        return reverse("committeerules_detail", args=[self.pk])
 
     @property
     def audit_region_code(self) -> str:
@@ -84,7 +96,9 @@ class OwnersCommittee(TimeStampedModel):
     compound = models.ForeignKey(
         "registry.Compound", verbose_name="小区", on_delete=models.PROTECT, related_name="committees"
     )
-    kind = models.CharField("类别", max_length=20, choices=CommitteeKind.choices, default=CommitteeKind.OWNERS_COMMITTEE)
+    kind = models.CharField(
+        "类别", max_length=20, choices=CommitteeKind.choices, default=CommitteeKind.OWNERS_COMMITTEE
+    )
     term_start = models.DateField("任期开始")
     term_end = models.DateField("任期届满")
     elected_on = models.DateField("选举（成立）日期", null=True, blank=True)
@@ -106,14 +120,23 @@ class OwnersCommittee(TimeStampedModel):
 
     def __str__(self):
         name = self.compound.name if self.compound_id else ""
-        return f"{name}{self.get_kind_display()}（{self.term_start:%Y}—{self.term_end:%Y}）" if self.term_start and self.term_end else name
+        return (
+            f"{name}{self.get_kind_display()}（{self.term_start:%Y}—{self.term_end:%Y}）"
+            if self.term_start and self.term_end
+            else name
+        )
+
+    def get_absolute_url(self):
+        return reverse("committee_detail", args=[self.pk])
 
     @property
     def audit_region_code(self) -> str:
         return self.compound.community_id
 
     def is_active(self, on: datetime.date) -> bool:
-        return self.term_start <= on <= self.term_end and (self.dissolved_on is None or self.dissolved_on > on)
+        return self.term_start <= on <= self.term_end and (
+            self.dissolved_on is None or self.dissolved_on > on
+        )
 
     def clean(self):
         errors = {}
@@ -149,17 +172,28 @@ class MemberPosition(models.TextChoices):
 class CommitteeMember(TimeStampedModel):
     """A member of an owners' committee, with party membership and cross-appointment."""
 
-    committee = models.ForeignKey(OwnersCommittee, verbose_name="业委会", on_delete=models.CASCADE, related_name="members")
+    committee = models.ForeignKey(
+        OwnersCommittee, verbose_name="业委会", on_delete=models.CASCADE, related_name="members"
+    )
     name = models.CharField("姓名", max_length=50)
     phone = models.CharField("手机号", max_length=11, blank=True, validators=[validate_mobile])
-    position = models.CharField("职务", max_length=10, choices=MemberPosition.choices, default=MemberPosition.MEMBER)
+    position = models.CharField(
+        "职务", max_length=10, choices=MemberPosition.choices, default=MemberPosition.MEMBER
+    )
     owner = models.ForeignKey(
-        "registry.Owner", verbose_name="对应业主", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "registry.Owner",
+        verbose_name="对应业主",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     is_owner = models.BooleanField("本小区业主", default=True)
     is_party_member = models.BooleanField("中共党员", default=False)
     cross_appointed = models.BooleanField("与小区党支部交叉任职", default=False)
-    branch_position = models.CharField("党支部职务", max_length=30, blank=True, help_text="交叉任职时填写，如 支部委员")
+    branch_position = models.CharField(
+        "党支部职务", max_length=30, blank=True, help_text="交叉任职时填写，如 支部委员"
+    )
 
     class Meta:
         verbose_name = "业委会成员"
@@ -194,4 +228,3 @@ class CommitteeMember(TimeStampedModel):
 def parse_fraction(text: str) -> Fraction:
     num, den = text.split("/")
     return Fraction(int(num), int(den))
-

@@ -77,7 +77,9 @@ def jurisdiction_chain(code: str) -> list[str]:
 
 def rules_for(region_code: str) -> RulesValue:
     chain = jurisdiction_chain(region_code)
-    rows = {r.region_id: r for r in CommitteeRules.objects.select_related("region").filter(region_id__in=chain)}
+    rows = {
+        r.region_id: r for r in CommitteeRules.objects.select_related("region").filter(region_id__in=chain)
+    }
     for code in chain:
         if code in rows:
             return rules_value(rows[code])
@@ -126,7 +128,9 @@ def roster_errors(kind: str, members: list[MemberFacts], rules: RulesValue) -> l
         if n == 0:
             errors.append("物业管理委员会至少应有一名成员")
         elif Fraction(sum(1 for m in members if m.is_owner), n) < rules.management_min_owner_share:
-            errors.append(f"物业管理委员会中业主代表应不少于{_fraction_text(rules.management_min_owner_share)}")
+            errors.append(
+                f"物业管理委员会中业主代表应不少于{_fraction_text(rules.management_min_owner_share)}"
+            )
     return errors
 
 
@@ -140,8 +144,13 @@ def is_red(members: list[MemberFacts], rules: RulesValue) -> bool:
     return cross >= rules.red_min_cross_appointed and Fraction(party, n) >= rules.red_min_party_share
 
 
-def term_state(term_start: datetime.date, term_end: datetime.date, rules: RulesValue, today: datetime.date,
-               successor_elected: bool = False) -> tuple[str, str]:
+def term_state(
+    term_start: datetime.date,
+    term_end: datetime.date,
+    rules: RulesValue,
+    today: datetime.date,
+    successor_elected: bool = False,
+) -> tuple[str, str]:
     """(state, Chinese message) of a committee's term on a day."""
     if today > term_end:
         return "expired", "任期已届满" + ("，已选出新一届" if successor_elected else "，应尽快完成换届")
@@ -151,9 +160,15 @@ def term_state(term_start: datetime.date, term_end: datetime.date, rules: RulesV
         and days_left <= rules.street_organises_days
         and not successor_elected
     ):
-        return "street_takeover", f"距任期届满不足{rules.street_organises_days}日仍未选出新一届，由街道办事处组织换届选举"
+        return (
+            "street_takeover",
+            f"距任期届满不足{rules.street_organises_days}日仍未选出新一届，由街道办事处组织换届选举",
+        )
     if days_left <= rules.reelection_window_days:
-        return "reelection_window", f"已进入换届期（任期届满前{rules.reelection_window_days}日内），应组织换届选举"
+        return (
+            "reelection_window",
+            f"已进入换届期（任期届满前{rules.reelection_window_days}日内），应组织换届选举",
+        )
     return "in_term", "任期内"
 
 

@@ -48,7 +48,7 @@ def json_value(value):
 
 
 # Fields never copied into the audit log (secrets, or noise).
-SKIPPED_FIELDS = {"password", "id_hash", "created_at", "updated_at", "last_login"}
+SKIPPED_FIELDS = {"password", "id_hash", "key_hash", "created_at", "updated_at", "last_login"}
 
 
 def snapshot(obj: models.Model) -> dict:
@@ -57,7 +57,14 @@ def snapshot(obj: models.Model) -> dict:
     for field in obj._meta.concrete_fields:
         if field.name in SKIPPED_FIELDS:
             continue
-        data[field.name] = json_value(getattr(obj, field.attname))
+        value = getattr(obj, field.attname)
+        if isinstance(field, models.DecimalField) and value is not None:
+            # 36000 and 36000.00 are the same stored value: compare at the field's precision.
+            try:
+                value = decimal.Decimal(value).quantize(decimal.Decimal(1).scaleb(-field.decimal_places))
+            except (decimal.InvalidOperation, TypeError, ValueError):
+                pass
+        data[field.name] = json_value(value)
     return data
 
 

@@ -40,7 +40,9 @@ class Event(models.Model):
         verbose_name = "操作记录"
         verbose_name_plural = "操作记录"
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["content_type", "object_id", "-created_at"], name="core_event_object_idx")]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "-created_at"], name="core_event_object_idx")
+        ]
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.verb} {self.object_repr}"

@@ -54,7 +54,7 @@ def _all(app: str, models_: tuple[str, ...], *verbs: str) -> set[str]:
 VIEW_REGISTRY = (
     _all("registry", _REGISTRY_MODELS, "view")
     | _all("party", _PARTY_MODELS, "view")
-    | _all("committees", _COMMITTEE_MODELS + ("committeerules",), "view")
+    | _all("committees", (*_COMMITTEE_MODELS, "committeerules"), "view")
     | {"regions.view_region"}
 )
 

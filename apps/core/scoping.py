@@ -54,7 +54,9 @@ class Scope:
 
     @property
     def is_empty(self) -> bool:
-        return not (self.everything or self.region_prefix or self.company_id or self.compound_id or self.department_id)
+        return not (
+            self.everything or self.region_prefix or self.company_id or self.compound_id or self.department_id
+        )
 
     def contains_code(self, code: str) -> bool:
         return self.everything or (bool(self.region_prefix) and code_in_prefix(code, self.region_prefix))
@@ -82,14 +84,19 @@ def _compute_scope(user) -> Scope:
     if role in REGION_ROLES and user.region_id:
         level = REGION_ROLES[role]
         return Scope(
-            user_id=user.pk, role=role, region_code=user.region_id, region_prefix=region_prefix(user.region_id, level)
+            user_id=user.pk,
+            role=role,
+            region_code=user.region_id,
+            region_prefix=region_prefix(user.region_id, level),
         )
     if role == Role.COMPANY and user.company_id:
         return Scope(user_id=user.pk, role=role, company_id=user.company_id)
     if role == Role.COMMITTEE and user.committee_id:
-        compound_id = type(user).committee.field.related_model.objects.filter(pk=user.committee_id).values_list(
-            "compound_id", flat=True
-        ).first()
+        from apps.committees.models import OwnersCommittee
+
+        compound_id = (
+            OwnersCommittee.objects.filter(pk=user.committee_id).values_list("compound_id", flat=True).first()
+        )
         return Scope(user_id=user.pk, role=role, committee_id=user.committee_id, compound_id=compound_id)
     if role == Role.DEPARTMENT and user.department_id:
         dept = user.department

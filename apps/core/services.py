@@ -35,7 +35,9 @@ def event_record(
     return Event.objects.create(
         actor=actor_obj,
         verb=verb,
-        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True) if obj is not None else None,
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True)
+        if obj is not None
+        else None,
         object_id=str(obj.pk) if obj is not None else "",
         object_repr=str(obj)[:200] if obj is not None else "",
         region_code=region_code if region_code is not None else region_code_of(obj),
@@ -73,7 +75,9 @@ def record_create(*, model: type[models.Model], data: dict, actor, verb: str | N
         getattr(obj, name).set(values)
     after = snapshot(obj)
     after.update({name: json_value(list(values)) for name, values in m2m.items()})
-    event_record(actor=actor, verb=verb or verb_for(model, "create"), obj=obj, changes=diff({}, after), note=note)
+    event_record(
+        actor=actor, verb=verb or verb_for(model, "create"), obj=obj, changes=diff({}, after), note=note
+    )
     return obj
 
 
@@ -89,7 +93,9 @@ def record_update(*, obj: models.Model, data: dict, actor, verb: str | None = No
     changed = diff(before, after)
     changed_names = [model._meta.get_field(n).name for n in changed]
     if changed_names:
-        _save_validated(obj, update_fields=[*changed_names, *(["updated_at"] if _has(model, "updated_at") else [])])
+        _save_validated(
+            obj, update_fields=[*changed_names, *(["updated_at"] if _has(model, "updated_at") else [])]
+        )
     else:
         obj.full_clean()
     for name, values in m2m.items():
@@ -108,12 +114,18 @@ def record_delete(*, obj: models.Model, actor, verb: str | None = None, note: st
     """Delete a row, recording what it held. Refuses while other records depend on it."""
     model = type(obj)
     before = snapshot(obj)
-    event_record(actor=actor, verb=verb or verb_for(model, "delete"), obj=obj, changes=diff(before, {}), note=note)
+    event_record(
+        actor=actor, verb=verb or verb_for(model, "delete"), obj=obj, changes=diff(before, {}), note=note
+    )
     try:
         with transaction.atomic():
             obj.delete()
     except (ProtectedError, RestrictedError) as exc:
-        names = sorted({str(o._meta.verbose_name) for o in exc.protected_objects} if hasattr(exc, "protected_objects") else set())
+        names = sorted(
+            {str(o._meta.verbose_name) for o in exc.protected_objects}
+            if hasattr(exc, "protected_objects")
+            else set()
+        )
         raise DomainError(f"“{obj}”仍有关联的{'、'.join(names) or '记录'}，不能删除。") from exc
 
 

@@ -3,7 +3,8 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 
 from apps.core.models import TimeStampedModel
 from apps.core.scoping import Scope, q_region
@@ -24,9 +25,16 @@ class PartyOrg(TimeStampedModel):
     name = models.CharField("党组织名称", max_length=120, db_index=True)
     kind = models.CharField("类别", max_length=24, choices=PartyOrgKind.choices, db_index=True)
     parent = models.ForeignKey(
-        "self", verbose_name="上级党组织", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name="上级党组织",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
-    region = models.ForeignKey("regions.Region", verbose_name="所在区划", on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(
+        "regions.Region", verbose_name="所在区划", on_delete=models.PROTECT, related_name="+"
+    )
     secretary_name = models.CharField("书记", max_length=50, blank=True)
     secretary_phone = models.CharField("书记电话", max_length=11, blank=True, validators=[validate_mobile])
     member_count = models.PositiveIntegerField("党员人数", default=0)
@@ -78,6 +86,9 @@ class PartyOrg(TimeStampedModel):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("partyorg_detail", args=[self.pk])
+
     @property
     def audit_region_code(self) -> str:
         return self.region_id
@@ -109,7 +120,11 @@ class PartyOrg(TimeStampedModel):
         if scope.region_prefix:
             return q_region(scope, f"{via}region_id")
         if scope.company_id:
-            return Q(**{f"{via}company_id": scope.company_id}) | Q(**{f"{via}covered_companies": scope.company_id})
+            # Exists, not a join through covered_companies: a join would repeat rows.
+            joint = PartyOrg.covered_companies.through.objects.filter(
+                partyorg_id=OuterRef(f"{via}pk" if via else "pk"), propertycompany_id=scope.company_id
+            )
+            return Q(**{f"{via}company_id": scope.company_id}) | Q(Exists(joint))
         if scope.compound_id:
             return Q(**{f"{via}compound_id": scope.compound_id})
         return None
@@ -121,7 +136,9 @@ class PartyInstructor(TimeStampedModel):
     name = models.CharField("姓名", max_length=50)
     phone = models.CharField("手机号", max_length=11, blank=True, validators=[validate_mobile])
     sending_unit = models.CharField("选派单位", max_length=100, blank=True)
-    region = models.ForeignKey("regions.Region", verbose_name="工作区划", on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(
+        "regions.Region", verbose_name="工作区划", on_delete=models.PROTECT, related_name="+"
+    )
     companies = models.ManyToManyField(
         "registry.PropertyCompany", verbose_name="指导的物业企业", blank=True, related_name="instructors"
     )
@@ -146,6 +163,9 @@ class PartyInstructor(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("instructor_detail", args=[self.pk])
 
     @property
     def audit_region_code(self) -> str:
@@ -174,7 +194,9 @@ class PartyInstructor(TimeStampedModel):
 class PartyOrgRating(TimeStampedModel):
     """A star rating (星级评定) of a company party organisation — a simple record per year."""
 
-    party_org = models.ForeignKey(PartyOrg, verbose_name="党组织", on_delete=models.CASCADE, related_name="ratings")
+    party_org = models.ForeignKey(
+        PartyOrg, verbose_name="党组织", on_delete=models.CASCADE, related_name="ratings"
+    )
     year = models.PositiveSmallIntegerField(
         "年度", validators=[MinValueValidator(2000, "年度不合理"), MaxValueValidator(2100, "年度不合理")]
     )
@@ -224,7 +246,10 @@ class RedCollarSecretary(TimeStampedModel):
     phone = models.CharField("手机号", max_length=11, blank=True, validators=[validate_mobile])
     sending_unit = models.CharField("选派单位", max_length=100)
     community = models.ForeignKey(
-        "regions.Region", verbose_name="任职社区", on_delete=models.PROTECT, related_name="red_collar_secretaries"
+        "regions.Region",
+        verbose_name="任职社区",
+        on_delete=models.PROTECT,
+        related_name="red_collar_secretaries",
     )
     start_date = models.DateField("任职开始")
     end_date = models.DateField("任职结束", null=True, blank=True)
@@ -245,6 +270,9 @@ class RedCollarSecretary(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("secretary_detail", args=[self.pk])
 
     @property
     def audit_region_code(self) -> str:
@@ -276,4 +304,3 @@ def in_post_q(on: datetime.date, via: str = "") -> Q:
     return Q(**{f"{via}start_date__lte": on}) & (
         Q(**{f"{via}end_date__isnull": True}) | Q(**{f"{via}end_date__gte": on})
     )
-

@@ -1,4 +1,5 @@
 from django.db import models
+from django.urls import reverse
 
 from apps.core.scoping import CODE_LENGTH, PREFIX_LENGTH, Scope, q_region
 
@@ -11,7 +12,13 @@ class RegionLevel(models.TextChoices):
     COMMUNITY = "community", "社区（村）"
 
 
-LEVEL_ORDER = [RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY, RegionLevel.STREET, RegionLevel.COMMUNITY]
+LEVEL_ORDER = [
+    RegionLevel.PROVINCE,
+    RegionLevel.CITY,
+    RegionLevel.COUNTY,
+    RegionLevel.STREET,
+    RegionLevel.COMMUNITY,
+]
 CHILD_LEVEL = {LEVEL_ORDER[i]: LEVEL_ORDER[i + 1] for i in range(len(LEVEL_ORDER) - 1)}
 
 
@@ -48,7 +55,12 @@ class Region(models.Model):
     level = models.CharField("层级", max_length=12, choices=RegionLevel.choices, db_index=True)
     kind = models.CharField("类型", max_length=20, choices=RegionKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name="上级区划", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name="上级区划",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     vintage = models.CharField("版本", max_length=16, blank=True, help_text="如 NBS2023")
     source = models.CharField("数据来源", max_length=64, blank=True)
@@ -68,6 +80,9 @@ class Region(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("region_detail", args=[self.pk])
 
     @property
     def prefix(self) -> str:

@@ -17,12 +17,36 @@ REQUIRED_COLUMNS = ("code", "name", "level", "parent_code", "type")
 # Province-level names by code, used when a CSV (like the Linyi/Heze one) starts below the
 # province. Public GB/T 2260 names.
 PROVINCE_NAMES = {
-    "110000": "北京市", "120000": "天津市", "130000": "河北省", "140000": "山西省", "150000": "内蒙古自治区",
-    "210000": "辽宁省", "220000": "吉林省", "230000": "黑龙江省", "310000": "上海市", "320000": "江苏省",
-    "330000": "浙江省", "340000": "安徽省", "350000": "福建省", "360000": "江西省", "370000": "山东省",
-    "410000": "河南省", "420000": "湖北省", "430000": "湖南省", "440000": "广东省", "450000": "广西壮族自治区",
-    "460000": "海南省", "500000": "重庆市", "510000": "四川省", "520000": "贵州省", "530000": "云南省",
-    "540000": "西藏自治区", "610000": "陕西省", "620000": "甘肃省", "630000": "青海省", "640000": "宁夏回族自治区",
+    "110000": "北京市",
+    "120000": "天津市",
+    "130000": "河北省",
+    "140000": "山西省",
+    "150000": "内蒙古自治区",
+    "210000": "辽宁省",
+    "220000": "吉林省",
+    "230000": "黑龙江省",
+    "310000": "上海市",
+    "320000": "江苏省",
+    "330000": "浙江省",
+    "340000": "安徽省",
+    "350000": "福建省",
+    "360000": "江西省",
+    "370000": "山东省",
+    "410000": "河南省",
+    "420000": "湖北省",
+    "430000": "湖南省",
+    "440000": "广东省",
+    "450000": "广西壮族自治区",
+    "460000": "海南省",
+    "500000": "重庆市",
+    "510000": "四川省",
+    "520000": "贵州省",
+    "530000": "云南省",
+    "540000": "西藏自治区",
+    "610000": "陕西省",
+    "620000": "甘肃省",
+    "630000": "青海省",
+    "640000": "宁夏回族自治区",
     "650000": "新疆维吾尔自治区",
 }
 
@@ -100,7 +124,9 @@ def parse_region_rows(text: str) -> tuple[list[dict], list[RowError]]:
                     try:
                         region.clean()
                     except ValidationError as exc:
-                        problems.extend(m for key, msgs in exc.message_dict.items() if key != "kind" for m in msgs)
+                        problems.extend(
+                            m for key, msgs in exc.message_dict.items() if key != "kind" for m in msgs
+                        )
         if problems:
             errors.append(RowError(line, "；".join(problems)))
             continue
@@ -131,8 +157,13 @@ def regions_load(*, text: str, actor, source_name: str = "") -> LoadReport:
         if row["level"] == RegionLevel.CITY and row["parent_id"] in PROVINCE_NAMES:
             code = row["parent_id"]
             if not Region.objects.filter(code=code).exists() and not any(r["code"] == code for r in rows):
-                Region.objects.create(code=code, name=PROVINCE_NAMES[code], level=RegionLevel.PROVINCE,
-                                      kind=RegionKind.PROVINCE, source="GB/T 2260")
+                Region.objects.create(
+                    code=code,
+                    name=PROVINCE_NAMES[code],
+                    level=RegionLevel.PROVINCE,
+                    kind=RegionKind.PROVINCE,
+                    source="GB/T 2260",
+                )
                 report.created += 1
     existing = {r.code: r for r in Region.objects.filter(code__in=[r["code"] for r in rows])}
     to_create, to_update = [], []
@@ -148,7 +179,9 @@ def regions_load(*, text: str, actor, source_name: str = "") -> LoadReport:
             report.unchanged += 1
     Region.objects.bulk_create(to_create, batch_size=2000)
     if to_update:
-        Region.objects.bulk_update(to_update, ["name", "level", "kind", "parent_id", "vintage", "source"], batch_size=2000)
+        Region.objects.bulk_update(
+            to_update, ["name", "level", "kind", "parent_id", "vintage", "source"], batch_size=2000
+        )
     report.created += len(to_create)
     report.updated += len(to_update)
     if report.created or report.updated:

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 
 from apps.core.models import TimeStampedModel
 from apps.core.scoping import Scope, q_or, q_region
@@ -23,10 +24,15 @@ class PropertyCompany(TimeStampedModel):
 
     name = models.CharField("企业名称", max_length=100, db_index=True)
     credit_code = models.CharField(
-        "统一社会信用代码", max_length=18, unique=True, validators=[validate_credit_code],
+        "统一社会信用代码",
+        max_length=18,
+        unique=True,
+        validators=[validate_credit_code],
         error_messages={"unique": "该统一社会信用代码已登记"},
     )
-    kind = models.CharField("企业类型", max_length=20, choices=CompanyKind.choices, default=CompanyKind.MARKET)
+    kind = models.CharField(
+        "企业类型", max_length=20, choices=CompanyKind.choices, default=CompanyKind.MARKET
+    )
     region = models.ForeignKey(
         "regions.Region", verbose_name="注册地（县区）", on_delete=models.PROTECT, related_name="companies"
     )
@@ -42,6 +48,9 @@ class PropertyCompany(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("company_detail", args=[self.pk])
 
     @property
     def audit_region_code(self) -> str:
@@ -84,7 +93,9 @@ class Department(TimeStampedModel):
 
     name = models.CharField("部门名称", max_length=100)
     kind = models.CharField("部门类别", max_length=24, choices=DepartmentKind.choices)
-    region = models.ForeignKey("regions.Region", verbose_name="所属区划", on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(
+        "regions.Region", verbose_name="所属区划", on_delete=models.PROTECT, related_name="+"
+    )
     contact_phone = models.CharField("联系电话", max_length=20, blank=True)
     is_generated = models.BooleanField("演示数据（生成）", default=False)
 
@@ -102,6 +113,9 @@ class Department(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("department_detail", args=[self.pk])
 
     @property
     def audit_region_code(self) -> str:
@@ -124,14 +138,17 @@ class ManagementMode(models.TextChoices):
     NONE = "none", "无物业管理"
 
 
-MODES_WITH_COMPANY = {ManagementMode.MARKET, ManagementMode.FALLBACK, ManagementMode.PAIRING}
+MODES_WITH_COMPANY = (ManagementMode.MARKET, ManagementMode.FALLBACK, ManagementMode.PAIRING)
 
 
 class Compound(TimeStampedModel):
     """A residential compound (住宅小区 / 物业服务区域) in a community."""
 
     code = models.CharField(
-        "小区编码", max_length=15, unique=True, help_text="社区区划代码 + 3位序号，由系统生成",
+        "小区编码",
+        max_length=15,
+        unique=True,
+        help_text="社区区划代码 + 3位序号，由系统生成",
         error_messages={"unique": "小区编码重复"},
     )
     name = models.CharField("小区名称", max_length=100, db_index=True)
@@ -140,28 +157,49 @@ class Compound(TimeStampedModel):
     )
     address = models.CharField("地址", max_length=200, blank=True)
     latitude = models.DecimalField(
-        "纬度", max_digits=9, decimal_places=6, null=True, blank=True,
-        validators=[MinValueValidator(Decimal("-90"), "纬度应在-90到90之间"), MaxValueValidator(Decimal("90"), "纬度应在-90到90之间")],
+        "纬度",
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(Decimal("-90"), "纬度应在-90到90之间"),
+            MaxValueValidator(Decimal("90"), "纬度应在-90到90之间"),
+        ],
     )
     longitude = models.DecimalField(
-        "经度", max_digits=9, decimal_places=6, null=True, blank=True,
-        validators=[MinValueValidator(Decimal("-180"), "经度应在-180到180之间"), MaxValueValidator(Decimal("180"), "经度应在-180到180之间")],
+        "经度",
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(Decimal("-180"), "经度应在-180到180之间"),
+            MaxValueValidator(Decimal("180"), "经度应在-180到180之间"),
+        ],
     )
-    households = models.PositiveIntegerField(
-        "户数", validators=[MinValueValidator(1, "户数必须大于0")]
-    )
+    households = models.PositiveIntegerField("户数", validators=[MinValueValidator(1, "户数必须大于0")])
     total_floor_area = models.DecimalField(
         "总建筑面积（㎡）", max_digits=12, decimal_places=2, validators=POSITIVE_AREA
     )
     year_built = models.PositiveSmallIntegerField(
-        "建成年份", validators=[MinValueValidator(1949, "建成年份不早于1949年"), MaxValueValidator(2100, "建成年份不合理")]
+        "建成年份",
+        validators=[
+            MinValueValidator(1949, "建成年份不早于1949年"),
+            MaxValueValidator(2100, "建成年份不合理"),
+        ],
     )
     is_old = models.BooleanField("老旧小区", default=False)
     management_mode = models.CharField(
         "管理模式", max_length=16, choices=ManagementMode.choices, default=ManagementMode.NONE, db_index=True
     )
     company = models.ForeignKey(
-        PropertyCompany, verbose_name="服务企业", null=True, blank=True, on_delete=models.PROTECT, related_name="compounds"
+        PropertyCompany,
+        verbose_name="服务企业",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="compounds",
     )
     resident_party_members = models.PositiveIntegerField("居住党员人数", default=0)
     is_generated = models.BooleanField("演示数据（生成）", default=False)
@@ -175,7 +213,10 @@ class Compound(TimeStampedModel):
                 name="%(app_label)s_%(class)s_company_matches_mode",
                 condition=(
                     Q(management_mode__in=[m.value for m in MODES_WITH_COMPANY], company__isnull=False)
-                    | (~Q(management_mode__in=[m.value for m in MODES_WITH_COMPANY]) & Q(company__isnull=True))
+                    | (
+                        ~Q(management_mode__in=[m.value for m in MODES_WITH_COMPANY])
+                        & Q(company__isnull=True)
+                    )
                 ),
                 violation_error_message="市场化、兜底、大手牵小手模式必须指定服务企业；其他模式不能指定服务企业",
             ),
@@ -189,6 +230,9 @@ class Compound(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("compound_detail", args=[self.pk])
 
     @property
     def audit_region_code(self) -> str:
@@ -236,7 +280,9 @@ class Compound(TimeStampedModel):
 class Building(TimeStampedModel):
     """A building (楼栋) in a compound."""
 
-    compound = models.ForeignKey(Compound, verbose_name="小区", on_delete=models.CASCADE, related_name="buildings")
+    compound = models.ForeignKey(
+        Compound, verbose_name="小区", on_delete=models.CASCADE, related_name="buildings"
+    )
     name = models.CharField("楼栋", max_length=30, help_text="如 3号楼")
     floors = models.PositiveSmallIntegerField("层数", validators=[MinValueValidator(1, "层数必须大于0")])
     has_lift = models.BooleanField("有电梯", default=False)
@@ -255,6 +301,9 @@ class Building(TimeStampedModel):
 
     def __str__(self):
         return f"{self.compound.name} {self.name}" if self.compound_id else self.name
+
+    def get_absolute_url(self):
+        return reverse("building_detail", args=[self.pk])
 
     @property
     def audit_region_code(self) -> str:
@@ -279,8 +328,12 @@ class Unit(models.Model):
     beside the building id so that per-compound counts and votes need no join.
     """
 
-    compound = models.ForeignKey(Compound, verbose_name="小区", on_delete=models.CASCADE, related_name="units")
-    building = models.ForeignKey(Building, verbose_name="楼栋", on_delete=models.CASCADE, related_name="units")
+    compound = models.ForeignKey(
+        Compound, verbose_name="小区", on_delete=models.CASCADE, related_name="units"
+    )
+    building = models.ForeignKey(
+        Building, verbose_name="楼栋", on_delete=models.CASCADE, related_name="units"
+    )
     stair = models.CharField("单元", max_length=10, blank=True, help_text="如 2单元")
     number = models.CharField("房号", max_length=20)
     floor = models.SmallIntegerField("楼层", null=True, blank=True)
@@ -316,6 +369,9 @@ class Unit(models.Model):
     def __str__(self):
         return f"{self.building.name}{self.stair}{self.number}" if self.building_id else self.number
 
+    def get_absolute_url(self):
+        return reverse("unit_detail", args=[self.pk])
+
     @property
     def area(self) -> Decimal | None:
         """专有部分面积: registered, else surveyed, else contract area (司法解释 第8条)."""
@@ -348,7 +404,11 @@ class Owner(TimeStampedModel):
     id_last4 = models.CharField("身份证号后四位", max_length=4, blank=True, editable=False)
     is_developer = models.BooleanField("开发建设单位", default=False)
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name="平台账号", null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name="平台账号",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="owner",
     )
     is_generated = models.BooleanField("演示数据（生成）", default=False)
@@ -357,10 +417,16 @@ class Owner(TimeStampedModel):
         verbose_name = "业主"
         verbose_name_plural = "业主"
         ordering = ["id"]
-        permissions = [("view_owner_pii", "可查看业主未脱敏个人信息"), ("import_records", "可批量导入登记数据")]
+        permissions = [
+            ("view_owner_pii", "可查看业主未脱敏个人信息"),
+            ("import_records", "可批量导入登记数据"),
+        ]
 
     def __str__(self):
         return mask_name(self.name)
+
+    def get_absolute_url(self):
+        return reverse("owner_detail", args=[self.pk])
 
     @property
     def masked_name(self) -> str:

@@ -65,8 +65,14 @@ def compound_create(*, actor, data: dict) -> Compound:
 
 
 def compound_update(*, compound: Compound, actor, data: dict) -> Compound:
-    data = {k: v for k, v in data.items() if k != "code"}  # the code is permanent (used by Open311 address_id)
-    if "community" in data and data["community"] is not None and data["community"].pk != compound.community_id:
+    data = {
+        k: v for k, v in data.items() if k != "code"
+    }  # the code is permanent (used by Open311 address_id)
+    if (
+        "community" in data
+        and data["community"] is not None
+        and data["community"].pk != compound.community_id
+    ):
         from apps.core.errors import DomainError
 
         raise DomainError("小区不能改属其他社区；请新建小区后迁移数据")

@@ -27,5 +27,7 @@ class Command(BaseCommand):
                 self.stderr.write(f"……另有 {len(report.errors) - 200} 行错误")
             raise CommandError(f"共 {len(report.errors)} 行有错误，未导入任何数据")
         self.stdout.write(
-            self.style.SUCCESS(f"区划导入完成：新增 {report.created}，更新 {report.updated}，未变 {report.unchanged}")
+            self.style.SUCCESS(
+                f"区划导入完成：新增 {report.created}，更新 {report.updated}，未变 {report.unchanged}"
+            )
         )
