@@ -7,8 +7,6 @@ def _isolated_side_effects(settings):
     from apps.notifications import sms
     from apps.workdays.calendar import calendar_cache_clear
 
-    # PBKDF2 costs ~0.6 s per persona; the world has eleven.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SMS_BACKEND = "apps.notifications.sms.LocmemBackend"
     settings.MEDIA_ROOT = settings.BASE_DIR / "test-artifacts" / "media"
     sms.outbox.clear()

@@ -31,32 +31,29 @@ THREADS = 20
 
 
 def _restore(django_db_blocker):
+    """Put back what the session set up once: the regions and the seeded categories."""
     from apps.regions.models import Region
     from apps.regions.services import regions_load
+    from apps.workorders.categories_seed import load
+    from apps.workorders.models import Category, CategoryLimit
 
     with django_db_blocker.unblock():
         if not Region.objects.exists():
             csv = Path(__file__).resolve().parents[3] / "data" / "divisions_linyi_heze.csv"
             regions_load(text=csv.read_text(encoding="utf-8"), actor=None)
-            _reseed_categories()
+        if not Category.objects.exists():
+            load(Category, CategoryLimit)
 
 
 @pytest.fixture(autouse=True)
 def _session_data_before_each_test(django_db_blocker):
-    _restore(django_db_blocker)  # the previous transactional test emptied the tables
+    _restore(django_db_blocker)  # an earlier transactional test emptied the tables
 
 
 @pytest.fixture(scope="module", autouse=True)
 def _session_data_after_the_module(django_db_blocker):
     yield
     _restore(django_db_blocker)
-
-
-def _reseed_categories():
-    from apps.workorders.categories_seed import load
-    from apps.workorders.models import Category, CategoryLimit
-
-    load(Category, CategoryLimit)
 
 
 def refused(exc) -> bool:
