@@ -244,6 +244,8 @@ WORKORDER_BASIC_SATISFACTION_FACTOR = env("WORKORDER_BASIC_SATISFACTION_FACTOR",
 # Monthly red/black lists: this many entries each; entities with fewer valid call-backs are not ranked.
 WORKORDER_RANKING_SIZE = env_int("WORKORDER_RANKING_SIZE", 5)
 WORKORDER_RANKING_MIN_CALLBACKS = env_int("WORKORDER_RANKING_MIN_CALLBACKS", 5)
+# Category time limits are cached per process this long (seconds); editing clears the editor's cache.
+WORKORDER_LIMITS_CACHE_SECONDS = env_int("WORKORDER_LIMITS_CACHE_SECONDS", 60)
 # Rows per transaction in `sla_sweep` (each batch is locked with SKIP LOCKED on PostgreSQL).
 WORKORDER_SWEEP_BATCH = env_int("WORKORDER_SWEEP_BATCH", 2000)
 

@@ -9,6 +9,7 @@ weekends-only guess.
 from __future__ import annotations
 
 import datetime
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -21,8 +22,31 @@ from apps.workorders.models.categories import Category, CategoryLimit, Limit, St
 TICK = datetime.timedelta(microseconds=1)
 
 
+_limits_cache: dict[tuple, tuple[float, StageLimits]] = {}
+
+
+def limits_cache_clear() -> None:
+    _limits_cache.clear()
+
+
 def limits_for(*, category: Category, urgency: str, city_code: str) -> StageLimits:
-    """This city and urgency → all cities and urgency → (urgent) the chain for 一般 → defaults."""
+    """This city and urgency → all cities and urgency → (urgent) the chain for 一般 → defaults.
+
+    Cached per process for WORKORDER_LIMITS_CACHE_SECONDS (an edit through the services clears
+    the editing process's cache at once; other processes see it within that time)."""
+    key = (category.pk, category.updated_at, urgency, city_code)
+    hit = _limits_cache.get(key)
+    now = time.monotonic()
+    if hit is not None and now - hit[0] < settings.WORKORDER_LIMITS_CACHE_SECONDS:
+        return hit[1]
+    limits = _limits_for(category=category, urgency=urgency, city_code=city_code)
+    if len(_limits_cache) > 10_000:
+        _limits_cache.clear()
+    _limits_cache[key] = (now, limits)
+    return limits
+
+
+def _limits_for(*, category: Category, urgency: str, city_code: str) -> StageLimits:
     rows = {
         (r.urgency, r.city_code): r
         for r in CategoryLimit.objects.filter(category=category, city_code__in=[city_code, ""])

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -49,6 +50,7 @@ class SweepReport:
     deadlines_set: int = 0
     calendar_warning: str = ""
     notified: Counter = field(default_factory=Counter)
+    seconds: dict = field(default_factory=dict)  # per step, for the command's output and benchmarks
 
     @property
     def changed(self) -> int:
@@ -76,11 +78,23 @@ def sla_sweep(
     report = SweepReport()
     recipients: Counter = Counter()  # (key, card) → orders, for one digest per user
     cal = cal or default_calendar()
+    clock = time.monotonic()
+
+    def lap(name):
+        nonlocal clock
+        report.seconds[name] = round(time.monotonic() - clock, 3)
+        clock = time.monotonic()
+
     report.deadlines_set = _fill_missing_deadlines(now=now, batch=batch, cal=cal)
+    lap("deadlines")
     report.red = _cards(now=now, batch=batch, card=SlaCard.RED, recipients=recipients)
+    lap("red")
     report.yellow = _cards(now=now, batch=batch, card=SlaCard.YELLOW, recipients=recipients)
+    lap("yellow")
     report.escalated = _escalate(now=now, batch=max(1, batch // 4), cal=cal, recipients=recipients)
+    lap("escalate")
     report.notified = _digests(recipients)
+    lap("notify")
     warning = calendar_coverage_warning(
         timezone.localdate(now), cal, days_before_year_end=settings.WORKDAY_COVERAGE_WARNING_DAYS
     )
@@ -149,7 +163,7 @@ def _escalate(*, now, batch: int, cal, recipients: Counter) -> int:
         with transaction.atomic():
             orders = list(
                 _locked(WorkOrder.objects.filter(cond))
-                .select_related("category", "compound")
+                .select_related("category")
                 .order_by("escalate_at", "id")[:batch]
             )
             if not orders:

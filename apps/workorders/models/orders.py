@@ -43,6 +43,7 @@ class HandlerFields(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     handler_committee = models.ForeignKey(
         "committees.OwnersCommittee",
@@ -51,6 +52,7 @@ class HandlerFields(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     handler_department = models.ForeignKey(
         "registry.Department",
@@ -59,6 +61,7 @@ class HandlerFields(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
 
     class Meta:
@@ -118,11 +121,13 @@ def _one_handler_q(prefix: str = "handler_") -> Q:
 class WorkOrder(HandlerFields):
     """A resident's request (诉求 / 工单) from intake to closure: 业主吹哨、支部报到."""
 
-    tracking_code = models.CharField(
-        "查询码", max_length=10, unique=True, default=new_tracking_code, editable=False
-    )
+    tracking_code = models.CharField("查询码", max_length=10, default=new_tracking_code, editable=False)
     compound = models.ForeignKey(
-        "registry.Compound", verbose_name="小区", on_delete=models.PROTECT, related_name="workorders"
+        "registry.Compound",
+        verbose_name="小区",
+        on_delete=models.PROTECT,
+        related_name="workorders",
+        db_index=False,
     )
     building = models.ForeignKey(
         "registry.Building",
@@ -131,6 +136,7 @@ class WorkOrder(HandlerFields):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     unit = models.ForeignKey(
         "registry.Unit",
@@ -139,11 +145,16 @@ class WorkOrder(HandlerFields):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     # The compound's community code (denormalised): scope by prefix and rollups need no join.
-    region_code = models.CharField("所属社区区划代码", max_length=12, db_index=True, editable=False)
+    region_code = models.CharField("所属社区区划代码", max_length=12, editable=False)
     category = models.ForeignKey(
-        "workorders.Category", verbose_name="诉求分类", on_delete=models.PROTECT, related_name="orders"
+        "workorders.Category",
+        verbose_name="诉求分类",
+        on_delete=models.PROTECT,
+        related_name="orders",
+        db_index=False,
     )
     urgency = models.CharField("紧急程度", max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
     description = models.TextField("诉求内容")
@@ -156,6 +167,7 @@ class WorkOrder(HandlerFields):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="reported_workorders",
+        db_index=False,
     )
     reporter_name = models.CharField("诉求人姓名", max_length=50, blank=True)
     reporter_phone = models.CharField("诉求人电话", max_length=11, blank=True)
@@ -171,6 +183,7 @@ class WorkOrder(HandlerFields):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
 
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.SUBMITTED)
@@ -184,6 +197,7 @@ class WorkOrder(HandlerFields):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     merged_into = models.ForeignKey(
         "self",
@@ -192,6 +206,7 @@ class WorkOrder(HandlerFields):
         blank=True,
         on_delete=models.PROTECT,
         related_name="duplicates",
+        db_index=False,
     )
     end_reason = models.TextField("不予受理/合并说明", blank=True)
 
@@ -221,6 +236,7 @@ class WorkOrder(HandlerFields):
     escalation_count = models.PositiveSmallIntegerField("升级次数", default=0)
     duplicate_count = models.PositiveSmallIntegerField("重复诉求数", default=0)
 
+    is_generated = models.BooleanField("演示数据（生成）", default=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", default=timezone.now)
 
@@ -244,6 +260,12 @@ class WorkOrder(HandlerFields):
             ("view_reporter_pii", "可查看诉求人未脱敏信息"),
         ]
         constraints = [
+            # A constraint, not unique=True: PostgreSQL would add an unused LIKE index as well.
+            models.UniqueConstraint(
+                fields=["tracking_code"],
+                name="%(app_label)s_%(class)s_unique_tracking_code",
+                violation_error_message="查询码重复",
+            ),
             models.CheckConstraint(
                 name="%(app_label)s_%(class)s_one_handler",
                 condition=_one_handler_q(),
@@ -260,13 +282,44 @@ class WorkOrder(HandlerFields):
                 violation_error_message="工单不能合并到自身",
             ),
         ]
+        # Few full indexes on purpose: a card change or a transition rewrites the row and every
+        # index entry (no HOT update), and the table holds millions of rows. Optional links get
+        # partial indexes; foreign keys that are never searched (category, created_by, ...)
+        # get none (deleting such a row, which the platform never does, would scan).
         indexes = [
-            models.Index(fields=["status", "due_at"], name="wo_status_due_idx"),
-            models.Index(fields=["region_code", "status", "level"], name="wo_region_status_idx"),
+            # Officials' lists and queues: `region_code LIKE 'prefix%'` (pattern ops: any collation).
+            models.Index(
+                fields=["region_code", "status"],
+                name="wo_region_status_idx",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+            ),
             models.Index(fields=["compound", "-submitted_at"], name="wo_compound_idx"),
-            # Partial indexes the sweep walks: rows whose card must turn red or yellow, or that
-            # are due to escalate. Finished and already-red rows are not in them, so a sweep
-            # that has nothing to do reads nothing.
+            models.Index(
+                fields=["handler_company", "status"],
+                name="wo_handler_company_idx",
+                condition=Q(handler_company__isnull=False),
+            ),
+            models.Index(
+                fields=["handler_committee", "status"],
+                name="wo_handler_committee_idx",
+                condition=Q(handler_committee__isnull=False),
+            ),
+            models.Index(
+                fields=["handler_department", "status"],
+                name="wo_handler_department_idx",
+                condition=Q(handler_department__isnull=False),
+            ),
+            models.Index(
+                fields=["reporter_user"], name="wo_reporter_idx", condition=Q(reporter_user__isnull=False)
+            ),
+            models.Index(
+                fields=["merged_into"], name="wo_merged_into_idx", condition=Q(merged_into__isnull=False)
+            ),
+            models.Index(fields=["building"], name="wo_building_idx", condition=Q(building__isnull=False)),
+            models.Index(fields=["unit"], name="wo_unit_idx", condition=Q(unit__isnull=False)),
+            # The sweep's (status, deadline) indexes, as partial indexes holding only the rows with
+            # something to do: deadlines are NULL in finished states, and a red row leaves the
+            # red index — so a sweep with nothing to do reads nothing.
             models.Index(
                 fields=["due_at"],
                 name="wo_sweep_red_idx",
@@ -281,8 +334,6 @@ class WorkOrder(HandlerFields):
                 fields=["escalate_at"], name="wo_sweep_escalate_idx", condition=Q(escalate_at__isnull=False)
             ),
             models.Index(fields=["id"], name="wo_calendar_missing_idx", condition=Q(calendar_missing=True)),
-            models.Index(fields=["handler_company", "status"], name="wo_handler_company_idx"),
-            models.Index(fields=["handler_department", "status"], name="wo_handler_department_idx"),
         ]
 
     def __str__(self):
@@ -348,6 +399,7 @@ class Assignment(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     committee = models.ForeignKey(
         "committees.OwnersCommittee",
@@ -356,6 +408,7 @@ class Assignment(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     department = models.ForeignKey(
         "registry.Department",
@@ -364,6 +417,7 @@ class Assignment(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     county_code = models.CharField("县区代码", max_length=6, editable=False)
     level = models.CharField("派单层级", max_length=10, choices=Level.choices)
@@ -380,6 +434,7 @@ class Assignment(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     instructions = models.TextField("派单意见", blank=True)
     sign_due_at = models.DateTimeField("签收期限", null=True, blank=True)
@@ -394,6 +449,7 @@ class Assignment(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     sign_on_time = models.BooleanField("按时签收", null=True, blank=True)
     returned_at = models.DateTimeField("退单时间", null=True, blank=True)
@@ -406,6 +462,7 @@ class Assignment(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     resolution_note = models.TextField("办理情况", blank=True)
     resolve_on_time = models.BooleanField("按时办结", null=True, blank=True)
@@ -423,9 +480,19 @@ class Assignment(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["company", "order"], name="wo_assign_company_idx"),
-            models.Index(fields=["committee", "order"], name="wo_assign_committee_idx"),
-            models.Index(fields=["department", "order"], name="wo_assign_department_idx"),
+            models.Index(
+                fields=["company", "order"], name="wo_assign_company_idx", condition=Q(company__isnull=False)
+            ),
+            models.Index(
+                fields=["committee", "order"],
+                name="wo_assign_committee_idx",
+                condition=Q(committee__isnull=False),
+            ),
+            models.Index(
+                fields=["department", "order"],
+                name="wo_assign_department_idx",
+                condition=Q(department__isnull=False),
+            ),
         ]
 
     def __str__(self):
@@ -466,6 +533,7 @@ class CallBack(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="callbacks",
+        db_index=False,
     )
     created_at = models.DateTimeField("回访时间", default=timezone.now)
     by = models.ForeignKey(
@@ -475,6 +543,7 @@ class CallBack(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     by_reporter = models.BooleanField("诉求人自评", default=False)
     reached = models.BooleanField("联系上诉求人")
@@ -532,6 +601,7 @@ class Escalation(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         help_text="空：系统按规则自动升级",
+        db_index=False,
     )
     assignment = models.ForeignKey(
         Assignment,
@@ -540,6 +610,7 @@ class Escalation(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
 
     class Meta:
@@ -577,6 +648,7 @@ class WorkOrderPhoto(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="photos",
+        db_index=False,
     )
     file = models.FileField("照片", upload_to=photo_path, max_length=200)
     image_format = models.CharField("格式", max_length=8)
@@ -590,6 +662,7 @@ class WorkOrderPhoto(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     created_at = models.DateTimeField("上传时间", default=timezone.now)
 

@@ -8,7 +8,13 @@ from django.db import transaction
 from apps.core.errors import ForbiddenError
 from apps.core.scoping import scope_of
 from apps.core.services import record_create, record_delete, record_update
+from apps.workorders.deadlines import limits_cache_clear
 from apps.workorders.models import Category, CategoryLimit
+
+
+def _changed() -> None:
+    limits_cache_clear()
+    transaction.on_commit(limits_cache_clear)
 
 
 def _check_city(actor, city_code: str, perm: str) -> None:
@@ -26,19 +32,25 @@ def _check_city(actor, city_code: str, perm: str) -> None:
 def category_create(*, actor, data: dict) -> Category:
     if actor is not None and not scope_of(actor).everything:
         raise ForbiddenError("诉求分类由平台管理员维护；市级可设置本市的时限")
-    return record_create(model=Category, data=data, actor=actor)
+    category = record_create(model=Category, data=data, actor=actor)
+    _changed()
+    return category
 
 
 def category_update(*, category: Category, actor, data: dict) -> Category:
     if actor is not None and not scope_of(actor).everything:
         raise ForbiddenError("诉求分类由平台管理员维护；市级可设置本市的时限")
-    return record_update(obj=category, data=data, actor=actor)
+    category = record_update(obj=category, data=data, actor=actor)
+    _changed()
+    return category
 
 
 @transaction.atomic
 def category_limit_create(*, actor, data: dict) -> CategoryLimit:
     _check_city(actor, data.get("city_code", ""), "workorders.add_categorylimit")
-    return record_create(model=CategoryLimit, data=data, actor=actor)
+    limit = record_create(model=CategoryLimit, data=data, actor=actor)
+    _changed()
+    return limit
 
 
 @transaction.atomic
@@ -46,10 +58,13 @@ def category_limit_update(*, limit: CategoryLimit, actor, data: dict) -> Categor
     _check_city(actor, limit.city_code, "workorders.change_categorylimit")
     if "city_code" in data:
         _check_city(actor, data["city_code"], "workorders.change_categorylimit")
-    return record_update(obj=limit, data=data, actor=actor)
+    limit = record_update(obj=limit, data=data, actor=actor)
+    _changed()
+    return limit
 
 
 @transaction.atomic
 def category_limit_delete(*, limit: CategoryLimit, actor) -> None:
     _check_city(actor, limit.city_code, "workorders.delete_categorylimit")
     record_delete(obj=limit, actor=actor)
+    _changed()

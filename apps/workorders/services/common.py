@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 
 from apps.core.audit import json_value
@@ -210,56 +211,71 @@ NO_HANDLER = {
 }
 
 
+def department_region_codes(region_code: str) -> list[str]:
+    """The regions whose departments cover a community: itself, its street, county, city, province."""
+    return [region_code, region_code[:9], region_code[:6], region_code[:4] + "00", region_code[:2] + "0000"]
+
+
 def eligible_handlers(order: WorkOrder, *, on: datetime.date | None = None) -> list:
     """Units the desk may dispatch this order to: the compound's company and any company
     registered in its county (fallback / public-welfare companies); the compound's active
     owners' committee; departments (street offices included) whose region contains the
-    compound."""
+    compound. Three queries."""
     from apps.committees.models import OwnersCommittee
     from apps.registry.models import Department, PropertyCompany
 
     on = on or timezone.localdate()
     compound = order.compound
-    county = order.region_code[:6]
     companies = list(
-        PropertyCompany.objects.filter(pk=compound.company_id)
-        | PropertyCompany.objects.filter(region_id=county)
+        PropertyCompany.objects.filter(Q(pk=compound.company_id) | Q(region_id=order.county_code)).order_by(
+            "name", "id"
+        )
     )
     committees = [
         c
         for c in OwnersCommittee.objects.filter(compound_id=compound.pk, term_start__lte=on, term_end__gte=on)
         if c.is_active(on)
     ]
-    codes = [
-        order.region_code,
-        order.region_code[:9],
-        county,
-        order.region_code[:4] + "00",
-        order.region_code[:2] + "0000",
-    ]
-    departments = list(Department.objects.filter(region_id__in=codes).order_by("region_id", "name"))
+    departments = list(
+        Department.objects.filter(region_id__in=department_region_codes(order.region_code)).order_by(
+            "region_id", "name"
+        )
+    )
     return [*companies, *committees, *departments]
+
+
+def is_eligible(order: WorkOrder, unit, *, on: datetime.date | None = None) -> bool:
+    """The rule of eligible_handlers for one unit, without a query."""
+    from apps.committees.models import OwnersCommittee
+    from apps.registry.models import Department, PropertyCompany
+
+    on = on or timezone.localdate()
+    if isinstance(unit, PropertyCompany):
+        return unit.pk == order.compound.company_id or unit.region_id == order.county_code
+    if isinstance(unit, OwnersCommittee):
+        return unit.compound_id == order.compound_id and unit.is_active(on)
+    if isinstance(unit, Department):
+        return unit.region_id in department_region_codes(order.region_code)
+    return False
 
 
 def check_eligible(order: WorkOrder, unit, *, on=None) -> None:
     kind = handler_kind_of(unit)
-    for candidate in eligible_handlers(order, on=on):
-        if type(candidate) is type(unit) and candidate.pk == unit.pk:
-            return
-    raise DomainError(
-        f"所选{HandlerKind(kind).label}“{unit}”不在本工单的辖区内，不能派单",
-        field_errors={"handler": ["所选处理单位不在本工单的辖区内"]},
-    )
+    if not is_eligible(order, unit, on=on):
+        raise DomainError(
+            f"所选{HandlerKind(kind).label}“{unit}”不在本工单的辖区内，不能派单",
+            field_errors={"handler": ["所选处理单位不在本工单的辖区内"]},
+        )
 
 
-def suggested_handler(order: WorkOrder):
+def suggested_handler(order: WorkOrder, *, candidates: list | None = None):
     """The category's default unit for this order, if one exists: the compound's company or
     committee, the street office of its street, or a department of the category's kind (the
-    nearest region first)."""
+    nearest region first). Pass `candidates` (eligible_handlers) to save the queries."""
     from apps.registry.models import DepartmentKind
 
     kind = order.category.default_handler_kind
-    candidates = eligible_handlers(order)
+    candidates = eligible_handlers(order) if candidates is None else candidates
     if kind == HandlerKind.COMPANY:
         return next(
             (u for u in candidates if handler_kind_of(u) == kind and u.pk == order.compound.company_id), None

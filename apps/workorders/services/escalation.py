@@ -77,6 +77,7 @@ def escalate_rows(
     if not orders:
         return []
     limits_cache: dict[tuple, object] = {}
+    times_cache: dict[tuple, object] = {}  # every order here starts its new stage at `now`
     groups: dict[tuple, list[WorkOrder]] = defaultdict(list)
     planned: dict[int, dict] = {}
     for order in orders:
@@ -86,9 +87,14 @@ def escalate_rows(
         if key not in limits_cache:
             limits_cache[key] = order_limits(order)
         old_level = order.level
-        order.level = NEXT_LEVEL[old_level]  # the stage below is the new level's dispatch stage
-        times = stage_for(order, Status.ACCEPTED, start=now, limits=limits_cache[key], cal=cal)
-        order.level = old_level
+        times_key = (key, order.is_joint, old_level)
+        if times_key not in times_cache:
+            order.level = NEXT_LEVEL[old_level]  # the stage is the new level's dispatch stage
+            times_cache[times_key] = stage_for(
+                order, Status.ACCEPTED, start=now, limits=limits_cache[key], cal=cal
+            )
+            order.level = old_level
+        times = times_cache[times_key]
         fields = {
             "status": Status.ACCEPTED,
             "level": NEXT_LEVEL[old_level],

@@ -75,6 +75,7 @@ def workorder_submit(
     is_anonymous: bool = False,
     joint_owner_count: int = 0,
     photo_files=(),
+    is_generated: bool = False,
     now: datetime.datetime | None = None,
 ) -> WorkOrder:
     """File a request; it waits for the community to accept it ("report in"). The reporter gets
@@ -138,13 +139,15 @@ def workorder_submit(
         level=Level.COMMUNITY,
         submitted_at=now,
         updated_at=now,
+        is_generated=is_generated,
     )
     times = stage_for(order, Status.SUBMITTED, start=now, limits=order_limits(order))
     for key, value in stage_fields(times, start=now, now=now).items():
         setattr(order, key, value)
     order.accept_due_at = times.due_at
     try:
-        order.full_clean(exclude=["tracking_code"])
+        # Field validation; the check constraints are the database's (one query each otherwise).
+        order.full_clean(exclude=["tracking_code"], validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         raise_validation(exc)
     order.save()

@@ -121,10 +121,9 @@ def _due_or_none(start, limit):
 
 
 def _current(order: WorkOrder) -> Assignment:
-    assignment = Assignment.objects.filter(pk=order.current_assignment_id).first()
-    if assignment is None:
+    if order.current_assignment_id is None:
         raise DomainError("工单没有当前派单记录")
-    return assignment
+    return Assignment.objects.get(pk=order.current_assignment_id)
 
 
 @transaction.atomic

@@ -6,10 +6,13 @@ def _isolated_side_effects(settings):
     """Fresh calendar cache; SMS into a list; e-mail into django.core.mail.outbox (pytest-django)."""
     from apps.notifications import sms
     from apps.workdays.calendar import calendar_cache_clear
+    from apps.workorders.deadlines import limits_cache_clear
 
     settings.SMS_BACKEND = "apps.notifications.sms.LocmemBackend"
     settings.MEDIA_ROOT = settings.BASE_DIR / "test-artifacts" / "media"
     sms.outbox.clear()
     calendar_cache_clear()
+    limits_cache_clear()
     yield
     calendar_cache_clear()
+    limits_cache_clear()
