@@ -350,7 +350,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('stage', models.CharField(choices=[('intake', '诉求照片'), ('resolution', '办结照片')], max_length=12, verbose_name='环节')),
-                ('file', models.FileField(max_length=200, upload_to=apps.workorders.models.orders.photo_path, verbose_name='照片')),
+                ('file', models.FileField(max_length=200, upload_to=apps.workorders.models.records.photo_path, verbose_name='照片')),
                 ('image_format', models.CharField(max_length=8, verbose_name='格式')),
                 ('width', models.PositiveIntegerField(verbose_name='宽')),
                 ('height', models.PositiveIntegerField(verbose_name='高')),
