@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "apps.registry",
     "apps.party",
     "apps.committees",
+    "apps.dashboards",
 ]
 
 MIDDLEWARE = [
