@@ -37,3 +37,12 @@ def client_for(client, users):
         return client
 
     return login
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    """Production-strength PBKDF2 costs ~0.3 s per user here; tests need no strength."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
