@@ -107,9 +107,8 @@ class StepResult:
 
 
 def step_available(module: str) -> bool:
-    """The app is installed and has a demo module (a teammate's app may not exist yet)."""
-    package = module.rsplit(".", 1)[0]
-    if not apps.is_installed(package):
+    """The module belongs to an installed app and exists (a teammate's app may not exist yet)."""
+    if apps.get_containing_app_config(module) is None:
         return False
     try:
         return importlib.util.find_spec(module) is not None
