@@ -1,10 +1,21 @@
 """Shared fixtures: the real NBS regions (loaded once per session) and the STYLE.md personas."""
 
+import os
+import shutil
 from pathlib import Path
 
 import pytest
 
 REGIONS_CSV = Path(__file__).parent / "data" / "divisions_linyi_heze.csv"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hasher():
+    """PBKDF2 costs ~0.3 s a user; tests do not need it."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -39,10 +50,87 @@ def client_for(client, users):
     return login
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _fast_password_hashing():
-    """Production-strength PBKDF2 costs ~0.3 s per user here; tests need no strength."""
-    from django.test import override_settings
+def load_regions_if_missing():
+    """Transactional tests flush every table when they end; reload the divisions if needed."""
+    from apps.regions.models import Region
+    from apps.regions.services import regions_load
 
-    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-        yield
+    if not Region.objects.exists():
+        regions_load(text=REGIONS_CSV.read_text(encoding="utf-8"), actor=None)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Run tests that commit for real (live server, threads) after the rest: their flush at the
+    end empties tables that the session set up once."""
+
+    def commits(item):
+        names = set(getattr(item, "fixturenames", ()))
+        marker = item.get_closest_marker("django_db")
+        return bool(names & {"live_server", "transactional_db"}) or bool(
+            marker and marker.kwargs.get("transaction")
+        )
+
+    items.sort(key=commits)
+
+
+@pytest.fixture
+def transactional_world(transactional_db):
+    from apps.core.testing import build_world
+
+    load_regions_if_missing()
+    return build_world()
+
+
+# ---------------------------------------------------------------- real browser (Playwright + chromium)
+ARTIFACTS = Path(__file__).parent / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def browser(live_server):
+    """A headless Debian chromium driven by Playwright. Skipped locally without chromium; in CI
+    (CI=true) a missing chromium is a failure, not a skip."""
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not executable:
+        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+            pytest.fail("chromium is not installed (apt-get install chromium fonts-noto-cjk)")
+        pytest.skip("chromium is not installed; the browser tests need Debian's chromium package")
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls in the test body
+    # are still synchronous and safe here.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield instance
+        finally:
+            instance.close()
+
+
+@pytest.fixture
+def console_errors():
+    """Collects console errors and page errors of pages passed to `watch(page)`."""
+    errors = []
+
+    def watch(page):
+        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        return page
+
+    watch.errors = errors
+    return watch
+
+
+def screenshot(page, name: str):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

@@ -11,7 +11,7 @@ from apps.core.roles import OFFICIAL_ROLES, group_name
 from apps.core.services import event_record
 
 
-def _sync_group(user: User) -> None:
+def sync_group(user: User) -> None:
     groups = [Group.objects.get_or_create(name=group_name(user.role))[0]] if user.role else []
     user.groups.set(groups)
 
@@ -27,7 +27,7 @@ def user_create(*, actor, username: str, password: str | None, role: str, **fiel
         user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()
-    _sync_group(user)
+    sync_group(user)
     event_record(actor=actor, verb="user.create", obj=user, changes=diff({}, snapshot(user)))
     return user
 
@@ -41,7 +41,7 @@ def user_update(*, user: User, actor, data: dict) -> User:
         user.is_staff = user.role in OFFICIAL_ROLES or user.is_superuser
     user.full_clean(exclude=["password"])
     user.save()
-    _sync_group(user)
+    sync_group(user)
     changes = diff(before, snapshot(user))
     if changes:
         event_record(actor=actor, verb="user.update", obj=user, changes=changes)

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from apps.core.models import TimeStampedModel
 from apps.core.scoping import Scope, q_region
@@ -60,6 +61,9 @@ class CommitteeRules(TimeStampedModel):
 
     def __str__(self):
         return f"{self.region}业委会规则"
+
+    def get_absolute_url(self):
+        return reverse("committeerules_detail", args=[self.pk])
 
     @property
     def audit_region_code(self) -> str:
@@ -121,6 +125,9 @@ class OwnersCommittee(TimeStampedModel):
             if self.term_start and self.term_end
             else name
         )
+
+    def get_absolute_url(self):
+        return reverse("committee_detail", args=[self.pk])
 
     @property
     def audit_region_code(self) -> str:

@@ -57,7 +57,14 @@ def snapshot(obj: models.Model) -> dict:
     for field in obj._meta.concrete_fields:
         if field.name in SKIPPED_FIELDS:
             continue
-        data[field.name] = json_value(getattr(obj, field.attname))
+        value = getattr(obj, field.attname)
+        if isinstance(field, models.DecimalField) and value is not None:
+            # 36000 and 36000.00 are the same stored value: compare at the field's precision.
+            try:
+                value = decimal.Decimal(value).quantize(decimal.Decimal(1).scaleb(-field.decimal_places))
+            except (decimal.InvalidOperation, TypeError, ValueError):
+                pass
+        data[field.name] = json_value(value)
     return data
 
 

@@ -92,11 +92,10 @@ def _compute_scope(user) -> Scope:
     if role == Role.COMPANY and user.company_id:
         return Scope(user_id=user.pk, role=role, company_id=user.company_id)
     if role == Role.COMMITTEE and user.committee_id:
+        from apps.committees.models import OwnersCommittee
+
         compound_id = (
-            type(user)
-            .committee.field.related_model.objects.filter(pk=user.committee_id)
-            .values_list("compound_id", flat=True)
-            .first()
+            OwnersCommittee.objects.filter(pk=user.committee_id).values_list("compound_id", flat=True).first()
         )
         return Scope(user_id=user.pk, role=role, committee_id=user.committee_id, compound_id=compound_id)
     if role == Role.DEPARTMENT and user.department_id:

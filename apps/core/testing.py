@@ -51,6 +51,9 @@ class World:
     committee: object
     department: object
     users: dict
+    # One object of every registry model on each side (罗庄区 = "own", 兰山区 = "other").
+    own: dict = None
+    other: dict = None
 
 
 def build_world() -> World:
@@ -156,4 +159,122 @@ def build_world() -> World:
         key: user_create(actor=None, username=f"t_{key}", password=PASSWORD, full_name=f"测试{key}", **spec)
         for key, spec in specs.items()
     }
-    return World(company, other_company, compound, other_compound, committee, department, users)
+    own = _objects_for(rng, compound, company, r[COUNTY], r[COMMUNITY], committee, department, "罗庄")
+    other_department = department_create(
+        actor=None, data={"name": "兰山区住房和城乡建设局", "kind": "housing", "region": r[OTHER_COUNTY]}
+    )
+    other_committee = committee_create(
+        actor=None,
+        data={
+            "compound": other_compound,
+            "kind": "owners_committee",
+            "term_start": today - datetime.timedelta(days=30),
+            "term_end": today + datetime.timedelta(days=1500),
+        },
+        members=[{"name": f"赵{i}", "position": "member"} for i in "一二三四五"],
+    )
+    other = _objects_for(
+        rng,
+        other_compound,
+        other_company,
+        r[OTHER_COUNTY],
+        r[OTHER_COMMUNITY],
+        other_committee,
+        other_department,
+        "兰山",
+    )
+    return World(company, other_company, compound, other_compound, committee, department, users, own, other)
+
+
+def _objects_for(rng, compound, company, county, community, committee, department, tag) -> dict:
+    """One row of every registry model around a compound, made through the services."""
+    from apps.committees.services import rules_create
+    from apps.party.services import instructor_create, party_org_create, rating_record, secretary_create
+    from apps.registry.services import building_create, owner_create, unit_create
+
+    building = building_create(actor=None, data={"compound": compound, "name": f"{tag}1号楼", "floors": 6})
+    unit = unit_create(
+        actor=None,
+        data={"building": building, "stair": "1单元", "number": "101", "registered_area": Decimal("89.50")},
+    )
+    owner = owner_create(
+        actor=None,
+        data={"name": f"{tag}业主甲", "phone": "13912345678", "id_number": make_id_number(rng, county.code)},
+        units=[unit],
+    )
+    company_org = party_org_create(
+        actor=None,
+        data={
+            "name": f"{company.name}党支部",
+            "kind": "company_org",
+            "region": county,
+            "company": company,
+            "member_count": 5,
+        },
+    )
+    branch = party_org_create(
+        actor=None,
+        data={
+            "name": f"{compound.name}党支部",
+            "kind": "compound_branch",
+            "region": community,
+            "compound": compound,
+            "member_count": 9,
+        },
+    )
+    rating = rating_record(
+        actor=None, data={"party_org": company_org, "year": 2025, "stars": 4, "issuer": "市物业行业党委"}
+    )
+    instructor = instructor_create(
+        actor=None,
+        data={
+            "name": f"{tag}指导员",
+            "sending_unit": "区住建局",
+            "region": county,
+            "start_date": datetime.date(2024, 1, 1),
+            "companies": [company],
+            "committees": [committee],
+        },
+    )
+    secretary = secretary_create(
+        actor=None,
+        data={
+            "name": f"{tag}书记",
+            "sending_unit": "区委组织部",
+            "community": community,
+            "start_date": datetime.date(2023, 3, 1),
+        },
+    )
+    rules = rules_create(
+        actor=None,
+        data={
+            "region": county,
+            "min_members": 5,
+            "max_members": 11,
+            "require_odd": True,
+            "max_term_years": 5,
+            "reelection_window_days": 90,
+            "red_min_cross_appointed": 3,
+            "red_min_party_share": "1/2",
+            "management_min_owner_share": "1/2",
+            "source": f"{tag}测试规则",
+        },
+    )
+    return {
+        "compound": compound,
+        "company": company,
+        "building": building,
+        "unit": unit,
+        "owner": owner,
+        "ownerunit": owner.unit_links.get(),
+        "partyorg": company_org,
+        "branch": branch,
+        "rating": rating,
+        "instructor": instructor,
+        "secretary": secretary,
+        "committee": committee,
+        "member": committee.members.first(),
+        "rules": rules,
+        "department": department,
+        "community": community,
+    }

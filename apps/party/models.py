@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from apps.core.models import TimeStampedModel
 from apps.core.scoping import Scope, q_region
@@ -85,6 +86,9 @@ class PartyOrg(TimeStampedModel):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("partyorg_detail", args=[self.pk])
+
     @property
     def audit_region_code(self) -> str:
         return self.region_id
@@ -157,6 +161,9 @@ class PartyInstructor(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("instructor_detail", args=[self.pk])
 
     @property
     def audit_region_code(self) -> str:
@@ -261,6 +268,9 @@ class RedCollarSecretary(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("secretary_detail", args=[self.pk])
 
     @property
     def audit_region_code(self) -> str:

@@ -1,4 +1,5 @@
 from django.db import models
+from django.urls import reverse
 
 from apps.core.scoping import CODE_LENGTH, PREFIX_LENGTH, Scope, q_region
 
@@ -79,6 +80,9 @@ class Region(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("region_detail", args=[self.pk])
 
     @property
     def prefix(self) -> str:

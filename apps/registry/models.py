@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 
 from apps.core.models import TimeStampedModel
 from apps.core.scoping import Scope, q_or, q_region
@@ -47,6 +48,9 @@ class PropertyCompany(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("company_detail", args=[self.pk])
 
     @property
     def audit_region_code(self) -> str:
@@ -110,6 +114,9 @@ class Department(TimeStampedModel):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("department_detail", args=[self.pk])
+
     @property
     def audit_region_code(self) -> str:
         return self.region_id
@@ -131,7 +138,7 @@ class ManagementMode(models.TextChoices):
     NONE = "none", "无物业管理"
 
 
-MODES_WITH_COMPANY = {ManagementMode.MARKET, ManagementMode.FALLBACK, ManagementMode.PAIRING}
+MODES_WITH_COMPANY = (ManagementMode.MARKET, ManagementMode.FALLBACK, ManagementMode.PAIRING)
 
 
 class Compound(TimeStampedModel):
@@ -224,6 +231,9 @@ class Compound(TimeStampedModel):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("compound_detail", args=[self.pk])
+
     @property
     def audit_region_code(self) -> str:
         return self.community_id
@@ -292,6 +302,9 @@ class Building(TimeStampedModel):
     def __str__(self):
         return f"{self.compound.name} {self.name}" if self.compound_id else self.name
 
+    def get_absolute_url(self):
+        return reverse("building_detail", args=[self.pk])
+
     @property
     def audit_region_code(self) -> str:
         return self.compound.community_id
@@ -356,6 +369,9 @@ class Unit(models.Model):
     def __str__(self):
         return f"{self.building.name}{self.stair}{self.number}" if self.building_id else self.number
 
+    def get_absolute_url(self):
+        return reverse("unit_detail", args=[self.pk])
+
     @property
     def area(self) -> Decimal | None:
         """专有部分面积: registered, else surveyed, else contract area (司法解释 第8条)."""
@@ -408,6 +424,9 @@ class Owner(TimeStampedModel):
 
     def __str__(self):
         return mask_name(self.name)
+
+    def get_absolute_url(self):
+        return reverse("owner_detail", args=[self.pk])
 
     @property
     def masked_name(self) -> str:

@@ -174,7 +174,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='compound',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('company__isnull', False), ('management_mode__in', ['pairing', 'market', 'fallback'])), models.Q(models.Q(('management_mode__in', ['pairing', 'market', 'fallback']), _negated=True), ('company__isnull', True)), _connector='OR'), name='registry_compound_company_matches_mode', violation_error_message='市场化、兜底、大手牵小手模式必须指定服务企业；其他模式不能指定服务企业'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('company__isnull', False), ('management_mode__in', ['market', 'fallback', 'pairing'])), models.Q(models.Q(('management_mode__in', ['market', 'fallback', 'pairing']), _negated=True), ('company__isnull', True)), _connector='OR'), name='registry_compound_company_matches_mode', violation_error_message='市场化、兜底、大手牵小手模式必须指定服务企业；其他模式不能指定服务企业'),
         ),
         migrations.AddConstraint(
             model_name='compound',

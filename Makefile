@@ -1,0 +1,65 @@
+# 红色物业 — the two commands a fresh machine needs: `make run` and `make test`.
+# Only python3 (>= 3.11) and make are required; everything else is installed into .venv.
+
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+# The first Python >= 3.11 on the PATH.
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then echo $$p; break; fi; done)
+
+.PHONY: run test test-browser install migrate demo lint format check bench clean help
+
+help:
+	@echo "make run           start the platform with demo data on http://127.0.0.1:$(PORT)"
+	@echo "make test          run the test suite (SQLite; set DATABASE_URL for PostgreSQL)"
+	@echo "make test-browser  run only the real-browser tests (Chromium)"
+	@echo "make lint          ruff check + format check"
+	@echo "make bench         run the benchmark suite (see bench/README.md)"
+
+$(BIN)/python:
+	@if [ -z "$(PYTHON)" ]; then echo "需要 Python 3.11 或更高版本 (Python >= 3.11 is required)"; exit 1; fi
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py seed_demo
+
+run: demo
+	@$(BIN)/python manage.py demo_logins --port $(PORT)
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Persistent connections would keep the live-server threads' sessions open and block the
+# test database from being dropped at the end of a PostgreSQL run.
+test: install
+	DATABASE_CONN_MAX_AGE=0 $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-browser: install
+	DATABASE_CONN_MAX_AGE=0 $(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check: install
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles test-artifacts

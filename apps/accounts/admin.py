@@ -1,0 +1,70 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from apps.accounts.models import User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    """Users: platform administrators only (roles and scopes decide what everybody else sees)."""
+
+    list_display = (
+        "username",
+        "full_name",
+        "role",
+        "region",
+        "company",
+        "committee",
+        "department",
+        "is_active",
+    )
+    list_filter = ("role", "is_active", "is_staff")
+    search_fields = ("username", "full_name")
+    raw_id_fields = ("region", "company", "committee", "department", "compound")
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (
+            "角色与管辖范围",
+            {
+                "fields": (
+                    "full_name",
+                    "phone",
+                    "role",
+                    "region",
+                    "company",
+                    "committee",
+                    "department",
+                    "compound",
+                )
+            },
+        ),
+    )
+
+    def save_model(self, request, obj, form, change):
+        from apps.accounts.services import sync_group
+        from apps.core.audit import diff, snapshot
+        from apps.core.services import event_record
+
+        before = snapshot(User.objects.get(pk=obj.pk)) if change else {}
+        super().save_model(request, obj, form, change)
+        sync_group(obj)  # the role decides the group: keep them together
+        changes = diff(before, snapshot(obj))
+        if changes:
+            event_record(
+                actor=request.user, verb="user.update" if change else "user.create", obj=obj, changes=changes
+            )
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser

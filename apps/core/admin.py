@@ -1,0 +1,131 @@
+"""The admin site, scoped like every page and writing through the services.
+
+`ScopedAdmin` limits lists, detail pages, search, filters, foreign-key choices and exports to
+the user's scope, and saves/deletes through the app's service functions so that the admin is
+not a second write path (each change writes its audit Event).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+
+from apps.core.errors import DomainError
+from apps.core.models import Event
+from apps.core.scoping import scoped
+
+
+def _has_scope_rule(model) -> bool:
+    return hasattr(model, "scope_q")
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    create_service: Callable | None = None  # (actor, data) -> obj
+    update_service: Callable | None = None  # (obj, actor, data) -> obj
+    delete_service: Callable | None = None  # (obj, actor) -> None
+    list_per_page = 50
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return scoped(super().get_queryset(request), request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and _has_scope_rule(db_field.related_model) and hasattr(field, "queryset"):
+            field.queryset = scoped(field.queryset, request.user)
+        return field
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and _has_scope_rule(db_field.related_model) and hasattr(field, "queryset"):
+            field.queryset = scoped(field.queryset, request.user)
+        return field
+
+    def _form_data(self, form) -> dict:
+        names = {
+            f.name for f in self.model._meta.get_fields() if getattr(f, "concrete", False) or f.many_to_many
+        }
+        return {k: v for k, v in form.cleaned_data.items() if k in names}
+
+    def save_model(self, request, obj, form, change):
+        data = self._form_data(form)
+        try:
+            if change:
+                current = type(obj).objects.get(pk=obj.pk)
+                saved = self.update_service(current, request.user, data)
+            else:
+                saved = self.create_service(request.user, data)
+        except (ValidationError, DomainError) as exc:
+            # The form validated, but a rule in the service refused: nothing was saved.
+            raise _AdminRefused(exc) from exc
+        obj.pk = saved.pk
+        obj._state.adding = False
+
+    def save_related(self, request, form, formsets, change):
+        # Many-to-many values were saved by the service; inlines are read-only here.
+        pass
+
+    def delete_model(self, request, obj):
+        self.delete_service(obj, request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_service(obj, request.user)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except _AdminRefused as refused:
+            exc = refused.exc
+            text = (
+                exc.message
+                if isinstance(exc, DomainError)
+                else "；".join(
+                    f"{self.model._meta.get_field(k).verbose_name if k != '__all__' else ''}{'：' if k != '__all__' else ''}{'；'.join(v)}"
+                    for k, v in getattr(exc, "message_dict", {"__all__": exc.messages}).items()
+                )
+            )
+            messages.error(request, f"未保存：{text}")
+            return HttpResponseRedirect(request.get_full_path())
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return HttpResponseRedirect(request.get_full_path())
+
+
+class _AdminRefused(Exception):
+    def __init__(self, exc):
+        super().__init__(str(exc))
+        self.exc = exc
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    """The audit trail: read-only, platform administrators only."""
+
+    list_display = ("created_at", "actor", "verb", "object_repr", "region_code")
+    list_filter = ("verb",)
+    search_fields = ("object_repr", "verb", "region_code")
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in Event._meta.fields]
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
