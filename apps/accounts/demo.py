@@ -125,3 +125,14 @@ def demo_logins() -> list[tuple[str, str, str]]:
         for username in DEMO_USERNAMES
         if username in users
     ]
+
+
+def demo_login_lines() -> list[str]:
+    """The demo logins as printed by seed_demo and demo_logins (`make run`)."""
+    logins = demo_logins()
+    if not logins:
+        return ["尚未生成演示账号：请先运行 manage.py seed_demo"]
+    width = max(len(username) for username, _, _ in logins)
+    return [f"演示账号（密码均为 {settings.DEMO_PASSWORD}）："] + [
+        f"  {username.ljust(width)}  {role}  {scope}" for username, role, scope in logins
+    ]

@@ -1,7 +1,6 @@
 import datetime
 import time
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
@@ -25,7 +24,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, seed, today, **options):
-        from apps.accounts.demo import check_demo_password, demo_logins
+        from apps.accounts.demo import check_demo_password, demo_login_lines
 
         today = today or timezone.localdate()
         started = time.monotonic()
@@ -40,9 +39,5 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"演示数据生成完成，用时 {seconds:.1f} 秒"))
         else:
             self.stdout.write(self.style.SUCCESS(f"演示数据已存在，未做任何修改（用时 {seconds:.1f} 秒）"))
-        logins = demo_logins()
-        if logins:
-            self.stdout.write(f"演示账号（密码均为 {settings.DEMO_PASSWORD}）：")
-            width = max(len(username) for username, _, _ in logins)
-            for username, role, scope in logins:
-                self.stdout.write(f"  {username.ljust(width)}  {role}  {scope}")
+        for line in demo_login_lines():
+            self.stdout.write(line)
