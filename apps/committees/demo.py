@@ -31,7 +31,7 @@ from apps.registry.models import Compound, ManagementMode, OwnerUnit
 
 SHANDONG = "370000"
 # Share of market compounds (≥ 150 households) with an owners' committee.
-COMMITTEE_SHARE = {LINYI: 0.20, HEZE: 0.25}
+COMMITTEE_SHARE = {LINYI: 0.12, HEZE: 0.15}
 # Term states to show, per city: (expired, re-election window, street takeover, with predecessor).
 TERM_STATES = {LINYI: (1, 5, 0, 2), HEZE: (1, 3, 2, 1)}
 # The article: 港湾新城 has an owners' committee preparatory group (筹委会), no committee yet.
@@ -218,7 +218,7 @@ def _management_committees(rng, today, with_committee: set[int]) -> int:
         is_old=True,
         management_mode__in=[ManagementMode.SELF_MANAGED, ManagementMode.STREET_CENTRE, ManagementMode.NONE],
     ).order_by("code"):
-        if compound.pk in with_committee or rng.random() > 0.3:
+        if compound.pk in with_committee or rng.random() > 0.2:
             continue
         start = today - datetime.timedelta(days=rng.randint(30, 500))
         members = [

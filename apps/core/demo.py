@@ -35,7 +35,7 @@ Log = Callable[[str], None]
 DEMO_STEPS: tuple[tuple[str, str], ...] = (
     ("apps.regions.demo", "区划补充：文章中 NBS 未收录的社区"),
     ("apps.registry.demo", "登记：物业企业、小区、职能部门、示范小区的楼栋房屋业主"),
-    ("apps.party.demo", "党建：行业党委、社区党组织、企业党组织、联合党支部、小区党支部、红领书记、星级评定"),
+    ("apps.party.demo", "党建：红领书记、行业党委、企业党组织、联合党支部、小区党支部、星级评定"),
     ("apps.committees.demo", "业委会：规则、业主委员会、物管会、党建指导员"),
     ("apps.accounts.demo", "演示账号：每个角色一个"),
     ("apps.workorders.demo", "吹哨报到工单"),

@@ -1,6 +1,9 @@
-"""Demo step: red-collar secretaries, the property-industry party committees, community party
-organisations, company party organisations, joint branches, instructors for companies, star
-ratings and compound branches. Runs after the registry step and reads its rows.
+"""Demo step: red-collar secretaries, the property-industry party committees, company party
+organisations, joint branches, instructors for companies, star ratings and compound branches.
+Runs after the registry step and reads its rows.
+
+Community party organisations are not generated: a secretary's community is enough for the
+figures, and ~800 more rows would slow the load for little.
 """
 
 from __future__ import annotations
@@ -72,8 +75,6 @@ def seed(*, rng, today, log) -> None:
     )
     industry = _industry(rng, counties)
     log(f"物业行业党组织：市级 2，县级 {len(industry) - 2}")
-    community_orgs = _community_orgs(rng, secretaries["names"])
-    log(f"社区党组织 {len(community_orgs):,} 个")
     orgs = _company_coverage(rng, today, industry)
     log(
         "企业党建覆盖："
@@ -87,7 +88,7 @@ def seed(*, rng, today, log) -> None:
     )
     stars = _ratings(rng, today, orgs["company_orgs"])
     log(f"星级评定 {stars['ratings']:,} 条；临沂最新为五星的企业党组织 {stars['linyi_five']} 个")
-    branches = _branches(rng, community_orgs)
+    branches = _branches(rng)
     log(f"小区党支部：{count_line(branches)}")
 
 
@@ -113,8 +114,7 @@ def _secretaries(rng, today: datetime.date, counties) -> dict:
     chosen_codes = {r.code for r in chosen}
     vacated = rng.sample([r for r in others if r.code not in chosen_codes], 3)
     with_predecessor = set(r.code for r in rng.sample(chosen, 6))
-    in_post_names: dict[str, str] = {}
-    ended = 0
+    in_post = ended = 0
 
     def create(community, name, start, end=None, unit=None):
         secretary_create(
@@ -132,7 +132,7 @@ def _secretaries(rng, today: datetime.date, counties) -> dict:
         )
 
     create(wantong, YAO_QIANG, YAO_QIANG_START, unit="罗庄区委组织部（区派）")
-    in_post_names[WANTONG] = YAO_QIANG
+    in_post += 1
     for community in sorted(chosen, key=lambda r: r.code):
         start = datetime.date(2020, 1, 1) + datetime.timedelta(days=rng.randrange(0, 600))
         if community.code in with_predecessor:
@@ -141,14 +141,13 @@ def _secretaries(rng, today: datetime.date, counties) -> dict:
                 community, names.person_name(rng), end - datetime.timedelta(days=rng.randint(400, 900)), end
             )
             ended += 1
-        name = names.person_name(rng)
-        create(community, name, start)
-        in_post_names[community.code] = name
+        create(community, names.person_name(rng), start)
+        in_post += 1
     for community in vacated:
         end = today - datetime.timedelta(days=rng.randint(60, 700))
         create(community, names.person_name(rng), end - datetime.timedelta(days=rng.randint(400, 1200)), end)
         ended += 1
-    return {"in_post": len(in_post_names), "ended": ended, "names": in_post_names}
+    return {"in_post": in_post, "ended": ended}
 
 
 # ------------------------------------------------------------ industry committees
@@ -182,30 +181,6 @@ def _industry(rng, counties) -> dict[str, object]:
                 "secretary_phone": names.mobile(rng),
                 "member_count": rng.randint(7, 25),
                 "founded_on": INDUSTRY_FOUNDED[city_code] + datetime.timedelta(days=rng.randint(20, 240)),
-                "is_generated": True,
-            },
-        )
-    return out
-
-
-# ------------------------------------------------------------ community party organisations
-def _community_orgs(rng, secretary_names: dict[str, str]) -> dict[str, object]:
-    """The party organisation of every community that hosts a compound or a red-collar secretary;
-    where a secretary is in post, they are its secretary (as 姚强 is in 万通社区)."""
-    codes = set(Compound.objects.filter(is_generated=True).values_list("community_id", flat=True))
-    codes |= set(secretary_names)
-    out = {}
-    for community in Region.objects.filter(code__in=codes).order_by("code"):
-        short = short_community_name(community.name)
-        out[community.code] = party_org_create(
-            actor=None,
-            data={
-                "name": f"中共{short}委员会" if short.endswith("社区") else f"中共{short}支部委员会",
-                "kind": PartyOrgKind.COMMUNITY_ORG,
-                "region": community,
-                "secretary_name": secretary_names.get(community.code) or names.person_name(rng),
-                "secretary_phone": names.mobile(rng),
-                "member_count": rng.randint(25, 160),
                 "is_generated": True,
             },
         )
@@ -380,7 +355,7 @@ def _ratings(rng, today: datetime.date, company_orgs) -> dict:
 
 
 # ------------------------------------------------------------ compound branches
-def _branches(rng, community_orgs) -> dict[str, int]:
+def _branches(rng) -> dict[str, int]:
     """A branch in every eligible compound of Heze (the article's 638 of 638) and in most eligible
     compounds of Linyi (so that city shows the gap)."""
     counts: Counter = Counter()
@@ -407,7 +382,6 @@ def _branches(rng, community_orgs) -> dict[str, int]:
                 "kind": PartyOrgKind.COMPOUND_BRANCH,
                 "compound": compound,
                 "region": compound.community,
-                "parent": community_orgs.get(compound.community_id),
                 "secretary_name": names.person_name(rng),
                 "secretary_phone": names.mobile(rng),
                 "member_count": compound.resident_party_members,

@@ -130,7 +130,7 @@ COUNTY_CENTRES = {
 SHOWCASE = {
     WANTONG_COMPOUND: (6, 6, 2, 2, False, (78, 128), 0, 0),
     YIMENG_COMPOUND: (1, 6, 3, 2, False, (55, 75), 0, 0),
-    GANGWAN_COMPOUND: (6, 11, 2, 2, True, (89, 143), 12, 20),
+    GANGWAN_COMPOUND: (4, 11, 2, 2, True, (89, 143), 12, 20),
 }
 GANGWAN_DEVELOPER = "菏泽港湾置业有限公司"
 
