@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "apps.party",
     "apps.committees",
     "apps.dashboards",
+    "apps.api",
 ]
 
 MIDDLEWARE = [
@@ -206,3 +207,26 @@ INSECURE_DEFAULT_DEMO_PASSWORD = "demo12345"
 DEMO_PASSWORD = env("DEMO_PASSWORD", INSECURE_DEFAULT_DEMO_PASSWORD)
 LIST_PAGE_SIZE = env_int("LIST_PAGE_SIZE", 25)
 EXPORT_MAX_ROWS = env_int("EXPORT_MAX_ROWS", 200_000)
+
+# ---------------------------------------------------------------- open API (/api/v1/, /open311/v2/)
+# Throttling counts requests in Django's cache. The default LocMem cache is per process: behind
+# several app servers (or gunicorn workers) each counts alone, so production needs a shared cache,
+# e.g. DJANGO_CACHE_BACKEND=django.core.cache.backends.redis.RedisCache with
+# DJANGO_CACHE_LOCATION=redis://127.0.0.1:6379/1 (needs the redis package). See docs/api.md.
+CACHES = {
+    "default": {
+        "BACKEND": env("DJANGO_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "LOCATION": env("DJANGO_CACHE_LOCATION", "redproperty"),
+    }
+}
+# Rates as "<count>/<s|min|hour|day>"; an empty value switches that throttle off.
+API_THROTTLE_ANON = env("API_THROTTLE_ANON", "60/min")  # per client IP, no credentials
+API_THROTTLE_TOKEN = env("API_THROTTLE_TOKEN", "600/min")  # per API client (Bearer key)
+API_THROTTLE_SESSION = env("API_THROTTLE_SESSION", "300/min")  # per signed-in browser user
+# Number of reverse proxies in front of the app; the client IP is taken from X-Forwarded-For
+# only when this is above 0 (else REMOTE_ADDR), so that clients cannot forge their identity.
+API_NUM_PROXIES = env_int("API_NUM_PROXIES", 0)
+API_PAGE_SIZE = env_int("API_PAGE_SIZE", 25)
+API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 100)
+# Days an API client's key stays valid when `create_api_client` is not given --days.
+API_CLIENT_DEFAULT_DAYS = env_int("API_CLIENT_DEFAULT_DAYS", 365)

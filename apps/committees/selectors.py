@@ -5,7 +5,19 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThanOrEqual
 
@@ -22,11 +34,20 @@ from apps.committees.rules import (
 )
 from apps.core.scoping import scoped
 
+# 主任, 副主任, 委员 — the order of the roster, not the alphabetical order of the codes.
+POSITION_ORDER = Case(
+    When(position="director", then=Value(0)),
+    When(position="chair", then=Value(0)),
+    When(position="deputy", then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+
 
 def committee_list_for(*, user) -> QuerySet[OwnersCommittee]:
     return scoped(
         OwnersCommittee.objects.select_related("compound__community").prefetch_related(
-            Prefetch("members", queryset=CommitteeMember.objects.order_by("position", "id"))
+            Prefetch("members", queryset=CommitteeMember.objects.order_by(POSITION_ORDER, "id"))
         ),
         user,
     )

@@ -71,3 +71,17 @@ def rules_create(*, actor, data: dict) -> CommitteeRules:
 
 def rules_update(*, rules: CommitteeRules, actor, data: dict) -> CommitteeRules:
     return record_update(obj=rules, data=data, actor=actor)
+
+
+@transaction.atomic
+def member_view_pii(*, members: list[CommitteeMember], actor) -> None:
+    """Record that a user saw members' unmasked personal data (RULES.md §7): through the owner's
+    log when the member is a registered owner, else on the member itself."""
+    from apps.core.services import event_record
+    from apps.registry.services import owner_view_pii
+
+    for member in members:
+        if member.owner_id:
+            owner_view_pii(owner=member.owner, actor=actor)
+        else:
+            event_record(actor=actor, verb="committeemember.view_pii", obj=member)

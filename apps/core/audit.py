@@ -48,7 +48,7 @@ def json_value(value):
 
 
 # Fields never copied into the audit log (secrets, or noise).
-SKIPPED_FIELDS = {"password", "id_hash", "created_at", "updated_at", "last_login"}
+SKIPPED_FIELDS = {"password", "id_hash", "key_hash", "created_at", "updated_at", "last_login"}
 
 
 def snapshot(obj: models.Model) -> dict:

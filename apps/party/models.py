@@ -3,7 +3,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
 from apps.core.models import TimeStampedModel
@@ -120,9 +120,11 @@ class PartyOrg(TimeStampedModel):
         if scope.region_prefix:
             return q_region(scope, f"{via}region_id")
         if scope.company_id:
-            return Q(**{f"{via}company_id": scope.company_id}) | Q(
-                **{f"{via}covered_companies": scope.company_id}
+            # Exists, not a join through covered_companies: a join would repeat rows.
+            joint = PartyOrg.covered_companies.through.objects.filter(
+                partyorg_id=OuterRef(f"{via}pk" if via else "pk"), propertycompany_id=scope.company_id
             )
+            return Q(**{f"{via}company_id": scope.company_id}) | Q(Exists(joint))
         if scope.compound_id:
             return Q(**{f"{via}compound_id": scope.compound_id})
         return None
