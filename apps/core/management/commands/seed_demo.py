@@ -11,7 +11,7 @@ from apps.core.errors import DomainError
 class Command(BaseCommand):
     help = (
         "生成临沂、菏泽的演示数据（标记为演示数据）。可重复运行：已生成的步骤跳过，不做任何修改。"
-        "最后列出每个角色的演示账号。"
+        "演示账号用 manage.py demo_logins 列出。"
     )
 
     def add_arguments(self, parser):
@@ -24,7 +24,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, seed, today, **options):
-        from apps.accounts.demo import check_demo_password, demo_login_lines
+        from apps.accounts.demo import check_demo_password
 
         today = today or timezone.localdate()
         started = time.monotonic()
@@ -39,5 +39,4 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"演示数据生成完成，用时 {seconds:.1f} 秒"))
         else:
             self.stdout.write(self.style.SUCCESS(f"演示数据已存在，未做任何修改（用时 {seconds:.1f} 秒）"))
-        for line in demo_login_lines():
-            self.stdout.write(line)
+        self.stdout.write("各角色演示账号：manage.py demo_logins")
