@@ -284,10 +284,11 @@ def test_demo_logins_one_per_role(db):
     resident = User.objects.get(username="resident")
     assert resident.owner.unit_links.filter(unit__compound=resident.compound).exists()
     assert User.objects.get(username="wantong_community").region_id == WANTONG
-    assert "test-demo-password" in _seed()  # the logins are printed at the end
+    assert "manage.py demo_logins" in _seed()  # seed_demo points at the logins command
     out = io.StringIO()
     call_command("demo_logins", "--port", "8321", stdout=out)  # what `make run` prints
     assert "http://127.0.0.1:8321/" in out.getvalue() and "heze_city" in out.getvalue()
+    assert "test-demo-password" in out.getvalue()
 
 
 def test_a_users_scope_gives_the_same_figures_as_the_region(db):
