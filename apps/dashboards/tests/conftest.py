@@ -60,8 +60,23 @@ def spread(world):
             "region": Region.objects.get(code=OTHER_COUNTY),
         },
     )
-    unserved = compound("罗庄老宿舍", LUOZHUANG_COMMUNITY, resident_party_members=5)
-    fallback = compound("尚屯老楼", SHANGTUN, management_mode="fallback", company=welfare, households=120)
+    # Located: 罗庄街道 north-east of 盛庄街道 (for the tile map).
+    unserved = compound(
+        "罗庄老宿舍",
+        LUOZHUANG_COMMUNITY,
+        resident_party_members=5,
+        latitude=Decimal("35.0"),
+        longitude=Decimal("118.3"),
+    )
+    fallback = compound(
+        "尚屯老楼",
+        SHANGTUN,
+        management_mode="fallback",
+        company=welfare,
+        households=120,
+        latitude=Decimal("34.9"),
+        longitude=Decimal("118.2"),
+    )
     pairing = compound(
         "后盛庄单楼",
         COMMUNITY,
