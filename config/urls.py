@@ -19,5 +19,6 @@ urlpatterns = [
     path("registry/", include("apps.registry.urls")),
     path("party/", include("apps.party.urls")),
     path("committees/", include("apps.committees.urls")),
+    path("dashboard/", include("apps.dashboards.urls")),
     path("", include("apps.api.urls")),  # /api/v1/ and /open311/v2/
 ]
