@@ -1,6 +1,7 @@
 /* 治理驾驶舱: draws the dashboard's charts from its own JSON (/api/v1/dashboard/coverage).
  * ECharts is vendored (static/vendor/echarts-6.1.0); nothing is loaded from elsewhere.
- * When the charts are drawn, #dashboard-charts gets data-drawn="1" (the browser test waits for it). */
+ * When every chart has finished drawing (animations included), #dashboard-charts gets
+ * data-drawn="1" (the browser test waits for it). */
 (function () {
   "use strict";
 
@@ -9,6 +10,8 @@
   var COLORS = ["#c8102e", "#d4a017", "#2f6fb3", "#1a7f37", "#8c4fb8", "#e07b39"];
   var FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif';
   var charts = [];
+  var finished = [];
+  var ANIMATE = !(window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches);
 
   function showError(message) {
     var box = document.getElementById("chart-error");
@@ -27,6 +30,13 @@
     if (height) el.style.height = height + "px";
     var instance = window.echarts.init(el, null, { renderer: "canvas" });
     charts.push(instance);
+    // Resolved by the first "finished" event: drawn, animations done.
+    finished.push(new Promise(function (resolve) {
+      instance.on("finished", function done() {
+        instance.off("finished", done);
+        resolve();
+      });
+    }));
     return instance;
   }
 
@@ -66,6 +76,7 @@
     var instance = chart("chart-ranking", Math.max(300, 90 + children.length * (narrow ? 46 : 40)));
     instance.setOption({
       color: COLORS,
+      animation: ANIMATE,
       textStyle: { fontFamily: FONT },
       tooltip: {
         trigger: "axis",
@@ -104,6 +115,7 @@
     var palette = { market: "#2f6fb3", fallback: "#c8102e", pairing: "#d4a017", street_centre: "#1a7f37", self_managed: "#8c4fb8", none: "#98a2b3" };
     var narrow = window.innerWidth < 640;
     instance.setOption({
+      animation: ANIMATE,
       textStyle: { fontFamily: FONT },
       tooltip: { trigger: "item", formatter: "{b}：{c} 个（{d}%）" },
       legend: { show: narrow, bottom: 0, itemWidth: 14, textStyle: { fontSize: 11 } },
@@ -180,6 +192,7 @@
       }
     };
     instance.setOption({
+      animation: ANIMATE,
       textStyle: { fontFamily: FONT },
       tooltip: {
         formatter: function (p) {
@@ -209,6 +222,7 @@
     data.children.forEach(function (c) { names[c.region.code] = c.region.short_name; });
     var unit = metric.kind === "ratio" ? "%" : "";
     instance.setOption({
+      animation: ANIMATE,
       textStyle: { fontFamily: FONT },
       tooltip: {
         trigger: "item",
@@ -276,6 +290,9 @@
       drawRanking(data);
       drawModes(data);
       return drawMap(data);
+    })
+    .then(function () {
+      return Promise.all(finished);
     })
     .then(function () {
       root.dataset.drawn = "1";

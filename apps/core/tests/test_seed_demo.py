@@ -308,3 +308,51 @@ def test_default_demo_password_refused_without_debug(db):
             check_demo_password()
     with override_settings(DEBUG=False, DEMO_PASSWORD="a-long-random-demo-password"):
         check_demo_password()
+
+
+def test_the_article_figures_on_the_demo_dashboards(db, client):
+    """What the housing bureau opens in the morning: the article's figures on the dashboards of
+    the demo users of Linyi, 罗庄区 and Heze, counted from the generated rows."""
+    import re
+
+    import time_machine
+    from django.urls import reverse
+
+    from apps.accounts.models import User
+
+    def dashboard(username):
+        client.force_login(User.objects.get(username=username))
+        page = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get(reverse("dashboard")).content.decode()))
+        return page, client.get(reverse("api-v1:dashboard_coverage")).json()
+
+    with time_machine.travel(datetime.datetime(2026, 6, 24, 9, 0, tzinfo=datetime.UTC), tick=False):
+        page, data = dashboard("linyi_city")
+        f = data["figures"]
+        assert (f["secretaries_in_post"], f["public_welfare_companies"], f["fallback"]["compounds"]) == (
+            396,
+            49,
+            410,
+        )
+        assert f["five_star_company_orgs"] == 25
+        assert f["industry_party_orgs"] == {"city_level": 1, "county_level": 13}
+        for card in (
+            "在岗红领书记 396",
+            "国有公益性物业企业 49",
+            "公益性物业兜底小区 410",
+            "五星级企业党组织 25",
+        ):
+            assert card in page
+        luozhuang = next(c for c in data["children"] if c["region"]["code"] == LUOZHUANG)
+        assert luozhuang["figures"]["old_compound_coverage"]["complete"] is True
+        assert not data["targets"][1]["ratio"]["complete"]  # the city as a whole: not yet
+
+        page, data = dashboard("luozhuang_county")
+        old = data["targets"][1]
+        assert old["ratio"]["complete"] and old["gaps"][0]["count"] == 0
+        assert re.search(r"老旧小区物业服务覆盖率 达标 100\.0%", page)
+
+        page, data = dashboard("heze_city")
+        branches = data["figures"]["branch_coverage"]
+        assert (branches["eligible"], branches["eligible_with_branch"]) == (638, 638)
+        assert branches["ratio"]["complete"] and "638 / 638 100%" in page
+        assert data["figures"]["industry_party_orgs"] == {"city_level": 1, "county_level": 11}

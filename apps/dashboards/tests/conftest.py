@@ -45,6 +45,10 @@ def compound(name, community, **extra):
 
 @pytest.fixture
 def spread(world):
+    return build_spread(world)
+
+
+def build_spread(world) -> Spread:
     from apps.committees.services import committee_create
     from apps.party.services import party_org_create, secretary_create
     from apps.regions.models import Region
