@@ -121,13 +121,9 @@ def _cell_meta(level: str, label: str):
             ),
         ]
         indexes = [
-            # Rankings read one month of all-categories rows; the score's counters are included
-            # so that PostgreSQL answers from the index alone (SQLite ignores INCLUDE).
-            models.Index(
-                fields=["category_id", "month", "region_code"],
-                name=f"wo_{level}_stat_month_idx",
-                include=["cb_valid", "cb_contacted", "cb_solved", "cb_satisfied", "cb_basic"],
-            )
+            # Rankings read one month of all-categories rows. On PostgreSQL migration 0003 makes
+            # it a covering index (INCLUDE the score's counters: answered from the index alone).
+            models.Index(fields=["category_id", "month", "region_code"], name=f"wo_{level}_stat_month_idx")
         ]
 
     return Meta
@@ -177,12 +173,8 @@ class HandlerMonthStat(Counters):
             ),
         ]
         indexes = [
-            # Company rankings: one month, the counties of a region; the score's counters included.
-            models.Index(
-                fields=["unit_type", "month", "county_code"],
-                name="wo_handler_stat_idx",
-                include=["unit_id", "cb_valid", "cb_contacted", "cb_solved", "cb_satisfied", "cb_basic"],
-            )
+            # Company rankings: one month, the counties of a region (covering on PostgreSQL: 0003).
+            models.Index(fields=["unit_type", "month", "county_code"], name="wo_handler_stat_idx")
         ]
 
     def __str__(self):
