@@ -58,14 +58,18 @@ VIEW_REGISTRY = (
     | {"regions.view_region"}
 )
 
+
 # Work orders (业主吹哨、支部报到): one permission per workflow verb (apps/workorders/choices.py VERBS).
 def _wo(*verbs: str) -> set[str]:
     return {f"workorders.{verb}_workorder" for verb in verbs}
 
 
 VIEW_WORKORDERS = (
-    _all("workorders", ("workorder", "workorderphoto", "assignment", "callback", "escalation", "category",
-                        "categorylimit"), "view")
+    _all(
+        "workorders",
+        ("workorder", "workorderphoto", "assignment", "callback", "escalation", "category", "categorylimit"),
+        "view",
+    )
     | {"notifications.view_notification"}
     | _all("workdays", ("workdayyear", "workdayoverride"), "view")
 )
@@ -82,7 +86,9 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     | _all("committees", _COMMITTEE_MODELS, "add", "change", "delete")
     | _crud("committees", "committeerules", "add", "change")
     | {"registry.view_owner_pii", "regions.import_region", "registry.import_records"}
-    | VIEW_WORKORDERS | VIEW_WORKORDER_STATS | DESK_VERBS
+    | VIEW_WORKORDERS
+    | VIEW_WORKORDER_STATS
+    | DESK_VERBS
     | _crud("workorders", "categorylimit", "add", "change", "delete")
     | _crud("workdays", "workdayyear", "add", "change")
     | _crud("workdays", "workdayoverride", "add", "change", "delete"),
@@ -91,30 +97,45 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     | _all("party", _PARTY_MODELS, "add", "change")
     | _all("committees", _COMMITTEE_MODELS, "add", "change")
     | {"registry.import_records"}
-    | VIEW_WORKORDERS | VIEW_WORKORDER_STATS | DESK_VERBS,
+    | VIEW_WORKORDERS
+    | VIEW_WORKORDER_STATS
+    | DESK_VERBS,
     Role.STREET: VIEW_REGISTRY
     | _all("registry", ("compound", "building", "unit", "owner", "ownerunit"), "add", "change")
     | _all("party", ("partyorg", "redcollarsecretary"), "add", "change")
     | _all("committees", _COMMITTEE_MODELS, "add", "change")
     | {"registry.import_records"}
-    | VIEW_WORKORDERS | VIEW_WORKORDER_STATS | DESK_VERBS,
+    | VIEW_WORKORDERS
+    | VIEW_WORKORDER_STATS
+    | DESK_VERBS,
     Role.COMMUNITY: VIEW_REGISTRY
     | _all("registry", ("compound", "building", "unit", "owner", "ownerunit"), "add", "change")
     | _all("committees", _COMMITTEE_MODELS, "add", "change")
     | {"registry.view_owner_pii", "registry.import_records"}
-    | VIEW_WORKORDERS | VIEW_WORKORDER_STATS | DESK_VERBS | _wo("accept") | {"workorders.view_reporter_pii"},
+    | VIEW_WORKORDERS
+    | VIEW_WORKORDER_STATS
+    | DESK_VERBS
+    | _wo("accept")
+    | {"workorders.view_reporter_pii"},
     Role.COMPANY: _all("registry", ("compound", "building", "unit", "owner", "propertycompany"), "view")
     | _all("party", ("partyorg", "partyinstructor", "partyorgrating"), "view")
     | _all("committees", _COMMITTEE_MODELS, "view")
     | _all("registry", ("building", "unit"), "add", "change")
     | {"registry.view_owner_pii"}
-    | VIEW_WORKORDERS | VIEW_WORKORDER_STATS | HANDLER_VERBS,
+    | VIEW_WORKORDERS
+    | VIEW_WORKORDER_STATS
+    | HANDLER_VERBS,
     Role.COMMITTEE: _all("registry", ("compound", "building", "unit", "owner", "propertycompany"), "view")
     | _all("party", ("partyorg",), "view")
     | _all("committees", _COMMITTEE_MODELS, "view")
-    | VIEW_WORKORDERS | VIEW_WORKORDER_STATS | HANDLER_VERBS | _wo("submit"),
+    | VIEW_WORKORDERS
+    | VIEW_WORKORDER_STATS
+    | HANDLER_VERBS
+    | _wo("submit"),
     Role.DEPARTMENT: _all("registry", ("compound", "propertycompany", "department"), "view")
-    | VIEW_WORKORDERS | VIEW_WORKORDER_STATS | HANDLER_VERBS,
+    | VIEW_WORKORDERS
+    | VIEW_WORKORDER_STATS
+    | HANDLER_VERBS,
     Role.RESIDENT: _all("registry", ("compound", "propertycompany"), "view")
     | _all("committees", ("ownerscommittee",), "view")
     | _all("workorders", ("workorder", "workorderphoto", "category"), "view")
