@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "apps.workdays",
     "apps.notifications",
     "apps.workorders",
+    "apps.dashboards",
     "apps.api",
 ]
 
@@ -259,6 +260,10 @@ SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 
 # ---------------------------------------------------------------- platform
 PLATFORM_NAME = env("PLATFORM_NAME", "红色物业治理平台")
+# Password of the demo users that `manage.py seed_demo` creates (one per role). seed_demo
+# refuses to create them with this default when DEBUG is off.
+INSECURE_DEFAULT_DEMO_PASSWORD = "demo12345"
+DEMO_PASSWORD = env("DEMO_PASSWORD", INSECURE_DEFAULT_DEMO_PASSWORD)
 LIST_PAGE_SIZE = env_int("LIST_PAGE_SIZE", 25)
 EXPORT_MAX_ROWS = env_int("EXPORT_MAX_ROWS", 200_000)
 

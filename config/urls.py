@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from apps.accounts.views import LoginView
 from apps.core.home import home
 
 admin.site.site_header = settings.PLATFORM_NAME
@@ -11,12 +12,13 @@ admin.site.index_title = "数据管理"
 
 urlpatterns = [
     path("", home, name="home"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("regions/", include("apps.regions.urls")),
     path("registry/", include("apps.registry.urls")),
     path("party/", include("apps.party.urls")),
     path("committees/", include("apps.committees.urls")),
+    path("dashboard/", include("apps.dashboards.urls")),
     path("", include("apps.api.urls")),  # /api/v1/ and /open311/v2/
 ]

@@ -52,11 +52,12 @@ install_error_handlers(api)
 
 def _mount() -> None:
     from apps.committees.api import router as committees
+    from apps.dashboards.api import router as dashboards
     from apps.party.api import router as party
     from apps.regions.api import router as regions
     from apps.registry.api import router as registry
 
-    for router in (regions, registry, party, committees):
+    for router in (regions, registry, party, committees, dashboards):
         api.add_router("/", router)
 
 

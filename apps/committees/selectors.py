@@ -5,12 +5,34 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThanOrEqual
 
 from apps.committees.models import CommitteeMember, CommitteeRules, OwnersCommittee
-from apps.committees.rules import MemberFacts, RulesValue, is_red, roster_errors, rules_for, term_state
+from apps.committees.rules import (
+    MemberFacts,
+    RulesValue,
+    default_rules,
+    is_red,
+    roster_errors,
+    rules_for,
+    rules_value,
+    term_state,
+)
 from apps.core.scoping import scoped
-
 
 # 主任, 副主任, 委员 — the order of the roster, not the alphabetical order of the codes.
 POSITION_ORDER = Case(
@@ -91,3 +113,62 @@ def red_committee_ids(committees, *, rules_by_code: dict[str, RulesValue] | None
         if is_red(facts_of(c.members.all()), cache[code]):
             red.add(c.pk)
     return red
+
+
+def active_q(on: datetime.date, via: str = "") -> Q:
+    """Q for committees in office on a day (the SQL form of OwnersCommittee.is_active)."""
+    return Q(**{f"{via}term_start__lte": on, f"{via}term_end__gte": on}) & (
+        Q(**{f"{via}dissolved_on__isnull": True}) | Q(**{f"{via}dissolved_on__gt": on})
+    )
+
+
+def with_roster_counts(queryset: QuerySet[OwnersCommittee]) -> QuerySet[OwnersCommittee]:
+    """Annotate member_count, party_member_count and cross_appointed_count (scalar subqueries,
+    so the queryset can still be filtered, scoped and counted without GROUP BY)."""
+
+    def count(**filters):
+        members = (
+            CommitteeMember.objects.filter(committee=OuterRef("pk"), **filters)
+            .order_by()
+            .values("committee")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return Coalesce(Subquery(members), 0)
+
+    return queryset.annotate(
+        member_count=count(),
+        party_member_count=count(is_party_member=True),
+        cross_appointed_count=count(cross_appointed=True),
+    )
+
+
+def _red_condition(rules: RulesValue) -> Q:
+    share = rules.red_min_party_share
+    return (
+        Q(member_count__gt=0, cross_appointed_count__gte=rules.red_min_cross_appointed)
+        # party / members >= numerator / denominator, in integers (exact, like rules.is_red)
+        & Q(
+            GreaterThanOrEqual(
+                F("party_member_count") * share.denominator, F("member_count") * share.numerator
+            )
+        )
+    )
+
+
+def red_q(via: str = "compound__community__pk") -> Q:
+    """The SQL form of rules.is_red for committees annotated by `with_roster_counts`, each judged
+    by the rules of its own jurisdiction: the CommitteeRules row of the nearest region up its
+    tree (the longest matching code prefix), else the settings default — as rules_for does."""
+    rules = {row.region.prefix: rules_value(row) for row in CommitteeRules.objects.select_related("region")}
+    result = Q(pk__in=[])
+    for prefix, value in rules.items():
+        nearer = [p for p in rules if p != prefix and p.startswith(prefix)]
+        governed = Q(**{f"{via}__startswith": prefix})
+        for p in nearer:
+            governed &= ~Q(**{f"{via}__startswith": p})
+        result |= governed & _red_condition(value)
+    uncovered = Q()
+    for prefix in rules:
+        uncovered &= ~Q(**{f"{via}__startswith": prefix})
+    return result | (uncovered & _red_condition(default_rules()))

@@ -47,8 +47,7 @@ class CommitteeList(ListPage):
     create_url_name = "committee_create"
     create_permission = "committees.add_ownerscommittee"
 
-    def get_queryset(self):
-        return selectors.committee_list_for(user=self.request.user)
+    selector = selectors.committee_list_for
 
     def get_columns(self):
         cache: dict = {}
@@ -88,8 +87,7 @@ class CommitteeDetail(DetailPage):
     list_title = "业主委员会"
     template_name = "committees/committee_detail.html"
 
-    def get_queryset(self):
-        return selectors.committee_list_for(user=self.request.user)
+    selector = selectors.committee_list_for
 
     def fields(self, c):
         st = selectors.committee_state(c, today=timezone.localdate())
@@ -191,10 +189,7 @@ class CommitteeUpdate(FormPage):
     form_class = CommitteeForm
     permission = "committees.change_ownerscommittee"
 
-    def get_object(self):
-        return get_scoped_or_404(
-            selectors.committee_list_for(user=self.request.user), self.request.user, pk=self.kwargs["pk"]
-        )
+    selector = selectors.committee_list_for
 
     def get_title(self):
         return f"编辑：{self.object}"
@@ -209,10 +204,7 @@ class MemberAdd(FormPage):
     form_class = MemberForm
     permission = "committees.add_committeemember"
 
-    def get_object(self):
-        return get_scoped_or_404(
-            selectors.committee_list_for(user=self.request.user), self.request.user, pk=self.kwargs["pk"]
-        )
+    selector = selectors.committee_list_for
 
     def get_title(self):
         return f"补选委员：{self.object}"
@@ -229,10 +221,7 @@ class MemberUpdate(FormPage):
     form_class = MemberForm
     permission = "committees.change_committeemember"
 
-    def get_object(self):
-        return get_scoped_or_404(
-            selectors.member_list_for(user=self.request.user), self.request.user, pk=self.kwargs["pk"]
-        )
+    selector = selectors.member_list_for
 
     def get_title(self):
         return f"编辑委员：{self.object}"
@@ -281,8 +270,7 @@ class RulesList(ListPage):
     create_permission = "committees.add_committeerules"
     intro = "未单独设置规则的辖区，沿用上级辖区的规则；都未设置时采用《山东省物业管理条例》的默认值。"
 
-    def get_queryset(self):
-        return selectors.rules_list_for(user=self.request.user)
+    selector = selectors.rules_list_for
 
 
 class RulesDetail(DetailPage):
@@ -292,8 +280,7 @@ class RulesDetail(DetailPage):
     list_url_name = "committeerules_list"
     list_title = "业委会规则"
 
-    def get_queryset(self):
-        return selectors.rules_list_for(user=self.request.user)
+    selector = selectors.rules_list_for
 
     def fields(self, r):
         return [
@@ -317,10 +304,7 @@ class RulesUpdate(FormPage):
     form_class = RulesForm
     permission = "committees.change_committeerules"
 
-    def get_object(self):
-        return get_scoped_or_404(
-            selectors.rules_list_for(user=self.request.user), self.request.user, pk=self.kwargs["pk"]
-        )
+    selector = selectors.rules_list_for
 
     def get_title(self):
         return f"编辑：{self.object}"

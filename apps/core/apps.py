@@ -9,7 +9,10 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from apps.core.audit import register_verbs
         from apps.core.roles import sync_role_groups_after_migrate
+
+        register_verbs({"seed": "生成演示数据"})
 
         # Role groups and their permissions are configuration, kept in code (apps/core/roles.py)
         # and synced after every migrate so that a fresh database is usable at once.

@@ -114,7 +114,30 @@ def _compute_scope(user) -> Scope:
 
 def scoped(queryset: models.QuerySet, user) -> models.QuerySet:
     """The queryset limited to the user's scope. Every list, detail, export and search uses it."""
-    scope = scope_of(user)
+    return scoped_to(queryset, scope_of(user))
+
+
+def region_scope(code: str) -> Scope:
+    """The scope of a whole region given its NBS code (37 province ... 12-digit community).
+
+    The level follows from the code's shape, so no query is needed: 6 digits ending in 0000 is a
+    province, in 00 a city, else a county; 9 digits a street; 12 digits a community.
+    """
+    if len(code) == 12:
+        level = "community"
+    elif len(code) == 9:
+        level = "street"
+    elif code.endswith("0000"):
+        level = "province"
+    elif code.endswith("00"):
+        level = "city"
+    else:
+        level = "county"
+    return Scope(region_code=code, region_prefix=region_prefix(code, level))
+
+
+def scoped_to(queryset: models.QuerySet, scope: Scope) -> models.QuerySet:
+    """The queryset limited to a scope (a user's, or a region's from `region_scope`)."""
     if scope.everything:
         return queryset
     if scope.is_empty:

@@ -116,8 +116,24 @@ class BooleanFilter(forms.TypedChoiceField):
         )
 
 
+# ------------------------------------------------------------------ scoped reads
+class SelectorMixin:
+    """Pages read through one selector, `selector(user=...)`, already scoped to the user."""
+
+    selector: Callable[..., QuerySet] | None = None
+
+    def get_queryset(self) -> QuerySet:
+        if self.selector is None:
+            raise NotImplementedError("set `selector` or override get_queryset()")
+        return type(self).selector(user=self.request.user)
+
+    def get_scoped_object(self):
+        """The object named by the URL inside the user's scope, else 404."""
+        return get_scoped_or_404(self.get_queryset(), self.request.user, pk=self.kwargs["pk"])
+
+
 # ------------------------------------------------------------------ list
-class ListPage(LoginRequiredMixin, View):
+class ListPage(SelectorMixin, LoginRequiredMixin, View):
     title = ""
     permission = ""
     columns: list[Column] = []
@@ -134,9 +150,6 @@ class ListPage(LoginRequiredMixin, View):
     empty_text = "当前范围内没有符合条件的记录。"
     template_name = "core/list.html"
     intro = ""
-
-    def get_queryset(self) -> QuerySet:
-        raise NotImplementedError
 
     def get_columns(self) -> list[Column]:
         return self.columns
@@ -314,7 +327,7 @@ def describe_changes(model, changes: dict, cache: dict | None = None) -> list[st
     return out
 
 
-class DetailPage(LoginRequiredMixin, View):
+class DetailPage(SelectorMixin, LoginRequiredMixin, View):
     permission = ""
     template_name = "core/detail.html"
     edit_url_name = ""
@@ -324,11 +337,8 @@ class DetailPage(LoginRequiredMixin, View):
     list_url_name = ""
     list_title = ""
 
-    def get_queryset(self) -> QuerySet:
-        raise NotImplementedError
-
     def get_object(self):
-        return get_scoped_or_404(self.get_queryset(), self.request.user, pk=self.kwargs["pk"])
+        return self.get_scoped_object()
 
     def fields(self, obj) -> list[tuple[str, Any]]:
         return []
@@ -388,7 +398,7 @@ def apply_validation_error(form: forms.Form, exc: ValidationError) -> None:
             form.add_error(None, message)
 
 
-class FormPage(LoginRequiredMixin, View):
+class FormPage(SelectorMixin, LoginRequiredMixin, View):
     """Create or update through one service. Subclasses set form_class and implement `save`."""
 
     form_class: type[forms.BaseForm]
@@ -404,6 +414,9 @@ class FormPage(LoginRequiredMixin, View):
             raise PermissionDenied("您的角色无权执行此操作。")
 
     def get_object(self):
+        """Update pages (a `pk` in the URL and a selector) edit that object; create pages none."""
+        if "pk" in self.kwargs and self.selector is not None:
+            return self.get_scoped_object()
         return None
 
     def get_form(self, data=None, files=None):
@@ -468,15 +481,12 @@ class FormPage(LoginRequiredMixin, View):
         return self.render_form(form, status=400)
 
 
-class DeletePage(LoginRequiredMixin, View):
+class DeletePage(SelectorMixin, LoginRequiredMixin, View):
     """Confirm, then delete through one service."""
 
     permission = ""
     template_name = "core/confirm_delete.html"
     success_url_name = ""
-
-    def get_queryset(self) -> QuerySet:
-        raise NotImplementedError
 
     def delete(self, obj):
         raise NotImplementedError
@@ -484,7 +494,7 @@ class DeletePage(LoginRequiredMixin, View):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.object = get_scoped_or_404(self.get_queryset(), request.user, pk=kwargs["pk"])
+        self.object = self.get_scoped_object()
         if self.permission and not request.user.has_perm(self.permission):
             raise PermissionDenied("您的角色无权删除此记录。")
         return super().dispatch(request, *args, **kwargs)

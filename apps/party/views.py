@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from apps.core.scoping import get_scoped_or_404
 from apps.core.views import Column, DeletePage, DetailPage, FormPage, ListPage, Section, generated_tag, tag
 from apps.party import selectors, services
 from apps.party.filters import PartyOrgFilter, SecretaryFilter
@@ -38,8 +37,7 @@ class PartyOrgList(ListPage):
     create_url_name = "partyorg_create"
     create_permission = "party.add_partyorg"
 
-    def get_queryset(self):
-        return selectors.party_org_list_for(user=self.request.user)
+    selector = selectors.party_org_list_for
 
 
 class PartyOrgDetail(DetailPage):
@@ -52,8 +50,7 @@ class PartyOrgDetail(DetailPage):
     list_title = "党组织"
     template_name = "party/partyorg_detail.html"
 
-    def get_queryset(self):
-        return selectors.party_org_list_for(user=self.request.user)
+    selector = selectors.party_org_list_for
 
     def fields(self, o):
         return [
@@ -113,10 +110,7 @@ class PartyOrgUpdate(FormPage):
     form_class = PartyOrgForm
     permission = "party.change_partyorg"
 
-    def get_object(self):
-        return get_scoped_or_404(
-            selectors.party_org_list_for(user=self.request.user), self.request.user, pk=self.kwargs["pk"]
-        )
+    selector = selectors.party_org_list_for
 
     def get_title(self):
         return f"编辑党组织：{self.object}"
@@ -131,8 +125,7 @@ class PartyOrgDelete(DeletePage):
     permission = "party.delete_partyorg"
     success_url_name = "partyorg_list"
 
-    def get_queryset(self):
-        return selectors.party_org_list_for(user=self.request.user)
+    selector = selectors.party_org_list_for
 
     def delete(self, obj):
         services.party_org_delete(party_org=obj, actor=self.request.user)
@@ -172,8 +165,7 @@ class InstructorList(ListPage):
     create_url_name = "instructor_create"
     create_permission = "party.add_partyinstructor"
 
-    def get_queryset(self):
-        return selectors.instructor_list_for(user=self.request.user)
+    selector = selectors.instructor_list_for
 
 
 class InstructorDetail(DetailPage):
@@ -183,8 +175,7 @@ class InstructorDetail(DetailPage):
     list_url_name = "instructor_list"
     list_title = "党建指导员"
 
-    def get_queryset(self):
-        return selectors.instructor_list_for(user=self.request.user)
+    selector = selectors.instructor_list_for
 
     def fields(self, i):
         return [
@@ -223,10 +214,7 @@ class InstructorUpdate(FormPage):
     form_class = InstructorForm
     permission = "party.change_partyinstructor"
 
-    def get_object(self):
-        return get_scoped_or_404(
-            selectors.instructor_list_for(user=self.request.user), self.request.user, pk=self.kwargs["pk"]
-        )
+    selector = selectors.instructor_list_for
 
     def get_title(self):
         return f"编辑党建指导员：{self.object}"
@@ -272,8 +260,7 @@ class SecretaryList(ListPage):
     create_permission = "party.add_redcollarsecretary"
     intro = "红领书记：选派到城市社区党组织任职、助推物业管理的干部。"
 
-    def get_queryset(self):
-        return selectors.secretary_list_for(user=self.request.user)
+    selector = selectors.secretary_list_for
 
 
 class SecretaryDetail(DetailPage):
@@ -285,8 +272,7 @@ class SecretaryDetail(DetailPage):
     list_url_name = "secretary_list"
     list_title = "红领书记"
 
-    def get_queryset(self):
-        return selectors.secretary_list_for(user=self.request.user)
+    selector = selectors.secretary_list_for
 
     def fields(self, s):
         return [
@@ -314,10 +300,7 @@ class SecretaryUpdate(FormPage):
     form_class = SecretaryForm
     permission = "party.change_redcollarsecretary"
 
-    def get_object(self):
-        return get_scoped_or_404(
-            selectors.secretary_list_for(user=self.request.user), self.request.user, pk=self.kwargs["pk"]
-        )
+    selector = selectors.secretary_list_for
 
     def get_title(self):
         return f"编辑红领书记：{self.object}"
@@ -332,8 +315,7 @@ class SecretaryDelete(DeletePage):
     permission = "party.delete_redcollarsecretary"
     success_url_name = "secretary_list"
 
-    def get_queryset(self):
-        return selectors.secretary_list_for(user=self.request.user)
+    selector = selectors.secretary_list_for
 
     def delete(self, obj):
         services.secretary_delete(secretary=obj, actor=self.request.user)

@@ -1,4 +1,5 @@
-"""Writes to the region tree: loading NBS division CSVs (row-level errors, all or nothing)."""
+"""Writes to the region tree: loading NBS division CSVs (row-level errors, all or nothing), and
+adding a single division that the lists lack."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from apps.core.services import event_record
+from apps.core.services import event_record, record_create
 from apps.regions.models import KINDS_BY_LEVEL, Region, RegionKind, RegionLevel
 
 REQUIRED_COLUMNS = ("code", "name", "level", "parent_code", "type")
@@ -193,3 +194,29 @@ def regions_load(*, text: str, actor, source_name: str = "") -> LoadReport:
             region_code="",
         )
     return report
+
+
+# Last three digits of a community code by kind (NBS 城乡分类: 001–199 居委会, 200–399 村委会).
+COMMUNITY_CODE_RANGES = {RegionKind.URBAN_COMMUNITY: range(1, 200), RegionKind.VILLAGE: range(200, 400)}
+
+
+@transaction.atomic
+def region_create(*, actor, data: dict) -> Region:
+    """Add one division that the loaded lists lack (e.g. a community formed after NBS 2020).
+
+    Validated like a loaded row (level, kind, code nested under the parent) and, for
+    communities, the NBS code range of the kind; recorded as a `region.create` event.
+    """
+    code = str(data.get("code") or "")
+    kind = data.get("kind")
+    if data.get("level") == RegionLevel.COMMUNITY and kind in COMMUNITY_CODE_RANGES and len(code) == 12:
+        if not code[-3:].isdigit() or int(code[-3:]) not in COMMUNITY_CODE_RANGES[kind]:
+            allowed = COMMUNITY_CODE_RANGES[kind]
+            raise ValidationError(
+                {
+                    "code": f"{RegionKind(kind).label}的区划代码末三位应在 {allowed[0]:03d}–{allowed[-1]:03d} 之间"
+                }
+            )
+    if code and Region.objects.filter(code=code).exists():
+        raise ValidationError({"code": f"区划代码 {code} 已存在"})
+    return record_create(model=Region, data=data, actor=actor)

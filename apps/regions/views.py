@@ -35,8 +35,7 @@ class RegionList(ListPage):
     export_name = "行政区划"
     intro = "区划代码来源：国家统计局统计用区划代码（县级及以上、街道为2023年版，社区为2020年版）。"
 
-    def get_queryset(self):
-        return selectors.region_list_for(user=self.request.user)
+    selector = selectors.region_list_for
 
 
 class RegionDetail(DetailPage):
@@ -44,8 +43,7 @@ class RegionDetail(DetailPage):
     list_url_name = "region_list"
     list_title = "行政区划"
 
-    def get_queryset(self):
-        return selectors.region_list_for(user=self.request.user)
+    selector = selectors.region_list_for
 
     def fields(self, r):
         return [

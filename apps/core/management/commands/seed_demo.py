@@ -1,0 +1,42 @@
+import datetime
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from apps.core.demo import DEFAULT_SEED, pending_steps, run
+from apps.core.errors import DomainError
+
+
+class Command(BaseCommand):
+    help = (
+        "生成临沂、菏泽的演示数据（标记为演示数据）。可重复运行：已生成的步骤跳过，不做任何修改。"
+        "演示账号用 manage.py demo_logins 列出。"
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="随机种子（默认 %(default)s）")
+        parser.add_argument(
+            "--today",
+            type=datetime.date.fromisoformat,
+            default=None,
+            help="以哪一天为“今天”生成任期、评定年度等（YYYY-MM-DD，默认今天）",
+        )
+
+    def handle(self, *args, seed, today, **options):
+        from apps.accounts.demo import check_demo_password
+
+        today = today or timezone.localdate()
+        started = time.monotonic()
+        try:
+            if "apps.accounts.demo" in pending_steps():
+                check_demo_password()
+            results = run(seed=seed, today=today, log=self.stdout.write)
+        except DomainError as exc:
+            raise CommandError(exc.message) from exc
+        seconds = time.monotonic() - started
+        if any(r.status == "ran" for r in results):
+            self.stdout.write(self.style.SUCCESS(f"演示数据生成完成，用时 {seconds:.1f} 秒"))
+        else:
+            self.stdout.write(self.style.SUCCESS(f"演示数据已存在，未做任何修改（用时 {seconds:.1f} 秒）"))
+        self.stdout.write("各角色演示账号：manage.py demo_logins")

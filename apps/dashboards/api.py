@@ -1,0 +1,344 @@
+"""Open API of the governance dashboard: /api/v1/dashboard/coverage and /dashboard/boundaries.
+
+The dashboard page draws its charts from these answers. Scoped like the page: the caller needs
+`regions.view_region` (else 403), and a region outside the caller's scope is a 404; without
+`region` the caller's own region is used.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, Literal
+
+from django.urls import reverse
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema
+
+from apps.api.common import RegionCode, require_perm
+from apps.api.common import responses as answers
+from apps.dashboards import selectors
+from apps.dashboards.figures import Figures, Ratio, old_compounds_by_mode
+from apps.dashboards.metrics import COUNTS, METRICS, RANKING_RATIOS, short_name, targets
+from apps.regions.models import Region, RegionLevel
+from apps.registry.models import ManagementMode
+
+router = Router(tags=["治理驾驶舱"])
+PERMISSION = "regions.view_region"
+
+
+class DashboardRegionParams(Schema):
+    region: RegionCode | None = Field(None, description="区划代码；不填为本人管辖区划")
+
+
+class DashboardRatioOut(Schema):
+    numerator: int
+    denominator: int
+    percent: float | None = Field(..., description="百分比（一位小数），分母为0时为 null")
+    complete: bool = Field(..., description="已达到100%（且分母大于0）")
+
+
+class DashboardRegionOut(Schema):
+    code: str
+    name: str
+    short_name: str = Field(..., description="图表用简称，如“万通社区”")
+    level: RegionLevel
+    level_label: str
+    url: str = Field(..., description="该区划的驾驶舱页面")
+    api_url: str = Field(..., description="该区划的覆盖率接口")
+
+
+class DashboardGapOut(Schema):
+    kind: str
+    label: str
+    count: int
+    url: str = Field(..., description="缺口清单页面（可导出 Excel）")
+
+
+class DashboardPartOut(Schema):
+    label: str
+    ratio: DashboardRatioOut
+
+
+class DashboardTargetOut(Schema):
+    key: str
+    label: str
+    ratio: DashboardRatioOut
+    parts: list[DashboardPartOut]
+    gaps: list[DashboardGapOut]
+
+
+class DashboardServedOut(Schema):
+    compounds: int
+    households: int
+    companies: int
+
+
+class DashboardBranchOut(Schema):
+    eligible: int = Field(..., description="符合建立党支部条件的小区")
+    eligible_with_branch: int
+    branches: int = Field(..., description="小区党支部总数")
+    ratio: DashboardRatioOut
+
+
+class DashboardIndustryOut(Schema):
+    city_level: int
+    county_level: int
+
+
+class DashboardFiguresOut(Schema):
+    secretaries_in_post: int
+    public_welfare_companies: int
+    fallback: DashboardServedOut
+    pairings: DashboardServedOut
+    five_star_company_orgs: int
+    branch_coverage: DashboardBranchOut
+    industry_party_orgs: DashboardIndustryOut
+    work_coverage: DashboardRatioOut
+    company_coverage: DashboardRatioOut
+    committee_coverage: DashboardRatioOut
+    old_compound_coverage: DashboardRatioOut
+    rated_company_orgs: DashboardRatioOut
+    red_committees: DashboardRatioOut
+
+
+class DashboardMetricOut(Schema):
+    key: str
+    label: str
+    short: str
+    kind: Literal["ratio", "count"]
+
+
+class DashboardTileOut(Schema):
+    x: int
+    y: int
+
+
+class DashboardChildOut(Schema):
+    region: DashboardRegionOut
+    figures: DashboardFiguresOut
+    tile: DashboardTileOut | None
+
+
+class DashboardCompoundOut(Schema):
+    id: int
+    name: str
+    url: str
+    households: int
+    is_old: bool
+    management_mode: ManagementMode
+    management_mode_label: str
+    branch_eligible: bool
+    has_branch: bool
+    has_committee: bool
+    committee_covered: bool | None
+    red_committee: bool | None
+
+
+class DashboardModeOut(Schema):
+    mode: ManagementMode
+    label: str
+    count: int
+
+
+class DashboardMapOut(Schema):
+    mode: Literal["boundaries", "tiles", "none"] = Field(
+        ..., description="boundaries：全部下级区划有边界数据；tiles：方格图；none：无下级区划"
+    )
+    with_boundaries: int = Field(..., description="有边界数据的下级区划数")
+    boundaries_url: str | None
+
+
+class DashboardCoverageOut(Schema):
+    region: DashboardRegionOut
+    path: list[DashboardRegionOut] = Field(..., description="从可查看的最高一级到本区划")
+    on: datetime.date
+    targets: list[DashboardTargetOut] = Field(..., description="三个100%目标")
+    figures: DashboardFiguresOut
+    old_compounds_by_mode: list[DashboardModeOut]
+    metrics: list[DashboardMetricOut] = Field(..., description="排名和地图可用的指标")
+    children_level: RegionLevel | None
+    children: list[DashboardChildOut]
+    compounds: list[DashboardCompoundOut] = Field(..., description="社区一级时为本社区的小区，其余为空")
+    map: DashboardMapOut
+
+
+def ratio_out(r: Ratio) -> dict:
+    return {
+        "numerator": r.numerator,
+        "denominator": r.denominator,
+        "percent": r.percent,
+        "complete": r.complete,
+    }
+
+
+def region_out(r: Region) -> dict:
+    return {
+        "code": r.code,
+        "name": r.name,
+        "short_name": short_name(r.name),
+        "level": r.level,
+        "level_label": r.get_level_display(),
+        "url": f"{reverse('dashboard')}?region={r.code}",
+        "api_url": f"{reverse('api-v1:dashboard_coverage')}?region={r.code}",
+    }
+
+
+def figures_out(f: Figures) -> dict:
+    b = f.branch_coverage
+    out = {
+        "secretaries_in_post": f.secretaries_in_post,
+        "public_welfare_companies": f.public_welfare_companies,
+        "fallback": vars(f.fallback),
+        "pairings": vars(f.pairings),
+        "five_star_company_orgs": f.five_star_company_orgs,
+        "branch_coverage": {
+            "eligible": b.eligible,
+            "eligible_with_branch": b.eligible_with_branch,
+            "branches": b.branches,
+            "ratio": ratio_out(b.ratio),
+        },
+        "industry_party_orgs": vars(f.industry_party_orgs),
+    }
+    for key in (
+        "work_coverage",
+        "company_coverage",
+        "committee_coverage",
+        "old_compound_coverage",
+        "rated_company_orgs",
+        "red_committees",
+    ):
+        out[key] = ratio_out(METRICS[key].get(f))
+    return out
+
+
+def compound_out(c) -> dict:
+    return {
+        "id": c.pk,
+        "name": c.name,
+        "url": c.get_absolute_url(),
+        "households": c.households,
+        "is_old": c.is_old,
+        "management_mode": c.management_mode,
+        "management_mode_label": c.get_management_mode_display(),
+        "branch_eligible": c.is_branch_eligible,
+        "has_branch": c.has_branch,
+        "has_committee": c.has_committee,
+        "committee_covered": c.committee_covered if c.has_committee else None,
+        "red_committee": c.red_committee if c.has_committee else None,
+    }
+
+
+@router.get(
+    "/dashboard/coverage",
+    response=answers(DashboardCoverageOut, detail=True),
+    summary="治理驾驶舱：覆盖率",
+    url_name="dashboard_coverage",
+)
+def dashboard_coverage(request, params: Query[DashboardRegionParams]):
+    """三个100%目标、文章所列指标和下级区划（或社区内各小区）的同口径指标，均由数据实时统计。"""
+    user = request.auth
+    require_perm(user, PERMISSION, "您的角色无权查看治理驾驶舱")
+    region = selectors.dashboard_region_for(user=user, code=params.region)
+    on = timezone.localdate()
+    cov = selectors.coverage(region=region, on=on)
+    children = [row.region for row in cov.children]
+    tiles = {t.region.code: {"x": t.x, "y": t.y} for t in selectors.tiles(region=region, children=children)}
+    with_boundaries = selectors.boundary_count(children) if children else 0
+    if not children:
+        map_mode = "none"
+    elif with_boundaries == len(children):
+        map_mode = "boundaries"
+    else:
+        map_mode = "tiles"
+    old_by_mode = old_compounds_by_mode(cov.scope)
+    return {
+        "region": region_out(region),
+        "path": [region_out(r) for r in selectors.path_for(user=user, region=region)],
+        "on": on,
+        "targets": [
+            {
+                "key": t.key,
+                "label": t.label,
+                "ratio": ratio_out(t.ratio),
+                "parts": [{"label": label, "ratio": ratio_out(r)} for label, r in t.parts],
+                "gaps": [vars(g) for g in t.gaps],
+            }
+            for t in targets(cov.figures, region.code)
+        ],
+        "figures": figures_out(cov.figures),
+        "old_compounds_by_mode": [
+            {"mode": mode, "label": ManagementMode(mode).label, "count": n} for mode, n in old_by_mode.items()
+        ],
+        "metrics": [
+            {"key": m.key, "label": m.label, "short": m.short, "kind": "ratio" if m.is_ratio else "count"}
+            for m in (*RANKING_RATIOS, *COUNTS)
+        ],
+        "children_level": cov.child_level,
+        "children": [
+            {
+                "region": region_out(row.region),
+                "figures": figures_out(row.figures),
+                "tile": tiles.get(row.region.code),
+            }
+            for row in cov.children
+        ],
+        "compounds": []
+        if children
+        else [compound_out(c) for c in selectors.compound_rows(region=region, on=on)],
+        "map": {
+            "mode": map_mode,
+            "with_boundaries": with_boundaries,
+            "boundaries_url": f"{reverse('api-v1:dashboard_boundaries')}?region={region.code}"
+            if map_mode == "boundaries"
+            else None,
+        },
+    }
+
+
+class DashboardFeatureProperties(Schema):
+    code: str
+    name: str
+
+
+class DashboardFeatureOut(Schema):
+    type: Literal["Feature"]
+    properties: DashboardFeatureProperties
+    geometry: dict[str, Any] = Field(..., description="GeoJSON Polygon 或 MultiPolygon")
+
+
+class DashboardSourceOut(Schema):
+    source: str
+    licence: str
+
+
+class DashboardBoundariesOut(Schema):
+    type: Literal["FeatureCollection"]
+    features: list[DashboardFeatureOut]
+    sources: list[DashboardSourceOut] = Field(..., description="边界数据的来源与许可，地图须标注")
+
+
+@router.get(
+    "/dashboard/boundaries",
+    response=answers(DashboardBoundariesOut, detail=True),
+    summary="治理驾驶舱：下级区划边界（GeoJSON）",
+    url_name="dashboard_boundaries",
+)
+def dashboard_boundaries(request, params: Query[DashboardRegionParams]):
+    """下级区划中已由运维人员导入边界的，GeoJSON FeatureCollection；平台本身不附带边界数据。"""
+    user = request.auth
+    require_perm(user, PERMISSION, "您的角色无权查看治理驾驶舱")
+    region = selectors.dashboard_region_for(user=user, code=params.region)
+    boundaries = list(selectors.boundaries_of(selectors.child_regions(region)))
+    sources = sorted({(b.source, b.licence) for b in boundaries})
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"code": b.region_id, "name": b.region.name},
+                "geometry": b.geometry,
+            }
+            for b in boundaries
+        ],
+        "sources": [{"source": s, "licence": licence} for s, licence in sources],
+    }

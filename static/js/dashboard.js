@@ -1,0 +1,309 @@
+/* 治理驾驶舱: draws the dashboard's charts from its own JSON (/api/v1/dashboard/coverage).
+ * ECharts is vendored (static/vendor/echarts-6.1.0); nothing is loaded from elsewhere.
+ * When every chart has finished drawing (animations included), #dashboard-charts gets
+ * data-drawn="1" (the browser test waits for it). */
+(function () {
+  "use strict";
+
+  var root = document.getElementById("dashboard-charts");
+  if (!root) return;
+  var COLORS = ["#c8102e", "#d4a017", "#2f6fb3", "#1a7f37", "#8c4fb8", "#e07b39"];
+  var FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif';
+  var charts = [];
+  var finished = [];
+  var ANIMATE = !(window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches);
+
+  function showError(message) {
+    var box = document.getElementById("chart-error");
+    box.textContent = message;
+    box.hidden = false;
+  }
+
+  if (!window.echarts) {
+    showError("图表组件未能加载，请刷新页面；下方表格数据不受影响。");
+    return;
+  }
+
+  function chart(id, height) {
+    var el = document.getElementById(id);
+    if (!el) return null;
+    if (height) el.style.height = height + "px";
+    var instance = window.echarts.init(el, null, { renderer: "canvas" });
+    charts.push(instance);
+    // Resolved by the first "finished" event: drawn, animations done.
+    finished.push(new Promise(function (resolve) {
+      instance.on("finished", function done() {
+        instance.off("finished", done);
+        resolve();
+      });
+    }));
+    return instance;
+  }
+
+  function pct(ratio) {
+    return ratio && ratio.percent !== null ? ratio.percent : null;
+  }
+
+  function valueOf(figures, key) {
+    var v = figures[key];
+    if (v && typeof v === "object") return "percent" in v ? v.percent : v.ratio ? v.ratio.percent : null;
+    if (key === "fallback_compounds") return figures.fallback.compounds;
+    if (key === "pairing_compounds") return figures.pairings.compounds;
+    return typeof v === "number" ? v : null;
+  }
+
+  function go(url) {
+    if (url) window.location.assign(url);
+  }
+
+  // ---------------------------------------------------------------- ranking of the children
+  function drawRanking(data) {
+    var keys = ["work_coverage", "old_compound_coverage", "rated_company_orgs"];
+    // Children with nothing to count on any target are left out of the chart (the table lists them).
+    var children = data.children.filter(function (c) {
+      return keys.some(function (k) { return pct(c.figures[k]) !== null; });
+    });
+    var card = document.getElementById("chart-ranking");
+    if (!children.length) {
+      if (card) card.closest(".chart-card").hidden = true;
+      return;
+    }
+    var shortLabels = {};
+    data.metrics.forEach(function (m) { shortLabels[m.key] = m.short; });
+    var labels = keys.map(function (k) { return shortLabels[k]; });
+    var names = children.map(function (c) { return c.region.short_name; }).reverse();
+    var narrow = window.innerWidth < 640;
+    var instance = chart("chart-ranking", Math.max(300, 90 + children.length * (narrow ? 46 : 40)));
+    instance.setOption({
+      color: COLORS,
+      animation: ANIMATE,
+      textStyle: { fontFamily: FONT },
+      tooltip: {
+        trigger: "axis",
+        axisPointer: { type: "shadow" },
+        valueFormatter: function (v) { return v === null || v === undefined || v === "-" ? "无统计对象" : v + "%"; }
+      },
+      legend: { top: 0, data: labels, itemWidth: 14, textStyle: { fontSize: narrow ? 11 : 12 } },
+      grid: { left: 8, right: 36, top: narrow ? 60 : 36, bottom: 8, containLabel: true },
+      xAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
+      yAxis: { type: "category", data: names, axisLabel: { width: narrow ? 72 : 120, overflow: "truncate" } },
+      series: keys.map(function (key, i) {
+        return {
+          name: labels[i],
+          type: "bar",
+          barMaxWidth: 12,
+          data: children.map(function (c) { var v = pct(c.figures[key]); return v === null ? "-" : v; }).reverse(),
+          label: { show: !narrow, position: "right", fontSize: 10, formatter: "{c}%" }
+        };
+      })
+    });
+    instance.on("click", function (params) {
+      go(children[children.length - 1 - params.dataIndex].region.url);
+    });
+  }
+
+  // ---------------------------------------------------------------- old compounds by mode
+  function drawModes(data) {
+    var items = data.old_compounds_by_mode.filter(function (m) { return m.count > 0; });
+    var instance = chart("chart-modes");
+    if (!items.length) {
+      instance.setOption({
+        title: { text: "本区域暂无老旧小区", left: "center", top: "middle", textStyle: { color: "#667085", fontSize: 14, fontFamily: FONT } }
+      });
+      return;
+    }
+    var palette = { market: "#2f6fb3", fallback: "#c8102e", pairing: "#d4a017", street_centre: "#1a7f37", self_managed: "#8c4fb8", none: "#98a2b3" };
+    var narrow = window.innerWidth < 640;
+    instance.setOption({
+      animation: ANIMATE,
+      textStyle: { fontFamily: FONT },
+      tooltip: { trigger: "item", formatter: "{b}：{c} 个（{d}%）" },
+      legend: { show: narrow, bottom: 0, itemWidth: 14, textStyle: { fontSize: 11 } },
+      series: [{
+        type: "pie",
+        radius: narrow ? ["30%", "55%"] : ["38%", "66%"],
+        center: ["50%", narrow ? "42%" : "50%"],
+        avoidLabelOverlap: true,
+        label: { show: !narrow, formatter: "{b}\n{c}个", fontSize: 11 },
+        data: items.map(function (m) { return { name: m.label, value: m.count, itemStyle: { color: palette[m.mode] } }; })
+      }]
+    });
+  }
+
+  // ---------------------------------------------------------------- map: boundaries or tiles
+  // Ratios in bands, 100% (达标) in green: the gaps stand out. Counts on a continuous scale.
+  var BANDS = [
+    { min: 100, max: 100, label: "100%达标", color: "#1a7f37" },
+    { min: 90, max: 99.99, label: "90–99%", color: "#f7c6cc" },
+    { min: 80, max: 89.99, label: "80–89%", color: "#ec8593" },
+    { min: 60, max: 79.99, label: "60–79%", color: "#c8102e" },
+    { min: 0, max: 59.99, label: "<60%", color: "#6e0919" }
+  ];
+
+  function visualMap(metric, values) {
+    var common = {
+      seriesIndex: 0, orient: "horizontal", left: "center", bottom: 0,
+      itemWidth: 12, itemHeight: 12, itemGap: 8, textGap: 4, textStyle: { fontSize: 11 }
+    };
+    if (metric.kind === "ratio") {
+      return Object.assign(common, { type: "piecewise", pieces: BANDS.map(function (b) { return { min: b.min, max: b.max, label: b.label, color: b.color }; }) });
+    }
+    var max = Math.max(1, Math.max.apply(null, values.concat([0])));
+    return Object.assign(common, {
+      type: "continuous", min: 0, max: max, calculable: false, itemHeight: 120,
+      text: [String(max), "0"], inRange: { color: ["#fde7ea", "#c8102e", "#6e0919"] }
+    });
+  }
+
+  // White text on the dark bands, dark text on the light ones.
+  function labelColour(metric, value, max) {
+    if (value === null) return "#475467";
+    if (metric.kind === "ratio") return value >= 100 || value < 80 ? "#fff" : "#1f2328";
+    return value / max > 0.45 ? "#fff" : "#1f2328";
+  }
+
+  function drawTiles(instance, data, metric) {
+    var children = data.children.filter(function (c) { return c.tile; });
+    var maxX = 0, maxY = 0;
+    children.forEach(function (c) { maxX = Math.max(maxX, c.tile.x); maxY = Math.max(maxY, c.tile.y); });
+    var xs = [], ys = [];
+    for (var x = 0; x <= maxX; x++) xs.push(x);
+    for (var y = 0; y <= maxY; y++) ys.push(y);
+    var withValue = [], without = [];
+    var max = Math.max.apply(null, [1].concat(children.map(function (c) { return valueOf(c.figures, metric.key) || 0; })));
+    children.forEach(function (c) {
+      var v = valueOf(c.figures, metric.key);
+      var item = {
+        value: [c.tile.x, c.tile.y, v === null ? 0 : v],
+        empty: v === null,
+        name: c.region.short_name,
+        url: c.region.url,
+        label: { color: labelColour(metric, v, max) }
+      };
+      (v === null ? without : withValue).push(item);
+    });
+    var unit = metric.kind === "ratio" ? "%" : "";
+    var label = {
+      show: true,
+      fontSize: window.innerWidth < 640 ? 10 : 12,
+      lineHeight: 16,
+      formatter: function (p) {
+        return p.name + "\n" + (p.data.empty ? "无对象" : p.value[2] + unit);
+      }
+    };
+    instance.setOption({
+      animation: ANIMATE,
+      textStyle: { fontFamily: FONT },
+      tooltip: {
+        formatter: function (p) {
+          return p.name + "<br>" + metric.label + "：" + (p.data.empty ? "无统计对象" : p.value[2] + unit);
+        }
+      },
+      grid: { left: 4, right: 4, top: 4, bottom: 40 },
+      xAxis: { type: "category", data: xs, show: false, splitArea: { show: false } },
+      yAxis: { type: "category", data: ys, show: false, inverse: true },
+      visualMap: visualMap(metric, withValue.map(function (i) { return i.value[2]; })),
+      series: [
+        { type: "heatmap", data: withValue, label: label, itemStyle: { borderColor: "#fff", borderWidth: 3 } },
+        { type: "heatmap", data: without, label: label, itemStyle: { color: "#e4e7ec", borderColor: "#fff", borderWidth: 3 } }
+      ]
+    }, true);
+  }
+
+  function drawBoundaries(instance, data, metric, geojson) {
+    var mapName = "region-" + data.region.code;
+    if (!window.echarts.getMap(mapName)) window.echarts.registerMap(mapName, geojson);
+    var max = Math.max.apply(null, [1].concat(data.children.map(function (c) { return valueOf(c.figures, metric.key) || 0; })));
+    var items = data.children.map(function (c) {
+      var v = valueOf(c.figures, metric.key);
+      return { name: c.region.code, value: v === null ? NaN : v, url: c.region.url, label: { color: labelColour(metric, v, max) } };
+    });
+    var names = {};
+    data.children.forEach(function (c) { names[c.region.code] = c.region.short_name; });
+    var unit = metric.kind === "ratio" ? "%" : "";
+    instance.setOption({
+      animation: ANIMATE,
+      textStyle: { fontFamily: FONT },
+      tooltip: {
+        trigger: "item",
+        formatter: function (p) {
+          return names[p.name] + "<br>" + metric.label + "：" + (isNaN(p.value) ? "无统计对象" : p.value + unit);
+        }
+      },
+      visualMap: visualMap(metric, items.filter(function (i) { return !isNaN(i.value); }).map(function (i) { return i.value; })),
+      series: [{
+        type: "map",
+        map: mapName,
+        nameProperty: "code",
+        roam: false,
+        top: 8,
+        bottom: 44,
+        label: { show: true, fontSize: 10, formatter: function (p) { return names[p.name] || ""; } },
+        itemStyle: { areaColor: "#e4e7ec", borderColor: "#fff" },
+        data: items
+      }]
+    }, true);
+  }
+
+  function drawMap(data) {
+    var select = document.getElementById("map-metric");
+    if (!select || data.map.mode === "none") return Promise.resolve();
+    data.metrics.forEach(function (m) {
+      var option = document.createElement("option");
+      option.value = m.key;
+      option.textContent = m.short;
+      option.title = m.label;
+      select.appendChild(option);
+    });
+    var instance = chart("chart-map", window.innerWidth < 640 ? 320 : 380);
+    var note = document.getElementById("map-note");
+    var geojson = null;
+    var load = Promise.resolve();
+    if (data.map.mode === "boundaries") {
+      load = fetch(data.map.boundaries_url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (r) { if (!r.ok) throw new Error("边界数据加载失败（" + r.status + "）"); return r.json(); })
+        .then(function (fc) {
+          geojson = fc;
+          note.textContent = "边界数据来源：" + fc.sources.map(function (s) { return s.source + "（许可：" + s.licence + "）"; }).join("；") + "。点击区域进入下一级。";
+        });
+    } else {
+      note.textContent = "方格图：每格一个" + (data.children[0] ? data.children[0].region.level_label : "区划") +
+        "，按所辖小区的平均位置大致排布（北上南下、西左东右），灰色为无统计对象；" +
+        "尚未导入全部下级区划的边界数据，暂不显示地图。点击方格进入下一级。";
+    }
+    function render() {
+      var metric = data.metrics.filter(function (m) { return m.key === select.value; })[0] || data.metrics[0];
+      if (geojson) drawBoundaries(instance, data, metric, geojson);
+      else drawTiles(instance, data, metric);
+    }
+    instance.on("click", function (params) { go(params.data && params.data.url); });
+    select.addEventListener("change", render);
+    return load.then(render);
+  }
+
+  fetch(root.dataset.api, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    .then(function (response) {
+      if (!response.ok) throw new Error("图表数据加载失败（" + response.status + "）");
+      return response.json();
+    })
+    .then(function (data) {
+      drawRanking(data);
+      drawModes(data);
+      return drawMap(data);
+    })
+    .then(function () {
+      return Promise.all(finished);
+    })
+    .then(function () {
+      root.dataset.drawn = "1";
+    })
+    .catch(function (error) {
+      showError(error.message + "；下方表格数据不受影响。");
+    });
+
+  var pending = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(pending);
+    pending = setTimeout(function () { charts.forEach(function (c) { c.resize(); }); }, 150);
+  });
+})();
