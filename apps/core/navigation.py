@@ -32,6 +32,10 @@ def nav_items_for(request) -> list[dict]:
             continue
         active = request.path == url if name == "home" else request.path.startswith(url)
         items.append({"label": label, "url": url, "active": active})
+    # Nested sections (/workorders/ and /workorders/categories/): only the closest one is active.
+    matched = [i for i in items if i["active"]]
+    for item in matched:
+        item["active"] = item is max(matched, key=lambda i: len(i["url"]))
     if user.is_staff:
         items.append(
             {"label": "管理后台", "url": reverse("admin:index"), "active": request.path.startswith("/admin/")}

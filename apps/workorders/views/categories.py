@@ -165,6 +165,10 @@ class CategoryLimitCreate(FormPage):
     def get_title(self):
         return f"设置本市时限：{self.category.name}"
 
+    def get_form(self, data=None, files=None):
+        initial = {name: getattr(self.category, name) for name in LIMIT_FIELDS}
+        return self.form_class(data, files, user=self.request.user, initial={"urgency": "normal", **initial})
+
     def cancel_url(self):
         return reverse("category_detail", args=[self.category.pk])
 
