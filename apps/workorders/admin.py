@@ -10,9 +10,11 @@ from apps.workorders.models import (
     CallBack,
     Category,
     CategoryLimit,
+    CommunityMonthStat,
+    CountyMonthStat,
     Escalation,
     HandlerMonthStat,
-    RegionMonthStat,
+    StreetMonthStat,
     WorkOrder,
     WorkOrderPhoto,
 )
@@ -188,5 +190,5 @@ class WorkOrderAdmin(ReadOnlyAdmin):
     show_full_result_count = False
 
 
-for _model in (WorkOrderPhoto, RegionMonthStat, HandlerMonthStat):
+for _model in (WorkOrderPhoto, CountyMonthStat, StreetMonthStat, CommunityMonthStat, HandlerMonthStat):
     admin.site.register(_model, ReadOnlyAdmin)

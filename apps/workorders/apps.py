@@ -10,4 +10,4 @@ class WorkordersConfig(AppConfig):
         from apps.core.audit import register_verbs
         from apps.workorders.choices import VERBS
 
-        register_verbs({**VERBS, "view_pii": "查看诉求人信息（未脱敏）"})
+        register_verbs({**VERBS, "view_pii": "查看诉求人信息（未脱敏）", "deadline_set": "补算期限"})

@@ -95,6 +95,17 @@ class Cast:
     units: dict = field(default_factory=dict)
     created: int = 0
 
+    def resident(self, compound):
+        """A resident user of the compound (the demo login's), or None: residents are not created."""
+        key = ("resident", compound.pk)
+        if key not in self.users:
+            from apps.accounts.models import User
+
+            self.users[key] = (
+                User.objects.filter(role="resident", compound=compound, is_active=True).order_by("id").first()
+            )
+        return self.users[key]
+
     def region(self, code: str):
         if code not in self.regions:
             from apps.regions.models import Region
@@ -140,6 +151,14 @@ def _month_starts(today: datetime.date) -> list[datetime.date]:
     return list(reversed(months))
 
 
+def _name(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(["", *GIVEN])
+
+
+def _phone(rng: random.Random) -> str:
+    return "1" + rng.choice("3589") + "".join(rng.choice("0123456789") for _ in range(9))
+
+
 def _photo(rng: random.Random) -> CheckedPhoto:
     buf = io.BytesIO()
     Image.new("RGB", (64, 48), (rng.randrange(256), rng.randrange(256), rng.randrange(256))).save(buf, "JPEG")
@@ -173,12 +192,27 @@ def _ensure_departments(compounds, log) -> int:
 
 
 def _compounds(city: str, rng: random.Random):
+    """Up to COMPOUNDS_PER_CITY generated compounds: the seed article's compounds and those of the
+    demo company login first (so that every demo login opens onto a history), then a sample."""
     from apps.registry.models import Compound
 
+    try:
+        from apps.core.demo import ARTICLE_COMPOUNDS, LUOZHUANG_BIG_COMPANY
+    except ImportError:  # an older core without the demo constants
+        ARTICLE_COMPOUNDS, LUOZHUANG_BIG_COMPANY = (), ""
     qs = Compound.objects.filter(community__pk__startswith=city[:4]).select_related("company", "community")
     generated = list(qs.filter(is_generated=True).order_by("code"))
     pool = generated or list(qs.order_by("code"))
-    return sorted(rng.sample(pool, min(COMPOUNDS_PER_CITY, len(pool))), key=lambda c: c.code)
+    first = [
+        c
+        for c in pool
+        if c.name in ARTICLE_COMPOUNDS or (c.company and c.company.name == LUOZHUANG_BIG_COMPANY)
+    ]
+    rest = [c for c in pool if c not in first]
+    picked = first[:COMPOUNDS_PER_CITY] + rng.sample(
+        rest, max(0, min(COMPOUNDS_PER_CITY - len(first), len(rest)))
+    )
+    return sorted(picked, key=lambda c: c.code), first
 
 
 class Story:
@@ -251,17 +285,21 @@ class Story:
         if t > self.cutoff - datetime.timedelta(days=BACKLOG_DAYS):
             self.cutoff = t + (self.cutoff - t) * rng.random() ** 1.5  # still in hand today
         community = self.desk_of(compound)
+        resident = self.cast.resident(compound)
         channel = rng.choices([Channel.STAFF, Channel.GRID, Channel.HOTLINE], weights=[4, 3, 3])[0]
+        if resident is not None and rng.random() < 0.4:
+            channel = Channel.RESIDENT_APP
         text = rng.choice(DESCRIPTIONS[category.code]).format(b=f"{rng.randrange(1, 30)}号楼")
+        actor = {Channel.HOTLINE: None, Channel.RESIDENT_APP: resident}.get(channel, community)
         order = services.workorder_submit(
-            actor=None if channel == Channel.HOTLINE else community,
+            actor=actor,
             compound=compound,
             category=category,
             description=text,
             urgency="urgent" if rng.random() < 0.07 else "normal",
             channel=channel,
-            reporter_name=rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(["", *GIVEN]),
-            reporter_phone="1" + rng.choice("3589") + "".join(rng.choice("0123456789") for _ in range(9)),
+            reporter_name="" if actor is resident and resident else _name(rng),
+            reporter_phone="" if actor is resident and resident else _phone(rng),
             is_anonymous=rng.random() < 0.08,
             joint_owner_count=rng.randrange(10, 40) if rng.random() < 0.03 else 0,
             photo_files=[_photo(rng)] if rng.random() < 0.25 else [],
@@ -398,7 +436,7 @@ def seed(*, rng: random.Random, today: datetime.date, log=print, scale: float = 
     # reads DEBUG during the loop, so switching it off for the duration is harmless.
     with muted(), override_settings(DEBUG=False):
         for city in CITIES:
-            compounds = _compounds(city, rng)
+            compounds, featured = _compounds(city, rng)
             if not compounds:
                 log(f"{city}：没有小区，跳过工单演示数据")
                 continue
@@ -418,7 +456,9 @@ def seed(*, rng: random.Random, today: datetime.date, log=print, scale: float = 
                         category = categories[
                             rng.choices(codes, weights=[CATEGORY_WEIGHTS[c] for c in codes])[0]
                         ]
-                        Story(rng, cast, cutoff, progress).run(rng.choice(compounds), category, t)
+                        # A fifth of the orders go to the featured compounds (the demo logins' own).
+                        pool = featured if featured and rng.random() < 0.2 else compounds
+                        Story(rng, cast, cutoff, progress).run(rng.choice(pool), category, t)
                         total += 1
             log(f"  {city}：{len(compounds)} 个小区，累计 {total} 件工单")
         from apps.workorders.sweep import sla_sweep

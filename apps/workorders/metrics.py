@@ -29,7 +29,7 @@ from django.http import Http404
 
 from apps.core.scoping import scope_of
 from apps.workorders import rollups
-from apps.workorders.models import COUNTERS, HandlerMonthStat, RegionMonthStat
+from apps.workorders.models import ALL_CATEGORIES, COUNTERS, LEVEL_MODELS, CountyMonthStat, HandlerMonthStat
 
 LEVEL_PREFIX = {"province": 2, "city": 4, "county": 6, "street": 9, "community": 12}
 CHILD_LEVEL = {"province": "city", "city": "county", "county": "street", "street": "community"}
@@ -143,10 +143,10 @@ def region_prefix(code: str) -> str:
     return code[: LEVEL_PREFIX[region_level(code)]]
 
 
-def _range(prefix: str) -> dict:
-    """region_code in [prefix, prefix+1): a plain B-tree range, whatever the collation."""
+def _range(prefix: str, field: str = "region_code") -> dict:
+    """code in [prefix, prefix+1): a plain B-tree range, whatever the collation."""
     upper = str(int(prefix) + 1).zfill(len(prefix))
-    return {"region_code__gte": prefix, "region_code__lt": upper}
+    return {f"{field}__gte": prefix, f"{field}__lt": upper}
 
 
 def _months(period_from: datetime.date, period_to: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -161,17 +161,18 @@ def _code(region) -> str:
 
 
 def region_cells(code: str, month_from, month_to, *, category_id=None):
-    """The rollup rows that add up to a region: its own row below city level, the county rows
-    inside it for a city or the province."""
+    """The rollup rows that add up to a region: its own rows below city level, the county rows
+    inside it for a city or the province; the all-categories rows unless a category is asked."""
     level = region_level(code)
-    qs = RegionMonthStat.objects.filter(month__gte=month_from, month__lte=month_to)
     if level in ("city", "province"):
-        qs = qs.filter(level="county", **_range(region_prefix(code)))
+        qs = CountyMonthStat.objects.filter(**_range(region_prefix(code)))
     else:
-        qs = qs.filter(region_code=code)
-    if category_id is not None:
-        qs = qs.filter(category_id=category_id)
-    return qs
+        qs = LEVEL_MODELS[level].objects.filter(region_code=code)
+    return qs.filter(
+        month__gte=month_from,
+        month__lte=month_to,
+        category_id=ALL_CATEGORIES if category_id is None else category_id,
+    )
 
 
 def unit_cells(unit: tuple[str, int], month_from, month_to, *, county_prefix: str = ""):
@@ -325,8 +326,14 @@ def workorder_metrics_by_category(*, region, period_from, period_to, user=None) 
     month_from, month_to = _months(period_from, period_to)
     code = _code(region)
     _check_access(user, code=code)
+    level = region_level(code)
+    if level in ("city", "province"):
+        qs = CountyMonthStat.objects.filter(**_range(region_prefix(code)))
+    else:
+        qs = LEVEL_MODELS[level].objects.filter(region_code=code)
     rows = (
-        region_cells(code, month_from, month_to)
+        qs.filter(month__gte=month_from, month__lte=month_to)
+        .exclude(category_id=ALL_CATEGORIES)
         .order_by()
         .values("category_id")
         .annotate(**{c: Sum(c) for c in COUNTERS})
@@ -344,14 +351,15 @@ def child_region_metrics(*, region, period_from, period_to, user=None) -> list[t
     child = CHILD_LEVEL.get(level)
     if child is None:
         return []
-    qs = RegionMonthStat.objects.filter(
-        month__gte=month_from, month__lte=month_to, **_range(region_prefix(code))
+    model = CountyMonthStat if child == "city" else LEVEL_MODELS[child]
+    qs = model.objects.filter(
+        category_id=ALL_CATEGORIES, month__gte=month_from, month__lte=month_to, **_range(region_prefix(code))
     )
     if child == "city":  # a province's cities: sum their county rows
-        rows = qs.filter(level="county").annotate(_child=Substr("region_code", 1, 4))
+        rows = qs.annotate(_child=Substr("region_code", 1, 4))
         rows = rows.order_by().values("_child").annotate(**{c: Sum(c) for c in COUNTERS})
-        return [(r["_child"] + "00", Metrics({c: r[c] or 0 for c in COUNTERS})) for r in rows]
-    rows = qs.filter(level=child).order_by().values("region_code").annotate(**{c: Sum(c) for c in COUNTERS})
+        return sorted((r["_child"] + "00", Metrics({c: r[c] or 0 for c in COUNTERS})) for r in rows)
+    rows = qs.order_by().values("region_code").annotate(**{c: Sum(c) for c in COUNTERS})
     return sorted((r["region_code"], Metrics({c: r[c] or 0 for c in COUNTERS})) for r in rows)
 
 
@@ -361,6 +369,7 @@ class RankRow:
     key: str | int
     name: str
     metrics: Metrics
+    position: int
 
     @property
     def score(self):
@@ -369,32 +378,39 @@ class RankRow:
 
 @dataclass(frozen=True)
 class Ranking:
+    """The red list (best first), the black list (worst first), and every ranked entity's
+    position (1 = best). Entities below the call-back minimum are listed as unranked."""
+
     month: datetime.date
     kind: str
     red: list[RankRow]
     black: list[RankRow]
-    ranked: list[RankRow]
-    unranked: list[RankRow]
+    positions: dict
+    unranked: list
+
+    @property
+    def ranked_count(self) -> int:
+        return len(self.positions)
 
 
-def _rank(rows: list[RankRow], month, kind: str) -> Ranking:
-    minimum = settings.WORKORDER_RANKING_MIN_CALLBACKS
-    size = settings.WORKORDER_RANKING_SIZE
-    ranked = [r for r in rows if r.metrics["cb_valid"] >= minimum]
-    unranked = [r for r in rows if r.metrics["cb_valid"] < minimum]
-    ranked.sort(
-        key=lambda r: (-r.metrics.score, -r.metrics.satisfaction_rate, -r.metrics.resolution_rate, str(r.key))
-    )
-    red = ranked[:size]
-    black = [r for r in reversed(ranked) if r not in red][:size]
-    return Ranking(month=month, kind=kind, red=red, black=black, ranked=ranked, unranked=unranked)
+RANK_COUNTERS = ("cb_valid", "cb_contacted", "cb_solved", "cb_satisfied", "cb_basic")
+
+
+def _sort_key(row: tuple, w: tuple[float, float, float], factor: float):
+    """(key, valid, contacted, solved, satisfied, basic) → score, then satisfaction, then
+    resolution, best first. Floats from the counters (exact Fractions for 20,000 communities would
+    cost a second), rounded so that equal exact values compare equal; then the key."""
+    key, valid, contacted, solved, satisfied, basic = row
+    satisfaction = (satisfied + factor * basic) / valid
+    score = (w[0] * contacted + w[1] * solved) / valid + w[2] * satisfaction
+    return (-round(score, 9), -round(satisfaction, 9), -round(solved / valid, 9), str(key))
 
 
 def workorder_rankings(*, region, month: datetime.date, kind: str, user=None) -> Ranking:
     """The monthly red list (best composite scores) and black list (worst) of the streets,
     communities or property companies inside a region. Entities with fewer valid call-backs
-    than WORKORDER_RANKING_MIN_CALLBACKS that month are listed as unranked. Companies are
-    ranked on their work inside the region's county or above."""
+    than WORKORDER_RANKING_MIN_CALLBACKS that month are unranked. Companies are ranked on their
+    work inside the region's county or above. Reads only the rollups."""
     from apps.regions.models import Region
     from apps.registry.models import PropertyCompany
 
@@ -403,43 +419,59 @@ def workorder_rankings(*, region, month: datetime.date, kind: str, user=None) ->
     _check_access(user, code=code)
     prefix = region_prefix(code)
     if kind in ("street", "community"):
-        rows = (
-            RegionMonthStat.objects.filter(level=kind, month=month, **_range(prefix))
-            .order_by()
-            .values("region_code")
-            .annotate(**{c: Sum(c) for c in COUNTERS})
-        )
-        names = dict(
-            Region.objects.filter(pk__in=[r["region_code"] for r in rows]).values_list("code", "name")
-        )
-        result = [
-            RankRow(
-                r["region_code"],
-                names.get(r["region_code"], r["region_code"]),
-                Metrics({c: r[c] or 0 for c in COUNTERS}),
-            )
-            for r in rows
-        ]
+        base = LEVEL_MODELS[kind].objects.filter(category_id=ALL_CATEGORIES, month=month, **_range(prefix))
+        rows = list(base.values_list("region_code", *RANK_COUNTERS))
+
+        def full(keys):
+            return {
+                r["region_code"]: r
+                for r in base.filter(region_code__in=keys).values("region_code", *COUNTERS)
+            }
+
+        def names(keys):
+            return dict(Region.objects.filter(code__in=keys).values_list("code", "name"))
     elif kind == "company":
-        rows = (
-            HandlerMonthStat.objects.filter(
-                unit_type="company", month=month, county_code__startswith=prefix[:6]
-            )
-            .order_by()
-            .values("unit_id")
-            .annotate(**{c: Sum(c) for c in COUNTERS})
+        base = HandlerMonthStat.objects.filter(
+            unit_type="company", month=month, **_range(prefix[:6], field="county_code")
+        ).order_by()
+        rows = list(
+            base.values("unit_id")
+            .annotate(**{c: Sum(c) for c in RANK_COUNTERS})
+            .values_list("unit_id", *RANK_COUNTERS)
         )
-        names = dict(
-            PropertyCompany.objects.filter(pk__in=[r["unit_id"] for r in rows]).values_list("pk", "name")
-        )
-        result = [
-            RankRow(
-                r["unit_id"],
-                names.get(r["unit_id"], str(r["unit_id"])),
-                Metrics({c: r[c] or 0 for c in COUNTERS}),
-            )
-            for r in rows
-        ]
+
+        def full(keys):
+            summed = base.filter(unit_id__in=keys).values("unit_id").annotate(**{c: Sum(c) for c in COUNTERS})
+            return {r["unit_id"]: r for r in summed}
+
+        def names(keys):
+            return dict(PropertyCompany.objects.filter(pk__in=keys).values_list("pk", "name"))
     else:
         raise ValueError("kind must be street, community or company")
-    return _rank(result, month, kind)
+
+    minimum = max(1, settings.WORKORDER_RANKING_MIN_CALLBACKS)
+    size = settings.WORKORDER_RANKING_SIZE
+    w = tuple(float(x) for x in weights())
+    factor = float(Fraction(settings.WORKORDER_BASIC_SATISFACTION_FACTOR))
+    ranked = sorted((r for r in rows if (r[1] or 0) >= minimum), key=lambda r: _sort_key(r, w, factor))
+    positions = {r[0]: i + 1 for i, r in enumerate(ranked)}
+    red_keys = [r[0] for r in ranked[:size]]
+    black_keys = [r[0] for r in reversed(ranked[max(len(red_keys), len(ranked) - size) :])]
+    shown = red_keys + black_keys
+    counters, labels = full(shown), names(shown)
+
+    def row(key):
+        values = counters.get(key, {})
+        return RankRow(
+            key, labels.get(key, str(key)), Metrics({c: values.get(c) or 0 for c in COUNTERS}), positions[key]
+        )
+
+    unranked = sorted(r[0] for r in rows if (r[1] or 0) < minimum)
+    return Ranking(
+        month=month,
+        kind=kind,
+        red=[row(k) for k in red_keys],
+        black=[row(k) for k in black_keys],
+        positions=positions,
+        unranked=unranked,
+    )

@@ -1,13 +1,14 @@
 """Rollup counters, updated in the transaction of every work-order event, and rebuilt from the
 raw rows on demand.
 
-Grain (see docs/workorders.md): RegionMonthStat = region (county, street, community) × month ×
-category; HandlerMonthStat = handling unit × county × month. A city or the province is the sum
-of its county rows. Months are calendar months in China time.
+Grain (see docs/workorders.md): CountyMonthStat, StreetMonthStat, CommunityMonthStat = region ×
+month × category, plus a category-0 row per region and month holding the sum over all
+categories; HandlerMonthStat = handling unit × county × month. A city or the province is the
+sum of its county rows. Months are calendar months in China time.
 
 Writes are `INSERT ... ON CONFLICT DO UPDATE SET c = c + excluded.c` (PostgreSQL and SQLite),
-rows sorted by key and region rows before unit rows, so that concurrent transactions lock
-cells in one order and cannot deadlock; services call `bump` last, to hold the cell locks for
+tables in one order (county, street, community, unit) and rows sorted by key inside each, so that
+concurrent transactions lock cells in one order and cannot deadlock; services call `bump` last, to hold the cell locks for
 the shortest time.
 """
 
@@ -24,18 +25,20 @@ from django.db.models.functions import Substr, TruncMonth
 from apps.workdays.calendar import CALENDAR_TZ
 from apps.workorders.choices import Status
 from apps.workorders.models import (
+    ALL_CATEGORIES,
     COUNTERS,
+    LEVEL_LENGTH,
+    LEVEL_MODELS,
     Assignment,
     CallBack,
     Escalation,
     HandlerMonthStat,
-    RegionMonthStat,
     WorkOrder,
 )
 
-# Region levels stored, with the length of their code prefix. Cities and the province are
-# summed from county rows at read time.
-STORED_LEVELS = (("county", 6), ("street", 9), ("community", 12))
+# Region levels stored, outermost first, with the length of their codes. Cities and the province
+# are summed from county rows at read time.
+STORED_LEVELS = tuple(LEVEL_LENGTH.items())
 # Counters that also count for the handling unit involved.
 UNIT_COUNTERS = frozenset(
     {
@@ -75,24 +78,32 @@ def bump(order: WorkOrder, at: datetime.datetime, *, unit: UnitKey | None = None
         return
     month = month_of(at)
     code = order.region_code
-    region_rows = [
+    upsert_region(
         ((level, code[:length], month, order.category_id), counts) for level, length in STORED_LEVELS
-    ]
-    upsert_region(region_rows)
+    )
     unit_counts = {k: v for k, v in counts.items() if k in UNIT_COUNTERS}
     if unit is not None and unit_counts:
         upsert_unit([((unit[0], unit[1], code[:6], month), unit_counts)])
 
 
-def upsert_region(rows: Iterable[tuple[tuple, dict]]) -> None:
-    """rows: ((level, region_code, month, category_id), {counter: n})."""
-    _upsert(
-        RegionMonthStat,
-        ("level", "region_code", "month", "category_id"),
-        ("region_code", "month", "category_id"),
-        rows,
-        sort_key=lambda key: (key[1], key[2], key[3]),
-    )
+def upsert_region(rows: Iterable[tuple[tuple, dict]], *, with_totals: bool = True) -> None:
+    """rows: ((level, region_code, month, category_id), {counter: n}). Each row also counts in
+    its region's all-categories row (category 0) unless `with_totals` is off (the rebuild
+    writes those itself). Tables in the fixed order county → street → community."""
+    by_level: dict[str, list] = defaultdict(list)
+    for (level, code, month, category_id), counts in rows:
+        by_level[level].append(((code, month, category_id), counts))
+        if with_totals:
+            by_level[level].append(((code, month, ALL_CATEGORIES), counts))
+    for level in LEVEL_MODELS:
+        if by_level.get(level):
+            _upsert(
+                LEVEL_MODELS[level],
+                ("region_code", "month", "category_id"),
+                ("region_code", "month", "category_id"),
+                by_level[level],
+                sort_key=lambda key: key,
+            )
 
 
 def upsert_unit(rows: Iterable[tuple[tuple, dict]]) -> None:
@@ -334,15 +345,19 @@ def unit_counts(
 @transaction.atomic
 def rollups_rebuild(*, log=None) -> dict[str, int]:
     """Throw the rollup tables away and recompute them from the raw rows (one transaction)."""
-    RegionMonthStat.objects.all().delete()
-    HandlerMonthStat.objects.all().delete()
+    for model in (*LEVEL_MODELS.values(), HandlerMonthStat):
+        model.objects.all().delete()
     written = {"region": 0, "unit": 0}
     for level, length in STORED_LEVELS:
         counts = region_counts(prefix_length=length)
-        upsert_region(((level, code, month, cat), c) for (code, month, cat), c in counts.items())
-        written["region"] += len(counts)
+        totals: dict[tuple, Counter] = defaultdict(Counter)
+        for (code, month, _category), c in counts.items():
+            totals[(code, month, ALL_CATEGORIES)].update(c)
+        rows = [((level, *key), c) for key, c in (*counts.items(), *totals.items())]
+        upsert_region(rows, with_totals=False)
+        written["region"] += len(rows)
         if log:
-            log(f"{level}: {len(counts)} 个统计单元")
+            log(f"{level}: {len(rows)} 个统计单元")
     units = unit_counts()
     upsert_unit(units.items())
     written["unit"] = len(units)
@@ -361,7 +376,7 @@ def rollup_snapshot() -> dict[str, dict]:
             out[key] = {c: row[c] for c in COUNTERS if row[c]}
         return {k: v for k, v in out.items() if v}
 
-    return {
-        "region": rows(RegionMonthStat, ("level", "region_code", "month", "category_id")),
-        "unit": rows(HandlerMonthStat, ("unit_type", "unit_id", "county_code", "month")),
-    }
+    snapshot = {"unit": rows(HandlerMonthStat, ("unit_type", "unit_id", "county_code", "month"))}
+    for level, model in LEVEL_MODELS.items():
+        snapshot[level] = rows(model, ("region_code", "month", "category_id"))
+    return snapshot

@@ -1,9 +1,9 @@
 """Rollup tables: monthly counters per region and per handling unit, kept current in the same
 transaction as every work-order event (see docs/workorders.md, "Rollups").
 
-Region cells exist for communities, streets and counties; a city or the province is the sum of
-its county cells (a few thousand rows at most), so no row is shared by every transaction in
-a city and there is no hot row to queue on.
+Region cells exist for communities, streets and counties (one table each); a city or the
+province is the sum of its county cells (a few thousand rows at most), so no row is shared by
+every transaction in a city and there is no hot row to queue on.
 """
 
 from django.db import models
@@ -82,31 +82,78 @@ for _name in COUNTERS:
     Counters.add_to_class(_name, models.PositiveIntegerField(COUNTER_LABELS[_name], default=0, db_default=0))
 
 
-class RegionMonthStat(Counters):
-    """Counters of one region (community, street or county) × month × category."""
+ALL_CATEGORIES = 0  # category_id of the row that sums every category of a region and month
 
-    level = models.CharField("层级", max_length=10)
+
+class RegionCounters(Counters):
+    """Counters of one region × month × category; category 0 is the sum over all categories.
+
+    One table per level: a city or the province reads only the county table (a few thousand
+    rows, dense on disk), totals and rankings read only the category-0 rows.
+    """
+
     region_code = models.CharField("区划代码", max_length=12)
-    category = models.ForeignKey(
-        "workorders.Category", verbose_name="分类", on_delete=models.PROTECT, related_name="+"
-    )
+    # A plain number, not a foreign key: 0 stands for "all categories", and the cells never join.
+    category_id = models.BigIntegerField("分类编号（0 = 全部）")
+
+    LEVEL = ""
 
     class Meta:
-        verbose_name = "工单区域月度统计"
-        verbose_name_plural = "工单区域月度统计"
-        constraints = [
-            models.UniqueConstraint(fields=["region_code", "month", "category"], name="wo_region_stat_cell"),
-        ]
-        indexes = [models.Index(fields=["level", "region_code", "month"], name="wo_region_stat_idx")]
+        abstract = True
 
     def __str__(self):
-        return f"{self.region_code} {self.month:%Y-%m} {self.category_id}"
+        return f"{self.region_code} {self.month:%Y-%m} {self.category_id or '全部'}"
 
     @classmethod
     def scope_q(cls, scope: Scope, via: str = ""):
         if scope.region_prefix and not scope.department_id:
             return Q(**{f"{via}region_code__startswith": scope.region_prefix})
         return None
+
+
+def _cell_meta(level: str, label: str):
+    class Meta:
+        verbose_name = f"工单{label}月度统计"
+        verbose_name_plural = f"工单{label}月度统计"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region_code", "month", "category_id"], name=f"wo_{level}_stat_cell"
+            ),
+        ]
+        indexes = [
+            # Rankings read one month of all-categories rows. On PostgreSQL migration 0003 makes
+            # it a covering index (INCLUDE the score's counters: answered from the index alone).
+            models.Index(fields=["category_id", "month", "region_code"], name=f"wo_{level}_stat_month_idx")
+        ]
+
+    return Meta
+
+
+class CountyMonthStat(RegionCounters):
+    """Counters of one county (县区) × month × category."""
+
+    LEVEL = "county"
+    Meta = _cell_meta("county", "县区")
+
+
+class StreetMonthStat(RegionCounters):
+    """Counters of one street (街道/乡镇) × month × category."""
+
+    LEVEL = "street"
+    Meta = _cell_meta("street", "街道")
+
+
+class CommunityMonthStat(RegionCounters):
+    """Counters of one community (社区/村) × month × category."""
+
+    LEVEL = "community"
+    Meta = _cell_meta("community", "社区")
+
+
+# Stored levels, outermost first (the order every transaction updates them in), with the
+# length of their codes. Cities and the province are sums of county rows.
+LEVEL_MODELS = {"county": CountyMonthStat, "street": StreetMonthStat, "community": CommunityMonthStat}
+LEVEL_LENGTH = {"county": 6, "street": 9, "community": 12}
 
 
 class HandlerMonthStat(Counters):
@@ -125,7 +172,10 @@ class HandlerMonthStat(Counters):
                 fields=["unit_type", "unit_id", "county_code", "month"], name="wo_handler_stat_cell"
             ),
         ]
-        indexes = [models.Index(fields=["unit_type", "county_code", "month"], name="wo_handler_stat_idx")]
+        indexes = [
+            # Company rankings: one month, the counties of a region (covering on PostgreSQL: 0003).
+            models.Index(fields=["unit_type", "month", "county_code"], name="wo_handler_stat_idx")
+        ]
 
     def __str__(self):
         return f"{self.unit_type}:{self.unit_id} {self.county_code} {self.month:%Y-%m}"

@@ -17,7 +17,7 @@ from apps.core.errors import ConflictError, DomainError
 from apps.core.models import Event
 from apps.workorders import services
 from apps.workorders.choices import Level
-from apps.workorders.models import Escalation, RegionMonthStat, WorkOrder
+from apps.workorders.models import LEVEL_MODELS, Escalation, WorkOrder
 from apps.workorders.sweep import sla_sweep
 from apps.workorders.tests.helpers import TZ, category
 
@@ -104,7 +104,7 @@ def test_twenty_clicks_on_accept_exactly_one_wins(world, users):
     assert all(refused(exc) for _, exc in losses), [e for _, e in losses if not refused(e)]
     assert Event.objects.filter(verb="workorder.accept", object_id=str(order.pk)).count() == 1
     assert WorkOrder.objects.get(pk=order.pk).version == 1
-    assert RegionMonthStat.objects.get(level="community").accepted == 1
+    assert LEVEL_MODELS["community"].objects.get(category_id=0).accepted == 1
 
 
 def test_twenty_different_verbs_at_once_exactly_one_wins(world, users):
@@ -152,7 +152,7 @@ def test_concurrent_intake_into_the_same_rollup_cells(world, users):
     outcomes = race(file)
     assert all(o[0] == "ok" for o in outcomes), outcomes
     for level in ("community", "street", "county"):
-        assert RegionMonthStat.objects.get(level=level).intake == THREADS
+        assert LEVEL_MODELS[level].objects.get(category_id=0).intake == THREADS
 
 
 def test_two_sweeps_at_once_share_the_work(world, users):
@@ -174,6 +174,6 @@ def test_two_sweeps_at_once_share_the_work(world, users):
     assert Escalation.objects.count() == 120
     assert Event.objects.filter(verb="workorder.escalate").count() == 120
     assert set(WorkOrder.objects.values_list("level", flat=True)) == {Level.STREET}
-    assert RegionMonthStat.objects.get(level="county").escalated == 120
+    assert LEVEL_MODELS["county"].objects.get(category_id=0).escalated == 120
     again = sla_sweep(now=later)
     assert again.changed == 0

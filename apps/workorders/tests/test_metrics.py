@@ -183,13 +183,15 @@ def test_monthly_red_and_black_lists(world, users, settings):
     assert [r.key for r in companies.red] == [company.pk] and [r.key for r in companies.black] == [
         world.company.pk
     ]
+    assert ranking.positions == {"371311003001": 1, "371311003003": 2}
+    assert ranking.black[0].metrics == metrics.workorder_metrics(region="371311003003", **MARCH)
     streets = metrics.workorder_rankings(region="371311", month=datetime.date(2026, 3, 1), kind="street")
-    assert [r.key for r in streets.ranked] == ["371311003"]
+    assert streets.positions == {"371311003": 1} and streets.red[0].name.startswith("盛庄")
     settings.WORKORDER_RANKING_MIN_CALLBACKS = 5  # the better compound has 4 valid call-backs only
     ranking = metrics.workorder_rankings(
         region="371311003", month=datetime.date(2026, 3, 1), kind="community"
     )
-    assert [r.key for r in ranking.unranked] == ["371311003001"]
+    assert ranking.unranked == ["371311003001"] and ranking.ranked_count == 1
 
 
 def test_series_by_month_category_and_child_region(world, users):

@@ -12,7 +12,14 @@ from apps.notifications.selectors import inbox_for, unread_count
 from apps.notifications.services import muted, notification_mark_read
 from apps.workorders import selectors, services
 from apps.workorders.choices import EscalationReason
-from apps.workorders.models import Assignment, CallBack, HandlerMonthStat, RegionMonthStat, WorkOrder
+from apps.workorders.models import (
+    Assignment,
+    CallBack,
+    CommunityMonthStat,
+    CountyMonthStat,
+    HandlerMonthStat,
+    WorkOrder,
+)
 from apps.workorders.tests.helpers import at, submit, to_called_back, to_dispatched
 
 
@@ -55,8 +62,9 @@ def test_department_handlers_see_only_their_assignments(world, users):
 
 def test_rollup_rows_are_scoped(world, users):
     to_called_back(world, users)
-    assert scoped(RegionMonthStat.objects.all(), users["county"]).count() == 3
-    assert not scoped(RegionMonthStat.objects.all(), users["other_county"]).exists()
+    assert scoped(CountyMonthStat.objects.all(), users["county"]).count() == 2  # the category and the total
+    assert scoped(CommunityMonthStat.objects.all(), users["community"]).count() == 2
+    assert not scoped(CountyMonthStat.objects.all(), users["other_county"]).exists()
     assert scoped(HandlerMonthStat.objects.all(), users["company"]).count() == 1
     assert not scoped(HandlerMonthStat.objects.all(), users["department"]).exists()
     assert not scoped(CallBack.objects.all(), users["heze_city"]).exists()

@@ -24,7 +24,7 @@ class Command(BaseCommand):
                 transaction.set_rollback(True)
         differ = sum(
             1
-            for table in ("region", "unit")
+            for table in before
             for key in set(before[table]) | set(after[table])
             if before[table].get(key) != after[table].get(key)
         )
