@@ -62,13 +62,15 @@ def log_in(page, base_url, username):
     page.wait_for_url(f"{base_url}/")
 
 
-def act(page, verb_label: str, done_text: str, fill=None):
+def act(page, verb_label: str, done_text: str, fill=None, shot: str = ""):
     """Click a verb's button on the order page, fill its form in place, confirm, and wait for
     the order to be redrawn with the success message."""
     page.click(f"#order .actions >> text={verb_label}")
     page.wait_for_selector("#action-form form")
     if fill:
         fill(page)
+    if shot:
+        screenshot(page, shot)
     page.click("#action-form button[type=submit]")
     page.wait_for_selector(f"#order .messages >> text={done_text}")
 
@@ -114,6 +116,7 @@ def test_a_whistle_from_phone_to_closed(live_server, browser, transactional_worl
         "派单",
         "已派单",
         fill=lambda p: p.select_option("#id_handler", label=f"物业企业：{world.company.name}"),
+        shot="workorders-04a-community-dispatch-form",
     )
     screenshot(community, "workorders-04-community-dispatched")
 
@@ -131,7 +134,7 @@ def test_a_whistle_from_phone_to_closed(live_server, browser, transactional_worl
         p.set_input_files("#id_photos", files=[png("清运后", (40, 140, 70))])
         p.wait_for_selector("#action-form .photo-previews img")
 
-    act(company, "办结", "已办结", fill=resolve)
+    act(company, "办结", "已办结", fill=resolve, shot="workorders-05a-company-resolve-form")
     screenshot(company, "workorders-05-company-resolved")
 
     # 4. The community calls the resident back and closes the order.
@@ -143,7 +146,7 @@ def test_a_whistle_from_phone_to_closed(live_server, browser, transactional_worl
         p.check("#action-form input[name=solved][value='1']")
         p.select_option("#id_satisfaction", "satisfied")
 
-    act(community, "回访", "回访结果已记录", fill=callback)
+    act(community, "回访", "回访结果已记录", fill=callback, shot="workorders-06a-community-callback-form")
     act(community, "结案", "已结案")
     screenshot(community, "workorders-06-community-closed")
     order.refresh_from_db()

@@ -116,9 +116,7 @@ class WorkOrderSubmit(LoginRequiredMixin, View):
             context={
                 "form": form,
                 "title": title,
-                "max_photos": settings.WORKORDER_PHOTO_MAX_COUNT,
-                "max_mb": settings.WORKORDER_PHOTO_MAX_BYTES // 1024 // 1024,
-                "joint_min": settings.WORKORDER_JOINT_MIN_OWNERS,
+                "photos_lost": bool(self.request.FILES),
             },
             status=status,
         )
