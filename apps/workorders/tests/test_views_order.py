@@ -376,3 +376,10 @@ def test_detail_query_count_is_bounded(world, users, client_for, django_assert_m
     client.get(url(order))
     with django_assert_max_num_queries(16):  # 12 measured: the order, its records, the timeline
         assert client.get(url(order)).status_code == 200
+
+
+def test_required_fields_are_named_in_chinese(world, users, client_for):
+    order = to_resolved(world, users)
+    response = post(client_for("community"), order, "callback", {})
+    assert response.status_code == 400 and "请选择是否联系上诉求人" in response.content.decode()
+    assert not CallBack.objects.filter(order=order).exists()
