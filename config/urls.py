@@ -20,5 +20,7 @@ urlpatterns = [
     path("party/", include("apps.party.urls")),
     path("committees/", include("apps.committees.urls")),
     path("dashboard/", include("apps.dashboards.urls")),
+    path("workorders/", include("apps.workorders.urls")),
+    path("inbox/", include("apps.notifications.urls")),
     path("", include("apps.api.urls")),  # /api/v1/ and /open311/v2/
 ]

@@ -9,6 +9,7 @@ NAV_ITEMS: list[tuple[str, str, str | None]] = [
     ("首页", "home", None),
     ("治理驾驶舱", "dashboard", "regions.view_region"),
     ("吹哨工单", "workorder_list", "workorders.view_workorder"),
+    ("分类时限", "category_list", "workorders.change_categorylimit"),
     ("小区", "compound_list", "registry.view_compound"),
     ("物业企业", "company_list", "registry.view_propertycompany"),
     ("党组织", "partyorg_list", "party.view_partyorg"),
@@ -31,6 +32,10 @@ def nav_items_for(request) -> list[dict]:
             continue
         active = request.path == url if name == "home" else request.path.startswith(url)
         items.append({"label": label, "url": url, "active": active})
+    # Nested sections (/workorders/ and /workorders/categories/): only the closest one is active.
+    matched = [i for i in items if i["active"]]
+    for item in matched:
+        item["active"] = item is max(matched, key=lambda i: len(i["url"]))
     if user.is_staff:
         items.append(
             {"label": "管理后台", "url": reverse("admin:index"), "active": request.path.startswith("/admin/")}

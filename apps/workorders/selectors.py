@@ -139,6 +139,7 @@ class TimelineEntry:
     actor: str
     note: str
     changes: dict
+    actor_id: int | None = None  # the pages show "诉求人" instead of a reporter's own name
 
 
 TIMELINE_VERBS = [
@@ -183,6 +184,7 @@ def workorder_timeline(*, order: WorkOrder, public: bool = False) -> list[Timeli
                 actor="" if public else (e.actor.display_name if e.actor else "系统"),
                 note="" if public else e.note,
                 changes={} if public else e.changes,
+                actor_id=None if public else e.actor_id,
             )
         )
     return out
