@@ -76,7 +76,27 @@ def check_photo(upload) -> CheckedPhoto:
         raise ValidationError(
             f"“{name}”的格式（{image_format}）不支持，请上传 JPG、PNG、WebP 或 GIF 照片", code="photo_format"
         )
+    content = strip_metadata(content, image_format)
     return CheckedPhoto(name=name, content=content, image_format=image_format, width=width, height=height)
+
+
+def strip_metadata(content: bytes, image_format: str) -> bytes:
+    """Drop EXIF and other metadata (a phone photo carries the GPS position of the resident's
+    home) while keeping the picture upright. GIFs carry no EXIF and are kept as they are."""
+    if image_format not in {"JPEG", "PNG", "WEBP"}:
+        return content
+    from PIL import ImageOps
+
+    with Image.open(io.BytesIO(content)) as image:
+        icc = image.info.get("icc_profile")
+        upright = ImageOps.exif_transpose(image)  # a copy, turned as the camera meant it
+        upright.info.clear()  # EXIF (with GPS), XMP, comments, PNG text chunks
+        options = {"quality": 90} if image_format in {"JPEG", "WEBP"} else {}
+        if icc:
+            options["icc_profile"] = icc  # colours stay right
+        out = io.BytesIO()
+        upright.save(out, format=image_format, optimize=True, **options)
+    return out.getvalue()
 
 
 def check_photos(uploads) -> list[CheckedPhoto]:

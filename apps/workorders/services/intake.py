@@ -111,7 +111,9 @@ def workorder_submit(
         raise DomainError("；".join(exc.messages), field_errors={"photos": exc.messages}) from exc
 
     reporter_user = None
-    if actor is not None and actor.role == Role.RESIDENT:
+    # Residents and owners'-committee members report for themselves (they are owners): they
+    # follow and rate their own orders. Officials file on somebody's behalf.
+    if actor is not None and actor.role in (Role.RESIDENT, Role.COMMITTEE):
         reporter_user = actor
         reporter_name = reporter_name or actor.full_name
         reporter_phone = reporter_phone or actor.phone

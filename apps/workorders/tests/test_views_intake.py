@@ -82,11 +82,12 @@ def test_staff_file_on_a_residents_behalf(world, users, client_for):
     assert WorkOrder.objects.get().channel == "grid"
 
 
-def test_a_committee_member_follows_by_code(world, users, client_for):
+def test_a_committee_member_reports_as_an_owner_and_follows_it(world, users, client_for):
     response = client_for("committee").post(NEW, form_data(world))
     order = WorkOrder.objects.get()
+    assert order.reporter_user == users["committee"]
     assert response.status_code == 302
-    assert response["Location"] == f"/workorders/track/?code={order.tracking_code}&new=1"
+    assert response["Location"] == reverse("workorder_submitted", args=[order.pk])
 
 
 @pytest.mark.parametrize("persona", ["company", "department", "outsider"])
