@@ -1,0 +1,36 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+
+class Command(BaseCommand):
+    help = (
+        "生成基准测试用的大规模数据（仅 PostgreSQL，COPY 批量写入）：small / city（临沂）/ province（山东）。"
+        "数据标记为演示数据（生成），统计表由原始数据重建。见 docs/benchmarks.md。"
+    )
+
+    def add_arguments(self, parser):
+        from apps.core.scale import SCALES
+
+        parser.add_argument("scale", choices=sorted(SCALES), help="规模")
+        parser.add_argument("--orders", type=int, default=None, help="工单数（默认按规模）")
+        parser.add_argument("--seed", type=int, default=2021, help="随机种子")
+        parser.add_argument(
+            "--open-days", type=int, default=21, help="最近多少天的工单中约一半停在随机环节（默认 21）"
+        )
+        parser.add_argument(
+            "--orders-only", action="store_true", help="只追加工单（区划、小区、房屋已生成时）"
+        )
+
+    def handle(self, *args, scale, orders, seed, open_days, orders_only, **options):
+        from apps.core.scale import generate
+
+        if connection.vendor != "postgresql":
+            raise CommandError("generate_scale 需要 PostgreSQL：请设置 DATABASE_URL=postgres://...")
+        generate(
+            scale=scale,
+            orders=orders,
+            seed=seed,
+            open_days=open_days,
+            skip_places=orders_only,
+            log=self.stdout.write,
+        )
