@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from apps.accounts.views import LoginView
 from apps.core.home import home
+from apps.core.views import healthz
 
 admin.site.site_header = settings.PLATFORM_NAME
 admin.site.site_title = settings.PLATFORM_NAME
@@ -12,6 +13,7 @@ admin.site.index_title = "数据管理"
 
 urlpatterns = [
     path("", home, name="home"),
+    path("healthz", healthz, name="healthz"),
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

@@ -516,3 +516,11 @@ def htmx_redirect(url: str) -> HttpResponse:
     response = HttpResponse(status=204)
     response["HX-Redirect"] = url
     return response
+
+
+def healthz(request):
+    """Liveness for load balancers and the benchmark baseline: the whole middleware stack, no
+    database query, no template."""
+    from django.http import HttpResponse
+
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")

@@ -50,6 +50,7 @@ def generate(
     now: datetime.datetime | None = None,
     open_days: int = 21,
     skip_places: bool = False,
+    workers: int = 2,
     log=print,
 ) -> dict:
     """Generate a data set; returns counts and timings. Refuses anything but PostgreSQL."""
@@ -88,7 +89,7 @@ def generate(
     report["compounds"] = len(places.compounds)
     n = spec.orders if orders is None else orders
     report["orders"] = timed(
-        "orders", generate_orders, rng=rng, places=places, n=n, now=now, open_days=open_days, log=log
+        "orders", generate_orders, rng=rng, places=places, n=n, now=now, open_days=open_days, workers=workers, log=log
     )
     report["rollups"] = timed("rollups", rollups_build_sql, log=log)
     t = time.monotonic()

@@ -18,19 +18,29 @@ class Command(BaseCommand):
             "--open-days", type=int, default=21, help="最近多少天的工单中约一半停在随机环节（默认 21）"
         )
         parser.add_argument(
+            "--workers", type=int, default=2, help="模拟工单的进程数（默认 2；1 = 不分进程）"
+        )
+        parser.add_argument("--report", default="", help="把计数和用时写入该 JSON 文件")
+        parser.add_argument(
             "--orders-only", action="store_true", help="只追加工单（区划、小区、房屋已生成时）"
         )
 
-    def handle(self, *args, scale, orders, seed, open_days, orders_only, **options):
+    def handle(self, *args, scale, orders, seed, open_days, workers, orders_only, report, **options):
         from apps.core.scale import generate
 
         if connection.vendor != "postgresql":
             raise CommandError("generate_scale 需要 PostgreSQL：请设置 DATABASE_URL=postgres://...")
-        generate(
+        result = generate(
             scale=scale,
             orders=orders,
             seed=seed,
             open_days=open_days,
             skip_places=orders_only,
+            workers=workers,
             log=self.stdout.write,
         )
+        if report:
+            import json
+            from pathlib import Path
+
+            Path(report).write_text(json.dumps(result, ensure_ascii=False, indent=1, default=str))

@@ -1,0 +1,658 @@
+#!/usr/bin/env python
+"""The benchmark suite (`make bench`): builds a data set on PostgreSQL, starts gunicorn on
+loopback, drives it with a small asyncio HTTP/1.1 load generator, and measures in-process what
+has no page. Every figure sits beside a baseline measured in the same run. Writes
+bench/results/<date>-<scale>.json and the <scale> section of docs/benchmarks.md.
+
+    make bench                                  # BENCH_SCALE=small: ~200k orders, bounded
+    BENCH_SCALE=city make bench                 # ≈ Linyi: 2.1M orders
+    BENCH_SCALE=province make bench             # ≈ Shandong: 10.5M orders
+    BENCH_REUSE=1 ...                           # keep the database if it is already generated
+
+Environment: BENCH_PG (postgres://postgres@127.0.0.1:5432), BENCH_PORT (8300),
+BENCH_DURATION (seconds per load phase, 15), BENCH_CONCURRENCY (virtual users, 8),
+BENCH_WORKERS (gunicorn workers, 2), BENCH_THREADS (threads per worker, 2),
+BENCH_ORDERS (override the scale's order count), BENCH_OPEN_DAYS (21).
+
+A scenario is one `@scenario` function (name, kind): adding the Open311 or REST verb endpoints
+is one more function.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+SCALE = os.environ.get("BENCH_SCALE", "small")
+DB = {"small": "rp_bench_city", "city": "rp_bench_city", "province": "rp_bench_province"}[SCALE]
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+DATABASE_URL = f"{PG}/{DB}"
+PORT = int(os.environ.get("BENCH_PORT", 8300))
+DURATION = float(os.environ.get("BENCH_DURATION", 15))
+CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", 8))
+WORKERS = int(os.environ.get("BENCH_WORKERS", 2))
+THREADS = int(os.environ.get("BENCH_THREADS", 2))
+REUSE = os.environ.get("BENCH_REUSE") == "1"
+PY = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "python").exists() else sys.executable
+SERVER_ENV = {
+    "DATABASE_URL": DATABASE_URL,
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "bench-only-" + "x" * 50,
+    "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "DATABASE_CONN_MAX_AGE": "600",
+    # The suite measures the stack, not the throttle.
+    "API_THROTTLE_SESSION": "1000000/min",
+    "API_THROTTLE_ANON": "1000000/min",
+    "API_THROTTLE_TOKEN": "1000000/min",
+}
+
+
+def log(msg: str) -> None:
+    print(f"[{datetime.datetime.now():%H:%M:%S}] {msg}", flush=True)
+
+
+def manage(*args: str, env: dict | None = None, check: bool = True) -> subprocess.CompletedProcess:
+    full_env = {**os.environ, "DATABASE_URL": DATABASE_URL, "DJANGO_DEBUG": "1", **(env or {})}
+    return subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=full_env, check=check)
+
+
+# ------------------------------------------------------------------------------ data set
+def setup_database() -> dict:
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB]).fetchone()
+        if exists and REUSE:
+            log(f"BENCH_REUSE=1: reusing {DB}")
+            report_file = ROOT / "bench" / "results" / f".{DB}-generate.json"
+            return json.loads(report_file.read_text()) if report_file.exists() else {}
+        if exists:
+            conn.execute(f"DROP DATABASE {DB} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {DB}")
+    log(f"migrate + seed_demo on {DB}")
+    t = time.monotonic()
+    manage("migrate", "-v0")
+    manage("seed_demo")
+    seed_seconds = time.monotonic() - t
+    report_file = ROOT / "bench" / "results" / f".{DB}-generate.json"
+    report_file.parent.mkdir(parents=True, exist_ok=True)
+    args = ["generate_scale", SCALE, "--report", str(report_file)]
+    if os.environ.get("BENCH_ORDERS"):
+        args += ["--orders", os.environ["BENCH_ORDERS"]]
+    if os.environ.get("BENCH_OPEN_DAYS"):
+        args += ["--open-days", os.environ["BENCH_OPEN_DAYS"]]
+    log(f"generate_scale {' '.join(args[1:])}")
+    manage(*args)
+    report = json.loads(report_file.read_text())
+    report["seed_demo_seconds"] = round(seed_seconds, 1)
+    report_file.write_text(json.dumps(report, ensure_ascii=False, indent=1))
+    return report
+
+
+# ------------------------------------------------------------------------------ HTTP client
+class Http:
+    """HTTP/1.1 over one keep-alive connection, with a cookie jar; as if behind a TLS proxy
+    (X-Forwarded-Proto: https), so the production settings (secure cookies, CSRF origin) hold."""
+
+    def __init__(self, port: int = PORT):
+        self.port = port
+        self.origin = f"https://127.0.0.1:{port}"
+        self.reader = self.writer = None
+        self.cookies: dict[str, str] = {}
+
+    async def close(self):
+        if self.writer is not None:
+            self.writer.close()
+            self.reader = self.writer = None
+
+    async def request(self, method: str, path: str, data: dict | None = None) -> tuple[int, dict, bytes]:
+        body = urlencode(data).encode() if data is not None else b""
+        for attempt in (0, 1):
+            if self.writer is None:
+                self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+            lines = [
+                f"{method} {path} HTTP/1.1",
+                f"Host: 127.0.0.1:{self.port}",
+                "X-Forwarded-Proto: https",
+                "Connection: keep-alive",
+            ]
+            if self.cookies:
+                lines.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
+            if method == "POST":
+                lines += [
+                    f"Origin: {self.origin}",
+                    f"Referer: {self.origin}{path}",
+                    "Content-Type: application/x-www-form-urlencoded",
+                    f"Content-Length: {len(body)}",
+                ]
+                if "csrftoken" in self.cookies:
+                    lines.append(f"X-CSRFToken: {self.cookies['csrftoken']}")
+            self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+            try:
+                await self.writer.drain()
+                status, headers, content = await self._read()
+            except (ConnectionError, asyncio.IncompleteReadError, ValueError, IndexError):
+                await self.close()
+                if attempt == 0 and method == "GET":
+                    continue
+                raise
+            if headers.get("connection", "").lower() == "close":
+                await self.close()
+            return status, headers, content
+        raise ConnectionError("unreachable")
+
+    async def _read(self) -> tuple[int, dict, bytes]:
+        status_line = await self.reader.readline()
+        if not status_line:
+            raise ConnectionError("closed")
+        status = int(status_line.split()[1])
+        headers: dict[str, str] = {}
+        while True:
+            line = await self.reader.readline()
+            if line in (b"\r\n", b"\n", b""):
+                break
+            key, _, value = line.decode("latin-1").partition(":")
+            key, value = key.strip().lower(), value.strip()
+            if key == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name] = rest.split(";", 1)[0]
+            headers[key] = value
+        if "content-length" in headers:
+            content = await self.reader.readexactly(int(headers["content-length"]))
+        elif headers.get("transfer-encoding", "").lower() == "chunked":
+            parts = []
+            while True:
+                size = int((await self.reader.readline()).split(b";")[0], 16)
+                if size == 0:
+                    await self.reader.readline()
+                    break
+                parts.append(await self.reader.readexactly(size))
+                await self.reader.readline()
+            content = b"".join(parts)
+        else:
+            content = await self.reader.read()
+            await self.close()
+        return status, headers, content
+
+    async def login(self, username: str, password: str) -> None:
+        await self.request("GET", "/login/")
+        status, _headers, _ = await self.request(
+            "POST",
+            "/login/",
+            {"username": username, "password": password, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")},
+        )
+        if status != 302:
+            raise RuntimeError(f"login {username}: HTTP {status}")
+
+
+def percentiles(samples: list[float]) -> dict:
+    if not samples:
+        return {"p50_ms": None, "p95_ms": None, "p99_ms": None}
+    s = sorted(samples)
+
+    def at(q):
+        return round(s[min(len(s) - 1, int(q * len(s)))] * 1000, 1)
+
+    return {"p50_ms": at(0.5), "p95_ms": at(0.95), "p99_ms": at(0.99), "max_ms": round(s[-1] * 1000, 1)}
+
+
+async def closed_loop(
+    clients: list[Http], action: Callable, *, duration: float = DURATION, ok=(200, 302)
+) -> dict:
+    """Each client repeats `action(client, i)` (an awaitable returning the HTTP status) for
+    `duration` seconds; the first second is a warm-up and is not counted."""
+    latencies: list[float] = []
+    errors: dict[int, int] = {}
+    counter = [0]
+    begin = time.perf_counter()
+    warm = begin + 1.0
+    end = begin + 1.0 + duration
+
+    async def user(client: Http):
+        while time.perf_counter() < end:
+            counter[0] += 1
+            t = time.perf_counter()
+            try:
+                status = await action(client, counter[0])
+            except Exception as exc:  # a dropped connection counts as an error
+                status = type(exc).__name__
+            if status is None:  # nothing left to do
+                break
+            now = time.perf_counter()
+            if now < warm:
+                continue
+            if status in ok:
+                latencies.append(now - t)
+            else:
+                errors[status] = errors.get(status, 0) + 1
+
+    await asyncio.gather(*(user(c) for c in clients))
+    elapsed = time.perf_counter() - warm
+    return {
+        "requests": len(latencies) + sum(errors.values()),
+        "ok": len(latencies),
+        "errors": errors,
+        "per_second": round(len(latencies) / elapsed, 1),
+        "concurrency": len(clients),
+        "seconds": round(elapsed, 1),
+        **percentiles(latencies),
+    }
+
+
+async def sequential(client: Http, path: str, n: int) -> dict:
+    latencies = []
+    statuses = set()
+    await client.request("GET", path)  # warm
+    for _ in range(n):
+        t = time.perf_counter()
+        status, _h, _b = await client.request("GET", path)
+        latencies.append(time.perf_counter() - t)
+        statuses.add(status)
+    return {"n": n, "statuses": sorted(statuses), **percentiles(latencies)}
+
+
+# ------------------------------------------------------------------------------ scenarios
+SCENARIOS: list[tuple[str, Callable]] = []
+
+
+def scenario(name: str):
+    def register(fn):
+        SCENARIOS.append((name, fn))
+        return fn
+
+    return register
+
+
+async def clients_for(username: str, n: int) -> list[Http]:
+    from django.conf import settings
+
+    clients = [Http() for _ in range(n)]
+    for c in clients:
+        await c.login(username, settings.DEMO_PASSWORD)
+    return clients
+
+
+@scenario("health")
+async def health(ctx) -> dict:
+    """Baseline: the same stack (gunicorn, middleware, sessions) answering /healthz, no query."""
+    clients = [Http() for _ in range(CONCURRENCY)]
+
+    async def action(c, _i):
+        return (await c.request("GET", "/healthz"))[0]
+
+    return await closed_loop(clients, action)
+
+
+@scenario("intake_form")
+async def intake_form(ctx) -> dict:
+    """The resident's whistle: POST /workorders/new/ (session, CSRF) → 302 to the tracking page."""
+    clients = await clients_for("resident", CONCURRENCY)
+    form = {"compound": ctx["resident_compound"], "category": ctx["category"], "urgency": "normal"}
+
+    async def action(c, i):
+        data = {**form, "description": f"楼道堆放杂物，请尽快清理（压测 {i}）"}
+        data["csrfmiddlewaretoken"] = c.cookies.get("csrftoken", "")
+        status, headers, _ = await c.request("POST", "/workorders/new/", data)
+        return status if status != 302 or "/submitted/" in headers.get("location", "") else 599
+
+    out = await closed_loop(clients, action, ok=(302,))
+    out["unit"] = "creates/s"
+    return out
+
+
+@scenario("transitions")
+async def transitions(ctx) -> dict:
+    """The community accepts and dispatches the orders just filed: two POSTs of the staff pages'
+    forms, each one compare-and-set transition with its event and rollup upserts."""
+    from apps.workorders.models import WorkOrder
+
+    ids = list(
+        WorkOrder.objects.filter(compound_id=ctx["resident_compound"], status="submitted")
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    queue = iter(ids)
+    clients = await clients_for("wantong_community", CONCURRENCY)
+    handler = ctx["handler"]
+
+    async def action(c, _i):
+        pk = next(queue, None)
+        if pk is None:
+            return None
+        token = c.cookies.get("csrftoken", "")
+        status, _h, _b = await c.request("POST", f"/workorders/{pk}/accept/", {"csrfmiddlewaretoken": token})
+        if status != 302:
+            return status
+        status, _h, _b = await c.request(
+            "POST", f"/workorders/{pk}/dispatch/", {"csrfmiddlewaretoken": token, "handler": handler}
+        )
+        return status
+
+    out = await closed_loop(clients, action, ok=(302,))
+    out["unit"] = "order pairs/s (accept + dispatch)"
+    out["transitions_per_second"] = round(out["per_second"] * 2, 1)
+    out["orders_available"] = len(ids)
+    return out
+
+
+@scenario("open311_post")
+async def open311_post(ctx) -> dict | None:
+    """Open311 POST requests.json — measured once the branch's catalogue lists services."""
+    client = Http()
+    status, _h, body = await client.request("GET", "/open311/v2/services.json")
+    services = json.loads(body or b"[]") if status == 200 else []
+    if not services:
+        return {"skipped": "Open311 服务目录为空（本分支尚未接入工单）"}
+    return {"skipped": "Open311 POST needs an api_key fixture: not wired yet"}
+
+
+@scenario("dashboard_coverage")
+async def dashboard_coverage(ctx) -> dict:
+    """GET /api/v1/dashboard/coverage for the city and the province (sequential: latency)."""
+    out = {}
+    city = (await clients_for("linyi_city", 1))[0]
+    admin = (await clients_for("admin", 1))[0]
+    n = 30
+    out["city_371300"] = await sequential(city, "/api/v1/dashboard/coverage?region=371300", n)
+    out["province_370000"] = await sequential(admin, "/api/v1/dashboard/coverage?region=370000", n)
+    status, _h, _b = await admin.request("GET", "/api/v1/dashboard/workorders?region=370000")
+    if status != 404:
+        for label, client, code in (("city", city, "371300"), ("province", admin, "370000")):
+            out[f"workorders_{label}"] = await sequential(client, f"/api/v1/dashboard/workorders?region={code}", n)
+    return out
+
+
+# ------------------------------------------------------------------------------ in-process
+def timed_runs(fn, n: int) -> dict:
+    fn()  # warm
+    samples = []
+    for _ in range(n):
+        t = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - t)
+    return {"n": n, **percentiles(samples)}
+
+
+def metrics_vs_direct(ctx) -> dict:
+    """The work-order figures of a region for two years: from the rollups, and straight from the
+    raw rows (`workorder_metrics_direct`, the baseline) — same run, same database."""
+    from apps.workorders import metrics
+
+    today = datetime.date.today()
+    period = {"period_from": today.replace(day=1) - datetime.timedelta(days=730), "period_to": today}
+    month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    out = {}
+    regions = [("city", "371300"), ("province", "370000")]
+    for label, code in regions:
+        rollup = timed_runs(lambda code=code: metrics.workorder_metrics(region=code, **period), 15)
+        direct_n = 3 if SCALE != "small" else 5
+        direct = timed_runs(lambda code=code: metrics.workorder_metrics_direct(region=code, **period), direct_n)
+
+        def dashboard(code=code):
+            metrics.workorder_metrics(region=code, **period)
+            metrics.workorder_metrics_by_month(region=code, **period)
+            metrics.workorder_metrics_by_category(region=code, **period)
+            metrics.child_region_metrics(region=code, **period)
+            for kind in ("street", "community", "company"):
+                metrics.workorder_rankings(region=code, month=month, kind=kind)
+
+        out[label] = {
+            "region": code,
+            "rollups": rollup,
+            "direct": direct,
+            "speedup_p50": round(direct["p50_ms"] / max(rollup["p50_ms"], 0.1), 1),
+            "full_dashboard_from_rollups": timed_runs(dashboard, 10),
+        }
+    return out
+
+
+def sweep(ctx) -> dict:
+    from django.utils import timezone
+
+    from apps.workorders.models import WorkOrder
+    from apps.workorders.sweep import sla_sweep
+
+    open_orders = WorkOrder.objects.exclude(status__in=["closed", "rejected", "merged"]).count()
+    now = timezone.now()
+    out = {"open_orders": open_orders}
+    for label in ("first", "second"):
+        t = time.perf_counter()
+        report = sla_sweep(now=now)
+        out[label] = {
+            "seconds": round(time.perf_counter() - t, 2),
+            "red": report.red,
+            "yellow": report.yellow,
+            "escalated": report.escalated,
+            "steps": {k: round(v, 2) for k, v in report.seconds.items()},
+        }
+    return out
+
+
+# ------------------------------------------------------------------------------ server
+def start_server() -> subprocess.Popen:
+    cmd = [
+        str(ROOT / ".venv" / "bin" / "gunicorn"),
+        "config.wsgi",
+        "--bind",
+        f"127.0.0.1:{PORT}",
+        "--workers",
+        str(WORKERS),
+        "--threads",
+        str(THREADS),
+        "--worker-class",
+        "gthread",
+        "--keep-alive",
+        "30",
+        "--log-level",
+        "warning",
+    ]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **SERVER_ENV})
+    for _ in range(100):
+        try:
+            import urllib.request
+
+            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1)
+            return proc
+        except Exception:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("gunicorn did not start")
+
+
+def peak_rss(proc: subprocess.Popen) -> dict:
+    """VmHWM (peak resident set) of the gunicorn master and each worker, in MiB."""
+
+    def hwm(pid: int) -> float | None:
+        try:
+            text = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            return None
+        match = re.search(r"VmHWM:\s+(\d+) kB", text)
+        return round(int(match.group(1)) / 1024, 1) if match else None
+
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+    return {"master": hwm(proc.pid), "workers": [hwm(int(pid)) for pid in children]}
+
+
+# ------------------------------------------------------------------------------ report
+def machine() -> dict:
+    import django
+    import psycopg
+
+    mem = Path("/proc/meminfo").read_text().split("\n")[0].split()[1]
+    with psycopg.connect(f"{PG}/{DB}") as conn:
+        pg = conn.execute("SHOW server_version").fetchone()[0]
+    return {
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "cores": os.cpu_count(),
+        "memory_gib": round(int(mem) / 1024 / 1024, 1),
+        "cpu": next(
+            (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
+            platform.processor(),
+        ),
+        "load_average_at_start": os.getloadavg(),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "postgresql": pg,
+        "gunicorn": f"{WORKERS} workers × {THREADS} threads (gthread)",
+        "load_generator": f"asyncio HTTP/1.1 keep-alive, {CONCURRENCY} virtual users, {DURATION:.0f} s per phase, same machine",
+    }
+
+
+def markdown(results: dict) -> str:
+    m, r = results["machine"], results
+    lines = [
+        f"### Scale `{SCALE}` — {m['date']}",
+        "",
+        f"Machine: {m['cores']} cores ({m['cpu']}), {m['memory_gib']} GiB, load average at start "
+        f"{', '.join(f'{x:.1f}' for x in m['load_average_at_start'])} (shared with other engineers). "
+        f"Python {m['python']}, Django {m['django']}, PostgreSQL {m['postgresql']}; gunicorn {m['gunicorn']}; "
+        f"load: {m['load_generator']}.",
+        "",
+    ]
+    g = r.get("generate") or {}
+    if g:
+        o = g.get("orders", {})
+        s = g.get("seconds", {})
+        lines += [
+            "| data set | value |",
+            "|---|---|",
+            f"| compounds / units | {g.get('compounds', 0):,} / {g.get('units', 0):,} |",
+            f"| work orders / assignments / call-backs | {o.get('orders', 0):,} / {o.get('assignments', 0):,} / {o.get('callbacks', 0):,} |",
+            f"| open orders after generation | {o.get('open', 0):,} |",
+            f"| generation time (seconds by step) | {s.get('total')} s: {', '.join(f'{k} {v}' for k, v in s.items() if k != 'total')} |",
+            f"| orders written per second | {o.get('orders', 0) / max(s.get('orders', 1), 0.1):,.0f} |",
+            "",
+        ]
+    lines += ["| measurement | result | baseline (same run) | ratio |", "|---|---|---|---|"]
+    h = r["http"]
+    base = h.get("health", {})
+
+    def rate(x):
+        return f"{x['per_second']:,} /s, p50 {x['p50_ms']} ms, p99 {x['p99_ms']} ms" + (
+            f", errors {x['errors']}" if x.get("errors") else ""
+        )
+
+    base_txt = f"/healthz {rate(base)}" if base.get("per_second") else "—"
+    for name, label in (("intake_form", "whistle intake, resident form POST"), ("transitions", "accept + dispatch, staff form POSTs")):
+        x = h.get(name) or {}
+        if x.get("per_second") is not None:
+            extra = f" ({x['transitions_per_second']:,} transitions/s)" if "transitions_per_second" in x else ""
+            ratio = f"{x['per_second'] / base['per_second']:.3f} of /healthz" if base.get("per_second") else ""
+            lines.append(f"| {label} | {rate(x)}{extra} | {base_txt} | {ratio} |")
+    x = h.get("open311_post") or {}
+    if x.get("skipped"):
+        lines.append(f"| Open311 POST requests | not measured: {x['skipped']} | | |")
+    d = h.get("dashboard_coverage") or {}
+    for key, label in (("city_371300", "city 371300"), ("province_370000", "province 370000")):
+        if key in d:
+            lines.append(
+                f"| dashboard JSON /api/v1/dashboard/coverage, {label} | p50 {d[key]['p50_ms']} ms, p95 {d[key]['p95_ms']} ms | | |"
+            )
+    for label, x in r.get("metrics", {}).items():
+        lines.append(
+            f"| work-order figures of {label} {x['region']}, 24 months, from rollups | p50 {x['rollups']['p50_ms']} ms, "
+            f"p95 {x['rollups']['p95_ms']} ms | direct over raw rows: p50 {x['direct']['p50_ms']} ms, "
+            f"p95 {x['direct']['p95_ms']} ms | rollups {x['speedup_p50']}× faster |"
+        )
+        f = x["full_dashboard_from_rollups"]
+        lines.append(
+            f"| whole work-order dashboard of {label} (totals, trend, categories, children, 3 red/black lists) | "
+            f"p50 {f['p50_ms']} ms, p95 {f['p95_ms']} ms | | |"
+        )
+    s = r.get("sweep") or {}
+    if s:
+        lines.append(
+            f"| sla_sweep over {s['open_orders']:,} open orders, first run | {s['first']['seconds']} s "
+            f"(red {s['first']['red']:,}, yellow {s['first']['yellow']:,}, escalated {s['first']['escalated']:,}) | "
+            f"second run: {s['second']['seconds']} s (changes {s['second']['red'] + s['second']['yellow'] + s['second']['escalated']}) | |"
+        )
+    rss = h.get("rss") or {}
+    if rss:
+        lines.append(
+            f"| peak RSS of the server processes | master {rss['master']} MiB, workers {', '.join(str(w) for w in rss['workers'])} MiB | | |"
+        )
+    lines.append("")
+    return "\n".join(lines)
+
+
+def write_docs(section: str) -> None:
+    path = ROOT / "docs" / "benchmarks.md"
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\n"
+    start, end = f"<!-- results:{SCALE} -->", f"<!-- /results:{SCALE} -->"
+    block = f"{start}\n{section}\n{end}"
+    if start in text and end in text:
+        text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]
+    else:
+        text = text.rstrip() + "\n\n" + block + "\n"
+    path.write_text(text, encoding="utf-8")
+
+
+def main() -> None:
+    started = time.monotonic()
+    results: dict = {"scale": SCALE}
+    results["generate"] = setup_database()
+    os.environ["DATABASE_URL"] = DATABASE_URL
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from apps.accounts.models import User
+    from apps.core.scoping import scope_of
+    from apps.registry.models import Compound
+    from apps.workorders.forms import handler_value
+    from apps.workorders.models import Category, WorkOrder
+    from apps.workorders.services import suggested_handler
+
+    resident = User.objects.get(username="resident")
+    compound_id = scope_of(resident).compound_id
+    category = Category.objects.get(code="sanitation")
+    compound = Compound.objects.get(pk=compound_id)
+    probe = WorkOrder(compound=compound, category=category, region_code=compound.community_id)
+    handler = suggested_handler(probe)
+    ctx = {"resident_compound": compound_id, "category": category.pk, "handler": handler_value(handler)}
+    connection.close()
+    results["machine"] = machine()
+
+    log(f"gunicorn on 127.0.0.1:{PORT}")
+    server = start_server()
+    results["http"] = {}
+    try:
+        for name, fn in SCENARIOS:
+            log(f"scenario {name}")
+            results["http"][name] = asyncio.run(fn(ctx))
+            log(f"  {json.dumps(results['http'][name], ensure_ascii=False)[:300]}")
+        results["http"]["rss"] = peak_rss(server)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    log("metrics: rollups vs direct aggregation")
+    results["metrics"] = metrics_vs_direct(ctx)
+    log(f"  {json.dumps(results['metrics'], ensure_ascii=False)[:400]}")
+    log("sla_sweep")
+    results["sweep"] = sweep(ctx)
+    log(f"  {results['sweep']}")
+    results["suite_seconds"] = round(time.monotonic() - started, 1)
+    out = ROOT / "bench" / "results" / f"{datetime.date.today():%Y-%m-%d}-{SCALE}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str))
+    write_docs(markdown(results))
+    log(f"wrote {out.relative_to(ROOT)} and docs/benchmarks.md ({results['suite_seconds']} s)")
+
+
+if __name__ == "__main__":
+    main()
