@@ -44,7 +44,9 @@ CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", 8))
 WORKERS = int(os.environ.get("BENCH_WORKERS", 2))
 THREADS = int(os.environ.get("BENCH_THREADS", 2))
 REUSE = os.environ.get("BENCH_REUSE") == "1"
-PY = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "python").exists() else sys.executable
+PY = (
+    str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "python").exists() else sys.executable
+)
 SERVER_ENV = {
     "DATABASE_URL": DATABASE_URL,
     "DJANGO_DEBUG": "0",
@@ -190,7 +192,11 @@ class Http:
         status, _headers, _ = await self.request(
             "POST",
             "/login/",
-            {"username": username, "password": password, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")},
+            {
+                "username": username,
+                "password": password,
+                "csrfmiddlewaretoken": self.cookies.get("csrftoken", ""),
+            },
         )
         if status != 302:
             raise RuntimeError(f"login {username}: HTTP {status}")
@@ -369,7 +375,9 @@ async def dashboard_coverage(ctx) -> dict:
     status, _h, _b = await admin.request("GET", "/api/v1/dashboard/workorders?region=370000")
     if status != 404:
         for label, client, code in (("city", city, "371300"), ("province", admin, "370000")):
-            out[f"workorders_{label}"] = await sequential(client, f"/api/v1/dashboard/workorders?region={code}", n)
+            out[f"workorders_{label}"] = await sequential(
+                client, f"/api/v1/dashboard/workorders?region={code}", n
+            )
     return out
 
 
@@ -397,7 +405,9 @@ def metrics_vs_direct(ctx) -> dict:
     for label, code in regions:
         rollup = timed_runs(lambda code=code: metrics.workorder_metrics(region=code, **period), 15)
         direct_n = 3 if SCALE != "small" else 5
-        direct = timed_runs(lambda code=code: metrics.workorder_metrics_direct(region=code, **period), direct_n)
+        direct = timed_runs(
+            lambda code=code: metrics.workorder_metrics_direct(region=code, **period), direct_n
+        )
 
         def dashboard(code=code):
             metrics.workorder_metrics(region=code, **period)
@@ -498,7 +508,11 @@ def machine() -> dict:
         "cores": os.cpu_count(),
         "memory_gib": round(int(mem) / 1024 / 1024, 1),
         "cpu": next(
-            (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
+            (
+                line.split(":", 1)[1].strip()
+                for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")
+            ),
             platform.processor(),
         ),
         "load_average_at_start": os.getloadavg(),
@@ -545,11 +559,18 @@ def markdown(results: dict) -> str:
         )
 
     base_txt = f"/healthz {rate(base)}" if base.get("per_second") else "—"
-    for name, label in (("intake_form", "whistle intake, resident form POST"), ("transitions", "accept + dispatch, staff form POSTs")):
+    for name, label in (
+        ("intake_form", "whistle intake, resident form POST"),
+        ("transitions", "accept + dispatch, staff form POSTs"),
+    ):
         x = h.get(name) or {}
         if x.get("per_second") is not None:
-            extra = f" ({x['transitions_per_second']:,} transitions/s)" if "transitions_per_second" in x else ""
-            ratio = f"{x['per_second'] / base['per_second']:.3f} of /healthz" if base.get("per_second") else ""
+            extra = (
+                f" ({x['transitions_per_second']:,} transitions/s)" if "transitions_per_second" in x else ""
+            )
+            ratio = (
+                f"{x['per_second'] / base['per_second']:.3f} of /healthz" if base.get("per_second") else ""
+            )
             lines.append(f"| {label} | {rate(x)}{extra} | {base_txt} | {ratio} |")
     x = h.get("open311_post") or {}
     if x.get("skipped"):

@@ -89,7 +89,15 @@ def generate(
     report["compounds"] = len(places.compounds)
     n = spec.orders if orders is None else orders
     report["orders"] = timed(
-        "orders", generate_orders, rng=rng, places=places, n=n, now=now, open_days=open_days, workers=workers, log=log
+        "orders",
+        generate_orders,
+        rng=rng,
+        places=places,
+        n=n,
+        now=now,
+        open_days=open_days,
+        workers=workers,
+        log=log,
     )
     report["rollups"] = timed("rollups", rollups_build_sql, log=log)
     t = time.monotonic()

@@ -17,9 +17,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--open-days", type=int, default=21, help="最近多少天的工单中约一半停在随机环节（默认 21）"
         )
-        parser.add_argument(
-            "--workers", type=int, default=2, help="模拟工单的进程数（默认 2；1 = 不分进程）"
-        )
+        parser.add_argument("--workers", type=int, default=2, help="模拟工单的进程数（默认 2；1 = 不分进程）")
         parser.add_argument("--report", default="", help="把计数和用时写入该 JSON 文件")
         parser.add_argument(
             "--orders-only", action="store_true", help="只追加工单（区划、小区、房屋已生成时）"
