@@ -58,7 +58,12 @@ check: install
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-bench: install
+$(VENV)/.bench-installed: pyproject.toml | $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	@touch $@
+
+# BENCH_SCALE=small (default, bounded) | city | province; see docs/benchmarks.md.
+bench: install $(VENV)/.bench-installed
 	$(BIN)/python bench/run.py
 
 clean:
