@@ -12,7 +12,8 @@ bench/results/<date>-<scale>.json and the <scale> section of docs/benchmarks.md.
 Environment: BENCH_PG (postgres://postgres@127.0.0.1:5432), BENCH_PORT (8300),
 BENCH_DURATION (seconds per load phase, 15), BENCH_CONCURRENCY (virtual users, 8),
 BENCH_WORKERS (gunicorn workers, 2), BENCH_THREADS (threads per worker, 2),
-BENCH_ORDERS (override the scale's order count), BENCH_OPEN_DAYS (21).
+BENCH_ORDERS (override the scale's order count), BENCH_OPEN_DAYS (21), BENCH_TEMPLATE (create
+the database as a copy of another, e.g. the province on top of rp_bench_city), SWEEP_N (1000000).
 
 A scenario is one `@scenario` function (name, kind): adding the Open311 or REST verb endpoints
 is one more function.
@@ -81,11 +82,19 @@ def setup_database() -> dict:
             return json.loads(report_file.read_text()) if report_file.exists() else {}
         if exists:
             conn.execute(f"DROP DATABASE {DB} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {DB}")
-    log(f"migrate + seed_demo on {DB}")
+        template = os.environ.get("BENCH_TEMPLATE", "")
+        if template:
+            # E.g. the province set built on a copy of the city set (demo logins and the city's
+            # compounds and orders included); generate_scale adds only what is missing.
+            log(f"CREATE DATABASE {DB} TEMPLATE {template}")
+            conn.execute(f"CREATE DATABASE {DB} TEMPLATE {template}")
+        else:
+            conn.execute(f"CREATE DATABASE {DB}")
     t = time.monotonic()
-    manage("migrate", "-v0")
-    manage("seed_demo")
+    if not os.environ.get("BENCH_TEMPLATE"):
+        log(f"migrate + seed_demo on {DB}")
+        manage("migrate", "-v0")
+        manage("seed_demo")
     seed_seconds = time.monotonic() - t
     report_file = ROOT / "bench" / "results" / f".{DB}-generate.json"
     report_file.parent.mkdir(parents=True, exist_ok=True)

@@ -19,6 +19,7 @@ from django.db import connection
 from django.utils import timezone
 
 from apps.core.scale.places import HEZE, LINYI, OTHER_CITIES
+from apps.registry.models import Compound
 
 
 @dataclass(frozen=True)
@@ -76,11 +77,18 @@ def generate(
     if not skip_places:
         timed("regions", ensure_regions, cities=cities, log=log)
         companies = timed("units_of_work", ensure_units_of_work, rng=rng, cities=cities, log=log)
+        # A city already generated (e.g. a province set built on a copy of the city set) keeps
+        # its compounds; only what is missing is added.
+        plan = {}
+        for city, target in spec.compounds.items():
+            have = Compound.objects.filter(is_generated=True, community_id__startswith=city[:4]).count()
+            if target - have > 0:
+                plan[city] = target - have
         report["units"] = timed(
             "compounds_units",
             generate_compounds,
             rng=rng,
-            plan=spec.compounds,
+            plan=plan,
             units_per_compound=spec.units_per_compound,
             companies=companies,
             log=log,
