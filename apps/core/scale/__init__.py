@@ -81,7 +81,7 @@ def generate(
         # its compounds; only what is missing is added.
         plan = {}
         for city, target in spec.compounds.items():
-            have = Compound.objects.filter(is_generated=True, community_id__startswith=city[:4]).count()
+            have = Compound.objects.filter(is_generated=True, code__startswith=city[:4]).count()
             if target - have > 0:
                 plan[city] = target - have
         report["units"] = timed(
