@@ -770,7 +770,7 @@ def main() -> None:
             results[phase] = fn(ctx)
             log(f"  {json.dumps(results[phase], ensure_ascii=False, default=str)[:400]}")
     results["suite_seconds"] = round(time.monotonic() - started, 1)
-    out = ROOT / "bench" / "results" / f"{datetime.date.today():%Y-%m-%d}-{SCALE}.json"
+    out = ROOT / "bench" / "results" / f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d}-{SCALE}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str))
     write_docs(markdown(results))
