@@ -129,6 +129,12 @@ def _deliver(verb: str, f: dict) -> None:
         )
     elif verb == "callback":
         _send(f, kind=kind, title=f"回访结果：{f.get('result', '')}：{t}", to=unit_users(f["unit"]))
+        if f.get("by_reporter"):
+            # The reporter rated it themselves: the desk must now close it or send it back.
+            to = list(desk_users(f["region_code"], Level.COMMUNITY))
+            if f["level"] != Level.COMMUNITY:
+                to += list(desk_users(f["region_code"], f["level"]))
+            _send(f, kind=kind, title=f"诉求人已评价（{f.get('result', '')}），请结案或重办：{t}", to=to)
     elif verb == "close":
         _send(
             f,

@@ -340,7 +340,7 @@ def workorder_callback(
         cb_basic=int(satisfaction == Satisfaction.BASIC),
         cb_dissatisfied=int(satisfaction == Satisfaction.DISSATISFIED),
     )
-    notify.workorder_event("callback", order, result=result)
+    notify.workorder_event("callback", order, result=result, by_reporter=by_reporter)
     return callback
 
 
