@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
+from django.conf import settings
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
@@ -113,7 +114,7 @@ def category_list(request, active: bool | None = Query(None, description="只看
 
 
 # ------------------------------------------------------------ orders: output
-class Ref(Schema):
+class CodedRef(Schema):
     id: int
     code: str
     name: str
@@ -133,8 +134,8 @@ class WorkOrderOut(Schema):
     status_label: str
     level: Level = Field(..., description="当前受理派单层级")
     level_label: str
-    category: Ref
-    compound: Ref
+    category: CodedRef
+    compound: CodedRef
     region_code: str = Field(..., description="所属社区区划代码（12位）")
     urgency: Urgency
     channel: Channel
@@ -431,7 +432,12 @@ class WorkOrderIn(Strict):
     unit: int | None = Field(None, ge=1, le=2**62, description="房屋编号（可选）")
     category: int = Field(..., ge=1, le=2**62, description="诉求分类编号")
     urgency: Urgency = Urgency.NORMAL
-    description: str = Field(..., max_length=4000, pattern=r"^[^\x00]*$", description="诉求内容")
+    description: str = Field(
+        ...,
+        max_length=settings.WORKORDER_DESCRIPTION_MAX_LENGTH,
+        pattern=r"^[^\x00]*$",
+        description="诉求内容",
+    )
     is_anonymous: bool = Field(False, description="匿名：姓名和电话仅社区可见")
     reporter_name: str = Field("", max_length=50, pattern=r"^[^\x00]*$", description="诉求人姓名（代报时）")
     reporter_phone: str = Field(
