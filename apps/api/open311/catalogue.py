@@ -74,7 +74,7 @@ def status_notes(order: WorkOrder) -> str:
     if order.status == Status.MERGED and order.merged_into_id:
         return f"{label}，请以查询码 {order.merged_into.tracking_code} 查询"
     if order.status in OPEN and order.level != Level.COMMUNITY:
-        return f"{label}（{Level(order.level).label}督办）"
+        return f"{label}，{Level(order.level).label}督办中"
     return label
 
 
