@@ -420,6 +420,7 @@ class HandlerChoiceOut(HandlerOut):
 def workorder_handlers(request, order_id: int):
     user = request.auth
     order = _get(user, order_id)
+    require_perm(user, "workorders.dispatch_workorder", "您的角色无权派单")
     units = services.eligible_handlers(order)
     suggested = services.suggested_handler(order, candidates=units)
     return [{**_handler(handler_kind_of(u), u), "suggested": u is suggested} for u in units]

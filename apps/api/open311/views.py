@@ -230,6 +230,7 @@ def token_detail(request, token: str, *, fmt: str):
     return respond(fmt, "service_requests", [found])
 
 
+@csrf_exempt
 def not_found(request, *args, **kwargs):
     fmt = "xml" if request.path.endswith(".xml") else "json"
     return error_response(fmt, Open311Error(404, "接口地址不存在；格式后缀应为 .json 或 .xml"))

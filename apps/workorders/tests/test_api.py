@@ -170,6 +170,7 @@ def test_timeline_for_staff_and_for_the_reporter(api_get, client, world, users):
     assert len(rows) == 3 and all(r["note"] == "" and r["summary"] == "" for r in rows)
     handlers = api_get(f"/api/v1/workorders/{order.pk}/handlers", as_="community").json()
     assert any(h["kind"] == "company" and h["id"] == world.company.pk and h["suggested"] for h in handlers)
+    assert api_get(f"/api/v1/workorders/{order.pk}/handlers", as_="company").status_code == 403
 
 
 # ------------------------------------------------------------------ intake
