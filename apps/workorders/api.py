@@ -53,7 +53,7 @@ router = Router(tags=["工单（业主吹哨、支部报到）"])
 VIEW_PERM = "workorders.view_workorder"
 VIEW_MESSAGE = "您的角色无权查看工单"
 TRACKING_CODE = r"^[0-9A-Za-z]{1,10}$"
-# The API's channels for staff filing on somebody's behalf (the form's choices, plus Open311).
+# The channels of a staff filing on somebody's behalf (the form's choices; Open311 has its own).
 API_CHANNELS = Literal["staff", "grid", "hotline"]
 
 
@@ -370,6 +370,9 @@ def workorder_detail(
     return workorder_detail_out(order, user, pii=pii)
 
 
+UNIT_RELATED = ("company", "committee__compound", "department")
+
+
 class TimelineEntryOut(Schema):
     at: datetime.datetime
     verb: str = Field(..., description="如 workorder.dispatch")
@@ -403,9 +406,6 @@ def workorder_timeline(request, order_id: int):
         }
         for e in entries
     ]
-
-
-UNIT_RELATED = ("company", "committee__compound", "department")
 
 
 class HandlerChoiceOut(HandlerOut):
@@ -456,7 +456,7 @@ def _bad(field: str, message: str) -> DomainError:
 
 @router.post(
     "/workorders",
-    response={201: WorkOrderDetailOut, **answers(WorkOrderDetailOut, detail=True)},
+    response={201: WorkOrderDetailOut, **{k: v for k, v in answers(None, detail=True).items() if k != 200}},
     summary="提交诉求（与页面同一服务；不含照片）",
 )
 def workorder_create(request, payload: WorkOrderIn):
