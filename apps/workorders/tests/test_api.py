@@ -394,3 +394,56 @@ def test_session_writes_need_csrf(client, world, users):
     r = browser.post(f"/api/v1/workorders/{order.pk}/accept", "{}", content_type="application/json")
     assert r.status_code == 403 and r.json()["code"] == "csrf_failed"
     assert fresh(order).status == "submitted"
+
+
+VALID_BODIES = {
+    "accept": {},
+    "dispatch": {"handler_kind": "company", "handler_id": 1},
+    "sign": {},
+    "return": {"reason": "不属于本单位"},
+    "callback": {"contacted": True, "solved": True, "satisfaction": "satisfied"},
+    "close": {},
+    "reopen": {"note": "重办"},
+    "escalate": {"reason": "overdue"},
+    "merge": {"target": "2"},
+    "reject": {"reason": "无效"},
+}
+
+
+@pytest.mark.parametrize("name", [*VALID_BODIES, "resolve"])
+def test_every_verb_refuses_a_stale_version_with_409(api_post, client, key_for, world, users, name):
+    order = submit(world, users)
+    if name == "resolve":
+        response = client.post(
+            f"/api/v1/workorders/{order.pk}/resolve",
+            {"note": "办结", "version": "5"},
+            HTTP_AUTHORIZATION=f"Bearer {key_for('company')}",
+        )
+        assert response.status_code == 404  # not dispatched to the company: scope comes first
+        response = client.post(
+            f"/api/v1/workorders/{order.pk}/resolve",
+            {"note": "办结", "version": "5"},
+            HTTP_AUTHORIZATION=f"Bearer {key_for('community')}",
+        )
+    else:
+        response = verb(api_post, order, name, {**VALID_BODIES[name], "version": 5}, as_="community")
+    assert response.status_code == 409 and response.json()["code"] == "conflict"
+    assert fresh(order).version == order.version and events(order).count() == 1
+
+
+def test_the_reporter_rates_through_the_api(api_post, key_for, world, users):
+    response = api_post("/api/v1/workorders", intake_body(world), as_="resident")
+    order = WorkOrder.objects.get(pk=response.json()["id"])
+    to_resolved(world, users, order)
+    response = verb(
+        api_post,
+        order,
+        "callback",
+        {"contacted": True, "solved": True, "satisfaction": "basic"},
+        as_="resident",
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "called_back"
+    assert order.callbacks.get().by_reporter is True
+    # the reporter may rate, but not close
+    assert verb(api_post, order, "close", as_="resident").status_code == 403
