@@ -462,6 +462,7 @@ def workorder_metrics_out(m: Metrics) -> dict:
     response=answers(DashboardWorkordersOut, detail=True),
     summary="治理驾驶舱：工单",
     url_name="dashboard_workorders",
+    by_alias=True,  # period.from / period.to
 )
 def dashboard_workorders(request, params: Query[DashboardPeriodParams]):
     """统计区间内的工单量、响应率、解决率、满意率和综合得分（合计、按月、按类别、各下级区划），以及某月的红黑榜；
