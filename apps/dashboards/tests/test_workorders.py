@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from apps.core.testing import CITY, COMMUNITY, COUNTY, OTHER_COUNTY, STREET
+from apps.core.testing import CITY, COMMUNITY, COUNTY, STREET
 from apps.dashboards import workorders as wo
 from apps.dashboards.tests.conftest import LUOZHUANG_STREET, OCTOBER, play_orders, tz_at
 from apps.dashboards.tests.test_views import text, workbook_rows
