@@ -137,11 +137,18 @@ class DashboardPage(LoginRequiredMixin, View):
                 end=request.GET.get("to"),
                 month=request.GET.get("month"),
                 today=on,
+                clamp_month=True,
             )
         except ValidationError as exc:
             period = wo.default_period(on)
             period_errors = [m for messages in exc.message_dict.values() for m in messages]
         panel = wo.panel(region=region, period=period, user=user)
+        # A period asked for stays on the way down.
+        chosen = not period_errors and any(request.GET.get(k) for k in ("from", "to", "month"))
+
+        def region_url(code: str) -> str:
+            return f"{dashboard_url(code)}&{period.query}" if chosen else dashboard_url(code)
+
         for row in cov.children:
             row.orders = panel.child(row.region.code)
         sort = request.GET.get("sort", "")
@@ -149,7 +156,7 @@ class DashboardPage(LoginRequiredMixin, View):
             level_label = RegionLevel(cov.child_level).label if cov.child_level else "区划"
             table = ranking_table(
                 cov.children,
-                child_url=lambda r: dashboard_url(r.code),
+                child_url=lambda r: region_url(r.code),
                 level_label=level_label,
                 sort=sort,
                 region_name=region.name,
@@ -159,7 +166,7 @@ class DashboardPage(LoginRequiredMixin, View):
                 list(selectors.compound_rows(region=region, on=on)), sort=sort, region_name=region.name
             )
         wo_tables = [month_table(panel), category_table(panel)]
-        lists = rank_tables(panel, region_url=dashboard_url)
+        lists = rank_tables(panel, region_url=region_url)
         export = request.GET.get("export")
         for candidate in (table, *wo_tables, *lists):
             if export and candidate.key == export:

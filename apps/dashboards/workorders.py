@@ -88,11 +88,13 @@ def default_period(today: datetime.date) -> Period:
 
 
 def period_from_params(
-    *, start: str | None, end: str | None, month: str | None, today: datetime.date
+    *, start: str | None, end: str | None, month: str | None, today: datetime.date, clamp_month: bool = False
 ) -> Period:
     """The period of `?from=YYYY-MM&to=YYYY-MM&month=YYYY-MM` (each optional: `to` defaults to
     this month, `from` to 11 months before `to`, `month` to `to`). Bad input raises a
-    ValidationError whose messages name the field in Chinese."""
+    ValidationError whose messages name the field in Chinese. `clamp_month` (the page's form,
+    where the period may change while the month select still holds an old month): a month
+    outside the period becomes the period's last month instead of an error."""
     errors: dict[str, list[str]] = {}
     this_month = today.replace(day=1)
 
@@ -120,7 +122,7 @@ def period_from_params(
         errors["from"] = ["开始月份不能晚于结束月份"]
     elif (month_to.year - month_from.year) * 12 + month_to.month - month_from.month + 1 > MAX_MONTHS:
         errors["from"] = [f"统计区间最长 {MAX_MONTHS} 个月"]
-    if rank_month is None:
+    if rank_month is None or (clamp_month and not month_from <= rank_month <= month_to):
         rank_month = month_to
     elif not errors and not month_from <= rank_month <= month_to:
         errors["month"] = ["排名月份须在统计区间内"]
