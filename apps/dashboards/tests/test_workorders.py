@@ -132,10 +132,10 @@ def test_the_child_ranking_sorts_on_work_order_columns(client_for, orders):
     client = client_for("county")
     html = client.get(URL, {**OCTOBER, "sort": "-wo_intake"}).content.decode()
     ranking = html[html.index('id="ranking"') :]
-    rows = re.findall(r'<td class=""><a href="/dashboard/\?region=(\d+)">', ranking)
+    rows = re.findall(r'<td class=""><a href="/dashboard/\?region=(\d+)[^"]*">', ranking)
     assert rows[:2] == [STREET, LUOZHUANG_STREET]  # 5 orders, then 2
     by_score = re.findall(
-        r'<td class=""><a href="/dashboard/\?region=(\d+)">',
+        r'<td class=""><a href="/dashboard/\?region=(\d+)[^"]*">',
         client.get(URL, {**OCTOBER, "sort": "-wo_score"}).content.decode().split('id="ranking"')[1],
     )
     assert by_score[:2] == [LUOZHUANG_STREET, STREET]  # 100 before 76.5; the rest have no score
@@ -145,6 +145,8 @@ def test_the_child_ranking_sorts_on_work_order_columns(client_for, orders):
     street = next(r for r in sheet[1:] if r[1] == STREET)
     assert street[-6:] == [5, 4, 100.0, 75.0, 72.5, 76.5]
     assert [r[1] for r in sheet[1:3]] == [STREET, LUOZHUANG_STREET]
+    # A chosen period stays on the way down.
+    assert f'href="/dashboard/?region={STREET}&amp;from=2026-01&amp;to=2026-10&amp;month=2026-10"' in html
 
 
 @pytest.mark.parametrize("key", ["months", "categories", "red-street", "black-street", "red-company"])
