@@ -357,7 +357,10 @@ class DashboardPeriodParams(Schema):
     end: str | None = Field(
         None, alias="to", description="结束月份 YYYY-MM；不填为本月", examples=["2026-12"]
     )
-    month: str | None = Field(None, description="红黑榜月份 YYYY-MM，须在统计区间内；不填为结束月份")
+    month: str | None = Field(
+        None,
+        description="红黑榜月份 YYYY-MM，须在统计区间内；不填为区间内最后一个完整月份（结束月份为本月时取上月）",
+    )
 
 
 class DashboardRateOut(Schema):

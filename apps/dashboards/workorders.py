@@ -82,19 +82,30 @@ class Period:
         return f"from={month_label(self.month_from)}&to={month_label(self.month_to)}&month={month_label(self.rank_month)}"
 
 
+def closed_month(
+    month_from: datetime.date, month_to: datetime.date, this_month: datetime.date
+) -> datetime.date:
+    """The red/black lists' default month: the period's last month, or the one before it when
+    that is the current, unfinished month (rankings are of whole months)."""
+    if month_to == this_month and month_from < month_to:
+        return add_months(month_to, -1)
+    return month_to
+
+
 def default_period(today: datetime.date) -> Period:
     this_month = today.replace(day=1)
-    return Period(add_months(this_month, 1 - DEFAULT_MONTHS), this_month, this_month)
+    month_from = add_months(this_month, 1 - DEFAULT_MONTHS)
+    return Period(month_from, this_month, closed_month(month_from, this_month, this_month))
 
 
 def period_from_params(
     *, start: str | None, end: str | None, month: str | None, today: datetime.date, clamp_month: bool = False
 ) -> Period:
     """The period of `?from=YYYY-MM&to=YYYY-MM&month=YYYY-MM` (each optional: `to` defaults to
-    this month, `from` to 11 months before `to`, `month` to `to`). Bad input raises a
+    this month, `from` to 11 months before `to`, `month` to the last whole month of the period). Bad input raises a
     ValidationError whose messages name the field in Chinese. `clamp_month` (the page's form,
     where the period may change while the month select still holds an old month): a month
-    outside the period becomes the period's last month instead of an error."""
+    outside the period becomes the default month instead of an error."""
     errors: dict[str, list[str]] = {}
     this_month = today.replace(day=1)
 
@@ -123,7 +134,7 @@ def period_from_params(
     elif (month_to.year - month_from.year) * 12 + month_to.month - month_from.month + 1 > MAX_MONTHS:
         errors["from"] = [f"统计区间最长 {MAX_MONTHS} 个月"]
     if rank_month is None or (clamp_month and not month_from <= rank_month <= month_to):
-        rank_month = month_to
+        rank_month = closed_month(month_from, month_to, this_month)
     elif not errors and not month_from <= rank_month <= month_to:
         errors["month"] = ["排名月份须在统计区间内"]
     if errors:

@@ -48,11 +48,15 @@ def test_periods_default_to_the_last_twelve_months():
     assert (p.month_from, p.month_to, p.rank_month) == (
         datetime.date(2025, 12, 1),
         datetime.date(2026, 11, 1),
-        datetime.date(2026, 11, 1),
+        datetime.date(2026, 10, 1),  # the red/black lists: the last whole month
     )
     assert len(p.months) == 12
     p = wo.period_from_params(start="2026-02", end=None, month=None, today=today)
     assert (p.month_from, p.month_to) == (datetime.date(2026, 2, 1), datetime.date(2026, 11, 1))
+    p = wo.period_from_params(start="2026-11", end=None, month=None, today=today)
+    assert p.rank_month == datetime.date(2026, 11, 1)  # a one-month period ranks its own month
+    p = wo.period_from_params(start=None, end="2026-03", month=None, today=today)
+    assert p.rank_month == datetime.date(2026, 3, 1)
     p = wo.period_from_params(start=None, end="2026-03", month="2025-04", today=today)
     assert (p.month_from, p.rank_month) == (datetime.date(2025, 4, 1), datetime.date(2025, 4, 1))
 
