@@ -33,7 +33,9 @@ RATES = (
 
 # Which red/black lists a region's page shows. Companies are ranked on their work in a whole
 # county (the rollups' grain), so they are listed from county level up; a street ranks its
-# communities; a community's page ranks nothing.
+# communities; a community's page ranks nothing. A province ranks its streets, not its ~20,000
+# communities: that one list cost more than the rest of the province's panel and made province
+# 4-6x slower than city (bench/metrics_bench.py, docs/dashboard.md "Speed").
 RANK_KINDS = {
     RegionLevel.PROVINCE: ("street", "company"),
     RegionLevel.CITY: ("street", "community", "company"),
