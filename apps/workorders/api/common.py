@@ -140,6 +140,11 @@ class AssignmentOut(Schema):
     signed_at: datetime.datetime | None
     resolved_at: datetime.datetime | None
     resolution_note: str
+    extension_state: str = Field(
+        ..., description="延期申请：空=未申请，pending 待审批，approved 已批准，refused 未批准"
+    )
+    extension_days: int | None = Field(..., description="申请延期的工作日数")
+    resolve_due_before_extension: datetime.datetime | None = Field(..., description="批准延期前的办结期限")
 
 
 class WorkOrderDetailOut(WorkOrderOut):
@@ -232,6 +237,9 @@ def _assignment_out(a) -> dict | None:
         "signed_at": a.signed_at,
         "resolved_at": a.resolved_at,
         "resolution_note": a.resolution_note,
+        "extension_state": a.extension_state,
+        "extension_days": a.extension_days,
+        "resolve_due_before_extension": a.resolve_due_before_extension,
     }
 
 

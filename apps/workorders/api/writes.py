@@ -325,3 +325,32 @@ def workorder_reject(request, order_id: int, payload: ReasonIn):
     user, order = _begin(request, order_id, payload.version)
     services.workorder_reject(order=order, actor=user, reason=payload.reason)
     return _after(user, order)
+
+
+class ExtendIn(VerbIn):
+    days: int = Field(
+        ...,
+        ge=1,
+        le=365,
+        description="申请延期的工作日数（1至WORKORDER_EXTENSION_MAX_WORKING_DAYS，默认上限10）",
+    )
+    reason: str = Field(..., max_length=2000, pattern=r"^[^\x00]*$", description="延期理由（必填）")
+
+
+class ApproveExtensionIn(VerbIn):
+    approve: bool = Field(..., description="true 批准延期；false 不批准（须填写审批意见）")
+    note: str = Field("", max_length=2000, pattern=r"^[^\x00]*$", description="审批意见")
+
+
+@_verb_route("extend")
+def workorder_extend(request, order_id: int, payload: ExtendIn):
+    user, order = _begin(request, order_id, payload.version)
+    services.workorder_extend(order=order, actor=user, days=payload.days, reason=payload.reason)
+    return _after(user, order)
+
+
+@_verb_route("approve_extension")
+def workorder_approve_extension(request, order_id: int, payload: ApproveExtensionIn):
+    user, order = _begin(request, order_id, payload.version)
+    services.workorder_approve_extension(order=order, actor=user, approve=payload.approve, note=payload.note)
+    return _after(user, order)

@@ -414,6 +414,8 @@ VALID_BODIES = {
     "escalate": {"reason": "overdue"},
     "merge": {"target": "2"},
     "reject": {"reason": "无效"},
+    "extend": {"days": 3, "reason": "等配件"},
+    "approve_extension": {"approve": True},
 }
 
 
@@ -454,3 +456,24 @@ def test_the_reporter_rates_through_the_api(api_post, key_for, world, users):
     assert order.callbacks.get().by_reporter is True
     # the reporter may rate, but not close
     assert verb(api_post, order, "close", as_="resident").status_code == 403
+
+
+def test_extension_through_the_api(api_post, world, users):
+    order = to_signed(world, users)
+    old_due = fresh(order).due_at
+    r = verb(api_post, order, "extend", {"days": 11, "reason": "等配件"}, as_="company")
+    assert r.status_code == 400 and "延期天数应为1至10个工作日" in r.json()["message"]
+    r = verb(api_post, order, "approve_extension", {"approve": True}, as_="community")
+    assert r.status_code == 400 and "没有待审批的延期申请" in r.json()["message"]
+    r = verb(api_post, order, "extend", {"days": 3, "reason": "等配件"}, as_="community")
+    assert r.status_code == 403  # the desk cannot ask on the unit's behalf
+    r = verb(api_post, order, "extend", {"days": 3, "reason": "等配件"}, as_="company")
+    assert r.status_code == 200 and r.json()["status"] == "signed"
+    r = verb(api_post, order, "approve_extension", {"approve": True}, as_="company")
+    assert r.status_code == 403  # nor the unit approve its own request
+    r = verb(api_post, order, "approve_extension", {"approve": False}, as_="community")
+    assert r.status_code == 400 and "请填写审批意见" in r.json()["message"]
+    r = verb(api_post, order, "approve_extension", {"approve": True, "note": "同意"}, as_="community")
+    assert r.status_code == 200 and fresh(order).due_at > old_due
+    assert r.json()["current_assignment"]["extension_state"] == "approved"
+    assert events(order, "extend").count() == 1 and events(order, "approve_extension").count() == 1
