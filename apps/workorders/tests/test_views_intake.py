@@ -221,7 +221,7 @@ def test_a_large_scope_searches_compounds_instead_of_listing_them(world, users, 
     html = client.get(NEW).content.decode()
     assert 'id="id_compound_q"' in html and world.compound.name not in html  # nothing listed up front
     options = reverse("workorder_compound_options")
-    found = client.get(options, {"q": world.compound.name[:3]}).content.decode()
+    found = client.get(options, {"compound_q": world.compound.name[:3]}).content.decode()
     assert f'<option value="{world.compound.pk}">' in found and "请选择" in found
     outside = client.get(options, {"q": world.other_compound.name}).content.decode()
     assert f'value="{world.other_compound.pk}"' not in outside and "没有名称" in outside

@@ -163,7 +163,8 @@ def workorder_compound_options(request):
     user = request.user
     if not user.has_perm("workorders.submit_workorder"):
         raise PermissionDenied("您的角色不能提交诉求。")
-    q = (request.GET.get("q") or "").strip()[:50]
+    # the page's search box is named compound_q (it sits inside the intake form)
+    q = (request.GET.get("compound_q") or request.GET.get("q") or "").strip()[:50]
     if not q:
         return HttpResponse(mark_safe('<option value="">请先搜索小区</option>'))
     rows = list(
