@@ -40,8 +40,10 @@ run: demo
 
 # Persistent connections would keep the live-server threads' sessions open and block the
 # test database from being dropped at the end of a PostgreSQL run.
+# Two workers by default (the suite is I/O- and database-bound); TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 2
 test: install
-	DATABASE_CONN_MAX_AGE=0 $(BIN)/python -m pytest $(PYTEST_ARGS)
+	DATABASE_CONN_MAX_AGE=0 $(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 test-browser: install
 	DATABASE_CONN_MAX_AGE=0 $(BIN)/python -m pytest -m browser $(PYTEST_ARGS)

@@ -25,6 +25,22 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         report = regions_load(text=REGIONS_CSV.read_text(encoding="utf-8"), actor=None)
         assert report.ok, report.errors[:5]
+    yield
+    _end_stray_sessions(django_db_blocker)
+
+
+def _end_stray_sessions(django_db_blocker):
+    """Live-server and worker threads can leave a PostgreSQL session behind; it would keep the
+    test database from being dropped at the end ("being accessed by other users")."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 @pytest.fixture

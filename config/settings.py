@@ -223,6 +223,9 @@ WORKORDER_YELLOW_BEFORE_HOURS_PERCENT = env_int("WORKORDER_YELLOW_BEFORE_HOURS_P
 # A unit may return a mis-assigned order within this many working days of dispatch (Shandong
 # hotline practice: 2); afterwards it owns it (首接负责).
 WORKORDER_RETURN_LIMIT_WORKING_DAYS = env_int("WORKORDER_RETURN_LIMIT_WORKING_DAYS", 2)
+# A unit may ask once per dispatch for more time to resolve, at most this many working days
+# (Shandong hotline practice: extension <= 10 working days); the dispatching desk decides.
+WORKORDER_EXTENSION_MAX_WORKING_DAYS = env_int("WORKORDER_EXTENSION_MAX_WORKING_DAYS", 10)
 # The community calls the reporter back within this many working days of the resolution.
 WORKORDER_CALLBACK_LIMIT_WORKING_DAYS = env_int("WORKORDER_CALLBACK_LIMIT_WORKING_DAYS", 2)
 # Joint requests (菏泽条例 第28条): at least this many owners, accepted within this many working days.

@@ -15,6 +15,7 @@ import math
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
@@ -249,5 +250,6 @@ def json_errors(view):
     return wrapper
 
 
+@csrf_exempt  # an unknown address is a 404 for every method, not a CSRF page
 def not_found_view(request, *args, **kwargs):
     return error_response(404, message="接口地址不存在，请查看 /api/v1/docs")

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 
 
 class TimeStampedModel(models.Model):
@@ -34,7 +35,7 @@ class Event(models.Model):
     region_code = models.CharField("所属区划代码", max_length=12, blank=True, db_index=True)
     changes = models.JSONField("变更内容", default=dict, blank=True)
     note = models.TextField("说明", blank=True)
-    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField("时间", default=timezone.now, db_index=True)
 
     class Meta:
         verbose_name = "操作记录"

@@ -74,10 +74,14 @@ VIEW_WORKORDERS = (
     | _all("workdays", ("workdayyear", "workdayoverride"), "view")
 )
 VIEW_WORKORDER_STATS = _all("workorders", ("regionmonthstat", "handlermonthstat"), "view")
-# The desk of each level: dispatch, call back, close, send back for rework, escalate, merge, reject.
-DESK_VERBS = _wo("submit", "dispatch", "callback", "close", "reopen", "escalate", "merge", "reject")
-# Handling units (company, committee, department / street office) report in and do the work.
-HANDLER_VERBS = _wo("sign", "return", "resolve") | {"workorders.view_reporter_pii"}
+# The desk of each level: dispatch, call back, close, send back for rework, escalate, merge, reject,
+# decide on a unit's request for more time.
+DESK_VERBS = _wo(
+    "submit", "dispatch", "callback", "close", "reopen", "escalate", "merge", "reject", "approve_extension"
+)
+# Handling units (company, committee, department / street office) report in and do the work,
+# and may ask for more time.
+HANDLER_VERBS = _wo("sign", "return", "resolve", "extend") | {"workorders.view_reporter_pii"}
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     Role.CITY: VIEW_REGISTRY

@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models.deletion import ProtectedError, RestrictedError
+from django.utils import timezone
 
 from apps.core.audit import diff, json_value, snapshot
 from apps.core.errors import ConflictError, DomainError
@@ -29,8 +30,10 @@ def event_record(
     changes: dict | None = None,
     note: str = "",
     region_code: str | None = None,
+    at=None,
 ) -> Event:
-    """Write one audit row. Call it inside the transaction of the change it records."""
+    """Write one audit row. Call it inside the transaction of the change it records. `at` is
+    for replaying history (the demo and the scale generator); everything else takes now."""
     actor_obj = actor if actor is not None and getattr(actor, "pk", None) else None
     return Event.objects.create(
         actor=actor_obj,
@@ -43,6 +46,7 @@ def event_record(
         region_code=region_code if region_code is not None else region_code_of(obj),
         changes=changes or {},
         note=note,
+        created_at=at or timezone.now(),
     )
 
 

@@ -1,4 +1,5 @@
-"""Open API of the governance dashboard: /api/v1/dashboard/coverage and /dashboard/boundaries.
+"""Open API of the governance dashboard: /api/v1/dashboard/coverage, /dashboard/workorders and
+/dashboard/boundaries.
 
 The dashboard page draws its charts from these answers. Scoped like the page: the caller needs
 `regions.view_region` (else 403), and a region outside the caller's scope is a 404; without
@@ -17,10 +18,13 @@ from ninja import Field, Query, Router, Schema
 from apps.api.common import RegionCode, require_perm
 from apps.api.common import responses as answers
 from apps.dashboards import selectors
+from apps.dashboards import workorders as wo
 from apps.dashboards.figures import Figures, Ratio, old_compounds_by_mode
 from apps.dashboards.metrics import COUNTS, METRICS, RANKING_RATIOS, short_name, targets
 from apps.regions.models import Region, RegionLevel
 from apps.registry.models import ManagementMode
+from apps.workorders.metrics import Metrics
+from apps.workorders.models import COUNTERS
 
 router = Router(tags=["治理驾驶舱"])
 PERMISSION = "regions.view_region"
@@ -341,4 +345,182 @@ def dashboard_boundaries(request, params: Query[DashboardRegionParams]):
             for b in boundaries
         ],
         "sources": [{"source": s, "licence": licence} for s, licence in sources],
+    }
+
+
+# ------------------------------------------------------------ work orders
+class DashboardPeriodParams(Schema):
+    region: RegionCode | None = Field(None, description="区划代码；不填为本人管辖区划")
+    start: str | None = Field(
+        None, alias="from", description="开始月份 YYYY-MM；不填为结束月份前11个月", examples=["2026-01"]
+    )
+    end: str | None = Field(
+        None, alias="to", description="结束月份 YYYY-MM；不填为本月", examples=["2026-12"]
+    )
+    month: str | None = Field(
+        None,
+        description="红黑榜月份 YYYY-MM，须在统计区间内；不填为区间内最后一个完整月份（结束月份为本月时取上月）",
+    )
+
+
+class DashboardRateOut(Schema):
+    value: float | None = Field(..., description="小数（0–1，四位小数），分母为0时为 null")
+    numerator: float = Field(..., description="分子（满意率为 满意 + 0.9×基本满意，综合得分为加权和）")
+    denominator: int = Field(..., description="有效回访数")
+
+
+class DashboardRatesOut(Schema):
+    response_rate: DashboardRateOut = Field(..., description="响应率")
+    resolution_rate: DashboardRateOut = Field(..., description="解决率")
+    satisfaction_rate: DashboardRateOut = Field(..., description="满意率")
+    score: DashboardRateOut = Field(..., description="综合得分（0–1，页面显示 ×100）")
+
+
+class DashboardWorkorderMetricsOut(Schema):
+    counts: dict[str, int] = Field(..., description="计数：intake 工单量、resolved 办结、cb_valid 有效回访等")
+    rates: DashboardRatesOut
+
+
+class DashboardMonthOut(DashboardWorkorderMetricsOut):
+    month: str = Field(..., description="YYYY-MM")
+
+
+class DashboardCategoryRef(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class DashboardCategoryOut(DashboardWorkorderMetricsOut):
+    category: DashboardCategoryRef
+
+
+class DashboardChildOrdersOut(DashboardWorkorderMetricsOut):
+    region: DashboardRegionOut
+
+
+class DashboardRankRowOut(DashboardWorkorderMetricsOut):
+    position: int = Field(..., description="名次（1为最好）")
+    key: str = Field(..., description="区划代码或企业ID")
+    name: str
+    url: str | None = Field(..., description="街道、社区的驾驶舱页面")
+
+
+class DashboardRankingOut(Schema):
+    kind: Literal["street", "community", "company"]
+    label: str
+    month: str
+    ranked: int = Field(..., description="参与排名的数量")
+    unranked: int = Field(..., description="有效回访不足、未参与排名的数量")
+    red: list[DashboardRankRowOut] = Field(..., description="红榜，最好的在前")
+    black: list[DashboardRankRowOut] = Field(..., description="黑榜，最差的在前")
+
+
+class DashboardPeriodOut(Schema):
+    start: str = Field(..., alias="from")
+    end: str = Field(..., alias="to")
+    month: str = Field(..., description="红黑榜月份")
+    months: list[str]
+
+
+class DashboardWorkordersOut(Schema):
+    region: DashboardRegionOut
+    period: DashboardPeriodOut
+    has_orders: bool = Field(..., description="统计区间内本区域有无工单活动")
+    totals: DashboardWorkorderMetricsOut
+    by_month: list[DashboardMonthOut]
+    by_category: list[DashboardCategoryOut]
+    children_level: RegionLevel | None
+    children: list[DashboardChildOrdersOut] = Field(..., description="全部下级区划（无工单的计数为0）")
+    rankings: list[DashboardRankingOut] = Field(
+        ..., description="红黑榜：县级及以上含街道、社区（市级、县级）和物业企业"
+    )
+
+
+def _rate(value, numerator, denominator: int) -> dict:
+    return {
+        "value": None if value is None else round(float(value), 4),
+        "numerator": round(float(numerator), 4),
+        "denominator": denominator,
+    }
+
+
+def workorder_metrics_out(m: Metrics) -> dict:
+    valid = m["cb_valid"]
+    satisfied = (m.satisfaction_rate or 0) * valid
+    score = (m.score or 0) * valid
+    return {
+        "counts": {c: m[c] for c in COUNTERS},
+        "rates": {
+            "response_rate": _rate(m.response_rate, m["cb_contacted"], valid),
+            "resolution_rate": _rate(m.resolution_rate, m["cb_solved"], valid),
+            "satisfaction_rate": _rate(m.satisfaction_rate, satisfied, valid),
+            "score": _rate(m.score, score, valid),
+        },
+    }
+
+
+@router.get(
+    "/dashboard/workorders",
+    response=answers(DashboardWorkordersOut, detail=True),
+    summary="治理驾驶舱：工单",
+    url_name="dashboard_workorders",
+    by_alias=True,  # period.from / period.to
+)
+def dashboard_workorders(request, params: Query[DashboardPeriodParams]):
+    """统计区间内的工单量、响应率、解决率、满意率和综合得分（合计、按月、按类别、各下级区划），以及某月的红黑榜；
+    均由工单统计表（与每次工单办理同一事务更新）计算，不逐条扫描工单。区间最长36个月。"""
+    user = request.auth
+    require_perm(user, PERMISSION, "您的角色无权查看治理驾驶舱")
+    region = selectors.dashboard_region_for(user=user, code=params.region)
+    period = wo.period_from_params(
+        start=params.start, end=params.end, month=params.month, today=timezone.localdate()
+    )
+    panel = wo.panel(region=region, period=period, user=user)
+    children = selectors.child_regions(region)
+    levels = {c.level for c in children}
+    dashboard = reverse("dashboard")
+
+    def rank_row(kind, row):
+        return {
+            **workorder_metrics_out(row.metrics),
+            "position": row.position,
+            "key": str(row.key),
+            "name": row.name,
+            "url": None if kind == "company" else f"{dashboard}?region={row.key}",
+        }
+
+    return {
+        "region": region_out(region),
+        "period": {
+            "from": wo.month_label(period.month_from),
+            "to": wo.month_label(period.month_to),
+            "month": wo.month_label(period.rank_month),
+            "months": [wo.month_label(m) for m in period.months],
+        },
+        "has_orders": panel.has_orders,
+        "totals": workorder_metrics_out(panel.totals),
+        "by_month": [
+            {"month": wo.month_label(month), **workorder_metrics_out(m)} for month, m in panel.by_month
+        ],
+        "by_category": [
+            {"category": {"id": c.pk, "code": c.code, "name": c.name}, **workorder_metrics_out(m)}
+            for c, m in panel.by_category
+        ],
+        "children_level": levels.pop() if len(levels) == 1 else None,
+        "children": [
+            {"region": region_out(c), **workorder_metrics_out(panel.child(c.code))} for c in children
+        ],
+        "rankings": [
+            {
+                "kind": r.kind,
+                "label": r.label,
+                "month": wo.month_label(r.ranking.month),
+                "ranked": r.ranking.ranked_count,
+                "unranked": len(r.ranking.unranked),
+                "red": [rank_row(r.kind, row) for row in r.ranking.red],
+                "black": [rank_row(r.kind, row) for row in r.ranking.black],
+            }
+            for r in panel.rankings
+        ],
     }

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Avg, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
@@ -25,6 +25,7 @@ from apps.party.models import PartyOrg, PartyOrgKind, RedCollarSecretary, in_pos
 from apps.party.selectors import latest_rating_subquery
 from apps.regions.models import Region, RegionLevel
 from apps.registry.models import CompanyKind, Compound, ManagementMode, PropertyCompany
+from apps.workorders.metrics import Metrics
 
 
 # ------------------------------------------------------------ which region
@@ -71,6 +72,7 @@ def path_for(*, user, region: Region) -> list[Region]:
 class ChildRow:
     region: Region
     figures: fig.Figures
+    orders: Metrics = field(default_factory=Metrics)  # work orders of the period (views fill it in)
 
 
 @dataclass

@@ -12,6 +12,7 @@ from apps.core.excel import xlsx_response
 from apps.core.views import Column, tag
 from apps.dashboards.metrics import COUNTS, RANKING_RATIOS
 from apps.dashboards.selectors import ChildRow
+from apps.dashboards.workorders import RATES, Panel, month_label, percent
 
 
 @dataclass
@@ -21,6 +22,9 @@ class Table:
     rows: list
     sort: str = ""
     export_name: str = ""
+    key: str = "table"  # ?export=<key>
+    kind: str = ""
+    side: str = ""
 
     def sorted_rows(self) -> list:
         key = self.sort.lstrip("-")
@@ -96,7 +100,7 @@ def ranking_columns(child_url) -> list[Column]:
             Column(m.parts, lambda r, m=m: str(m.get(r.figures)), css="num"),
         ]
     columns += [Column(m.label, lambda r, m=m: m.get(r.figures), sort=m.key, css="num") for m in COUNTS]
-    return columns
+    return columns + workorder_columns(lambda r: r.orders, sort_prefix="wo_")
 
 
 def ranking_table(rows: list[ChildRow], *, child_url, level_label: str, sort: str, region_name: str) -> Table:
@@ -138,3 +142,94 @@ def compound_table(rows: list, *, sort: str, region_name: str) -> Table:
         sort=sort,
         export_name=f"治理驾驶舱_{region_name}_小区情况",
     )
+
+
+# ------------------------------------------------------------ work orders
+def workorder_columns(metrics_of, *, sort_prefix: str = "", volume: bool = True) -> list[Column]:
+    """工单量, 有效回访 and the four rates (percentages; 综合得分 out of 100) of the Metrics that
+    `metrics_of(row)` returns. Rates without valid call-backs are empty (and sort last)."""
+    columns = []
+    if volume:
+        columns.append(
+            Column(
+                "工单量",
+                lambda r: metrics_of(r).intake,
+                sort=f"{sort_prefix}intake" if sort_prefix else None,
+                css="num",
+            )
+        )
+    columns.append(
+        Column(
+            "有效回访",
+            lambda r: metrics_of(r)["cb_valid"],
+            sort=f"{sort_prefix}cb_valid" if sort_prefix else None,
+            css="num",
+        )
+    )
+    for name, label, _numerator in RATES:
+        header = "综合得分" if name == "score" else f"{label}（%）"
+        columns.append(
+            Column(
+                header,
+                lambda r, name=name: percent(getattr(metrics_of(r), name)),
+                sort=f"{sort_prefix}{name}" if sort_prefix else None,
+                css="num",
+            )
+        )
+    return columns
+
+
+def month_table(panel: Panel) -> Table:
+    return Table(
+        title="工单按月统计",
+        columns=[Column("月份", lambda r: month_label(r[0])), *workorder_columns(lambda r: r[1])],
+        rows=panel.by_month,
+        key="months",
+        export_name=f"治理驾驶舱_{panel.region.name}_工单按月统计",
+    )
+
+
+def category_table(panel: Panel) -> Table:
+    return Table(
+        title="工单按类别统计",
+        columns=[
+            Column("类别", lambda r: r[0].name),
+            *workorder_columns(lambda r: r[1]),
+        ],
+        rows=panel.by_category,
+        key="categories",
+        export_name=f"治理驾驶舱_{panel.region.name}_工单按类别统计",
+    )
+
+
+LIST_NAMES = {"red": "红榜", "black": "黑榜"}
+
+
+def rank_tables(panel: Panel, *, region_url) -> list[Table]:
+    """For each kind ranked on the page, its red list then its black list. Streets and
+    communities link to their dashboard (`region_url(code)`)."""
+    out = []
+    month = month_label(panel.period.rank_month)
+    for rank in panel.rankings:
+
+        def name_cell(row, kind=rank.kind):
+            if kind == "company":
+                return row.name
+            return format_html('<a href="{}">{}</a>', region_url(row.key), row.name)
+
+        for side in ("red", "black"):
+            table = Table(
+                key=f"{side}-{rank.kind}",
+                kind=rank.kind,
+                side=side,
+                title=f"{rank.label}{LIST_NAMES[side]}（{month}）",
+                columns=[
+                    Column("名次", "position", css="num"),
+                    Column(rank.label, "name", display=name_cell),
+                    *workorder_columns(lambda r: r.metrics, volume=False),
+                ],
+                rows=getattr(rank.ranking, side),
+                export_name=f"治理驾驶舱_{panel.region.name}_{rank.label}{LIST_NAMES[side]}_{month}",
+            )
+            out.append(table)
+    return out

@@ -4,16 +4,18 @@ of the child regions, each row one level down; a community's page lists its comp
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
 from apps.dashboards import selectors
+from apps.dashboards import workorders as wo
 from apps.dashboards.metrics import list_url, targets
-from apps.dashboards.tables import compound_table, ranking_table
+from apps.dashboards.tables import category_table, compound_table, month_table, rank_tables, ranking_table
 from apps.regions.models import RegionLevel
 
 PERMISSION = "regions.view_region"
@@ -85,8 +87,41 @@ def cards(f, code: str, level: str) -> list[dict]:
     return out
 
 
+def workorder_figures(panel: wo.Panel) -> list[dict]:
+    """工单量 and the four rates of the period, each with what it is counted from."""
+    t = panel.totals
+    valid = t["cb_valid"]
+    out = [{"label": "工单量", "value": t.intake, "sub": f"已办结 {t['resolved']} · 有效回访 {valid}"}]
+    for name, label, numerator in wo.RATES:
+        value = wo.percent(getattr(t, name))
+        if numerator:
+            sub = f"{t[numerator]} / {valid}"
+        elif name == "satisfaction_rate":
+            sub = f"满意 {t['cb_satisfied']} · 基本满意 {t['cb_basic']} / {valid}"
+        else:
+            sub = "响应、解决、满意率加权"
+        out.append({"key": name, "label": label, "value": value, "percent": name != "score", "sub": sub})
+    return out
+
+
+def rank_boxes(panel: wo.Panel, tables) -> list[dict]:
+    """The red and black lists of each kind side by side, with how many took part."""
+    boxes = []
+    for rank in panel.rankings:
+        boxes.append(
+            {
+                "label": rank.label,
+                "ranked": rank.ranking.ranked_count,
+                "unranked": len(rank.ranking.unranked),
+                "tables": [t for t in tables if t.kind == rank.kind],
+            }
+        )
+    return boxes
+
+
 class DashboardPage(LoginRequiredMixin, View):
-    """GET /dashboard/?region=<code>[&sort=<column>][&export=table]"""
+    """GET /dashboard/?region=<code>[&from=YYYY-MM&to=YYYY-MM&month=YYYY-MM][&sort=<column>]
+    [&export=<table>]"""
 
     def get(self, request):
         user = request.user
@@ -95,12 +130,33 @@ class DashboardPage(LoginRequiredMixin, View):
         region = selectors.dashboard_region_for(user=user, code=request.GET.get("region"))
         on = timezone.localdate()
         cov = selectors.coverage(region=region, on=on)
+        period_errors = []
+        try:
+            period = wo.period_from_params(
+                start=request.GET.get("from"),
+                end=request.GET.get("to"),
+                month=request.GET.get("month"),
+                today=on,
+                clamp_month=True,
+            )
+        except ValidationError as exc:
+            period = wo.default_period(on)
+            period_errors = [m for messages in exc.message_dict.values() for m in messages]
+        panel = wo.panel(region=region, period=period, user=user)
+        # A period asked for stays on the way down.
+        chosen = not period_errors and any(request.GET.get(k) for k in ("from", "to", "month"))
+
+        def region_url(code: str) -> str:
+            return f"{dashboard_url(code)}&{period.query}" if chosen else dashboard_url(code)
+
+        for row in cov.children:
+            row.orders = panel.child(row.region.code)
         sort = request.GET.get("sort", "")
         if cov.children:
             level_label = RegionLevel(cov.child_level).label if cov.child_level else "区划"
             table = ranking_table(
                 cov.children,
-                child_url=lambda r: dashboard_url(r.code),
+                child_url=lambda r: region_url(r.code),
                 level_label=level_label,
                 sort=sort,
                 region_name=region.name,
@@ -109,8 +165,12 @@ class DashboardPage(LoginRequiredMixin, View):
             table = compound_table(
                 list(selectors.compound_rows(region=region, on=on)), sort=sort, region_name=region.name
             )
-        if request.GET.get("export") == "table":
-            return table.export()
+        wo_tables = [month_table(panel), category_table(panel)]
+        lists = rank_tables(panel, region_url=region_url)
+        export = request.GET.get("export")
+        for candidate in (table, *wo_tables, *lists):
+            if export and candidate.key == export:
+                return candidate.export()
         query = request.GET.copy()
         query.pop("sort", None)
         query.pop("export", None)
@@ -129,6 +189,16 @@ class DashboardPage(LoginRequiredMixin, View):
                 "rows": table.cells(),
                 "base_query": query.urlencode(),
                 "api_url": f"{reverse('api-v1:dashboard_coverage')}?region={region.code}",
+                "wo_api_url": f"{reverse('api-v1:dashboard_workorders')}?region={region.code}&{period.query}",
+                "panel": panel,
+                "period": period,
+                "period_errors": period_errors,
+                "period_months": [wo.month_label(m) for m in period.months],
+                "rank_label": wo.month_label(period.rank_month),
+                "min_callbacks": max(1, settings.WORKORDER_RANKING_MIN_CALLBACKS),
+                "wo_figures": workorder_figures(panel),
+                "wo_tables": wo_tables,
+                "rank_boxes": rank_boxes(panel, lists),
                 "has_children": bool(cov.children),
                 "below_county": region.level in (RegionLevel.STREET, RegionLevel.COMMUNITY),
             },

@@ -105,6 +105,15 @@ class AssignmentOutcome(models.TextChoices):
     WITHDRAWN = "withdrawn", "已收回（升级督办）"
 
 
+class ExtensionState(models.TextChoices):
+    """A handling unit's request for more time (延期申请), decided by the desk that dispatched."""
+
+    NONE = "", "未申请"
+    PENDING = "pending", "待审批"
+    APPROVED = "approved", "已批准"
+    REFUSED = "refused", "未批准"
+
+
 class PhotoStage(models.TextChoices):
     INTAKE = "intake", "诉求照片"
     RESOLUTION = "resolution", "办结照片"
@@ -124,4 +133,6 @@ VERBS = {
     "escalate": "升级督办",
     "merge": "合并重复工单",
     "reject": "不予受理",
+    "extend": "申请延期",
+    "approve_extension": "审批延期",
 }

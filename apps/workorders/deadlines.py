@@ -162,3 +162,18 @@ def stage_times(
 def on_time(at: datetime.datetime, due: datetime.datetime | None) -> bool | None:
     """Met the deadline (None when the deadline is unknown: such events are not rated)."""
     return None if due is None else at < due
+
+
+def extended_times(
+    *, due: datetime.datetime, days: int, level: str, cal: WorkCalendar | None = None
+) -> StageTimes:
+    """The resolve stage's times after an approved extension of `days` working days, counted
+    from the day of the current deadline (that day itself not counted, as for every limit): the
+    new deadline is the end of the `days`-th working day after it. Raises CalendarMissing."""
+    limit = Limit(days, LimitUnit.WORKING_DAYS)
+    new_due = due_after(due - TICK, limit, cal)
+    warn = warn_before(new_due, limit, cal)
+    escalate = None
+    if level != Level.CITY and settings.WORKORDER_AUTO_ESCALATE_OVERDUE:
+        escalate = escalate_after(new_due, cal)
+    return StageTimes(due_at=new_due, warn_at=warn, escalate_at=escalate)

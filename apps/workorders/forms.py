@@ -13,6 +13,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.http import Http404
 
 from apps.core.errors import DomainError
@@ -383,6 +384,72 @@ class RejectForm(TransitionForm):
     )
 
 
+class ExtendForm(TransitionForm):
+    verb = "extend"
+    days = forms.IntegerField(
+        label="申请延期（工作日）",
+        min_value=1,
+        error_messages={
+            "required": "请填写延期天数",
+            "invalid": "延期天数须为整数",
+            "min_value": "延期天数至少为1个工作日",
+            "max_value": "延期天数不能超过%(limit_value)s个工作日",
+        },
+    )
+    reason = forms.CharField(
+        label="延期理由",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "请填写延期理由"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = settings.WORKORDER_EXTENSION_MAX_WORKING_DAYS
+        days = self.fields["days"]
+        days.max_value = limit
+        days.validators.append(MaxValueValidator(limit))
+        days.widget.attrs.update({"max": limit, "min": 1})
+        days.help_text = f"每次派单可申请一次，最多{limit}个工作日，由派单层级审批；审批前仍按原期限办理"
+
+
+class ApproveExtensionForm(TransitionForm):
+    verb = "approve_extension"
+    decision = forms.ChoiceField(
+        label="审批结果",
+        choices=[("approve", "批准延期"), ("refuse", "不批准")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择审批结果", "invalid_choice": "审批结果不正确"},
+    )
+    note = forms.CharField(label="审批意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request_text = ""
+        assignment = (
+            self.order.assignments.filter(pk=self.order.current_assignment_id).first()
+            if self.order.current_assignment_id
+            else None
+        )
+        if assignment is not None and assignment.extension_days:
+            self.request_text = f"{assignment.unit}申请延期{assignment.extension_days}个工作日，理由：{assignment.extension_reason}"
+            self.fields["decision"].help_text = self.request_text
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "refuse" and not (data.get("note") or "").strip():
+            self.add_error("note", "不批准延期时请填写审批意见")
+        return data
+
+    def service_kwargs(self) -> dict:
+        d = self.cleaned_data
+        return {
+            "order": self.order,
+            "actor": self.user,
+            "approve": d["decision"] == "approve",
+            "note": d.get("note", ""),
+        }
+
+
 VERB_FORMS = {
     f.verb: f
     for f in (
@@ -397,6 +464,8 @@ VERB_FORMS = {
         EscalateForm,
         MergeForm,
         RejectForm,
+        ExtendForm,
+        ApproveExtensionForm,
     )
 }
 

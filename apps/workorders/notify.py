@@ -129,6 +129,12 @@ def _deliver(verb: str, f: dict) -> None:
         )
     elif verb == "callback":
         _send(f, kind=kind, title=f"回访结果：{f.get('result', '')}：{t}", to=unit_users(f["unit"]))
+        if f.get("by_reporter"):
+            # The reporter rated it themselves: the desk must now close it or send it back.
+            to = list(desk_users(f["region_code"], Level.COMMUNITY))
+            if f["level"] != Level.COMMUNITY:
+                to += list(desk_users(f["region_code"], f["level"]))
+            _send(f, kind=kind, title=f"诉求人已评价（{f.get('result', '')}），请结案或重办：{t}", to=to)
     elif verb == "close":
         _send(
             f,
@@ -166,6 +172,20 @@ def _deliver(verb: str, f: dict) -> None:
             reporter=True,
             sms=f"您的诉求（查询码{code}）不予受理，原因：{f.get('reason', '')}",
         )
+    elif verb == "extend":
+        _send(
+            f,
+            kind=kind,
+            title=f"延期申请待审批（{f.get('days')}个工作日）：{t}",
+            body=f.get("reason", ""),
+            to=desk_users(f["region_code"], f["level"]),
+        )
+    elif verb == "approve_extension":
+        if f.get("approved"):
+            title = f"延期申请已批准，办结期限延长{f.get('days')}个工作日：{t}"
+        else:
+            title = f"延期申请未批准，请按原期限办结：{t}"
+        _send(f, kind=kind, title=title, body=f.get("note", ""), to=unit_users(f["unit"]))
     elif verb == "calendar_missing":
         calendar_missing_alert(region_code=f["region_code"], message=f.get("message", ""))
 

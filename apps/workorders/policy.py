@@ -14,6 +14,7 @@ from apps.workorders.choices import (
     ESCALATABLE,
     LEVEL_ORDER,
     VERBS,
+    ExtensionState,
     Level,
     Status,
     level_region_code,
@@ -39,6 +40,8 @@ ALLOWED_FROM: dict[str, frozenset[str]] = {
     "escalate": ESCALATABLE,
     "merge": frozenset({Status.SUBMITTED, Status.ACCEPTED}),
     "reject": frozenset({Status.SUBMITTED, Status.ACCEPTED}),
+    "extend": frozenset({Status.SIGNED}),
+    "approve_extension": frozenset({Status.SIGNED}),
 }
 
 NOT_FOUND = "未找到该工单，或您无权查看。"
@@ -150,6 +153,37 @@ def _relation_error(verb: str, user, order) -> str | None:
     elif verb == "escalate":
         if not is_superior(user, order):
             return f"只有{level_label}级或更高层级的工作人员可以升级督办"
+    elif verb == "extend":
+        if not is_current_handler(user, order):
+            return "该工单当前不由贵单位办理"
+    elif verb == "approve_extension":
+        if not is_desk(user, order):
+            return f"该工单由{level_label}级派单，延期申请由{level_label}级审批"
+    return None
+
+
+def extension_state(order) -> str:
+    """The state of the current dispatch's request for more time (one query)."""
+    from apps.workorders.models import Assignment
+
+    if order.current_assignment_id is None:
+        return ExtensionState.NONE
+    state = (
+        Assignment.objects.filter(pk=order.current_assignment_id)
+        .values_list("extension_state", flat=True)
+        .first()
+    )
+    return state or ExtensionState.NONE
+
+
+def _extension_error(verb: str, order) -> str | None:
+    state = extension_state(order)
+    if verb == "extend" and state == ExtensionState.PENDING:
+        return "延期申请正在审批中，请等待审批结果"
+    if verb == "extend" and state == ExtensionState.APPROVED:
+        return "本次派单已批准延期一次，不能再次申请延期"
+    if verb == "approve_extension" and state != ExtensionState.PENDING:
+        return "该工单没有待审批的延期申请"
     return None
 
 
@@ -163,6 +197,10 @@ def check(verb: str, order, actor) -> None:
             raise ForbiddenError(f"您没有{VERBS[verb]}的权限")
     if order.status not in ALLOWED_FROM[verb]:
         raise DomainError(f"工单当前状态为“{Status(order.status).label}”，不能{VERBS[verb]}")
+    if verb in ("extend", "approve_extension"):
+        message = _extension_error(verb, order)
+        if message:
+            raise DomainError(message)
     if actor is not None:
         message = _relation_error(verb, actor, order)
         if message:

@@ -12,7 +12,7 @@ from apps.core.models import Event
 from apps.core.scoping import get_scoped_or_404, scope_of, scoped
 from apps.core.validators import mask_mobile, mask_name
 from apps.workorders import policy
-from apps.workorders.choices import OPEN, Level, SlaCard, Status, level_region_code
+from apps.workorders.choices import OPEN, ExtensionState, Level, SlaCard, Status, level_region_code
 from apps.workorders.models import WorkOrder, WorkOrderPhoto
 
 LIST_RELATED = (
@@ -53,6 +53,7 @@ QUEUES = {
     "to_dispatch": "待派单",
     "to_sign": "待签收",
     "to_resolve": "办理中",
+    "to_approve_extension": "待审批延期",
     "to_callback": "待回访",
     "to_close": "待结案",
     "yellow": "黄牌（临期）",
@@ -94,6 +95,10 @@ def workorder_queue(*, user, queue: str) -> QuerySet[WorkOrder]:
         "to_dispatch": (desk, Q(status=Status.ACCEPTED)),
         "to_sign": (handler, Q(status=Status.DISPATCHED)),
         "to_resolve": (handler, Q(status=Status.SIGNED)),
+        "to_approve_extension": (
+            desk,
+            Q(status=Status.SIGNED, current_assignment__extension_state=ExtensionState.PENDING),
+        ),
         "to_callback": (community or desk, Q(status=Status.RESOLVED)),
         "to_close": (community or desk, Q(status=Status.CALLED_BACK)),
         "yellow": (mine, Q(sla_card=SlaCard.YELLOW, status__in=sorted(OPEN))),
@@ -157,6 +162,8 @@ TIMELINE_VERBS = [
         "escalate",
         "merge",
         "reject",
+        "extend",
+        "approve_extension",
         "deadline_set",
     )
 ]

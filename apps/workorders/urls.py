@@ -7,6 +7,7 @@ urlpatterns = [
     path("bulk/", workbench.workorder_bulk, name="workorder_bulk"),
     path("new/", intake.WorkOrderSubmit.as_view(), name="workorder_submit"),
     path("new/places/", intake.workorder_places, name="workorder_places"),
+    path("new/compounds/", intake.workorder_compound_options, name="workorder_compound_options"),
     path("mine/", intake.workorder_mine, name="workorder_mine"),
     path("track/", intake.workorder_track, name="workorder_track"),
     path("<int:pk>/", orders.workorder_detail, name="workorder_detail"),

@@ -1,4 +1,5 @@
-/* 治理驾驶舱: draws the dashboard's charts from its own JSON (/api/v1/dashboard/coverage).
+/* 治理驾驶舱: draws the dashboard's charts from its own JSON (/api/v1/dashboard/coverage and
+ * /api/v1/dashboard/workorders — the same selectors as the figures and tables on the page).
  * ECharts is vendored (static/vendor/echarts-6.1.0); nothing is loaded from elsewhere.
  * When every chart has finished drawing (animations included), #dashboard-charts gets
  * data-drawn="1" (the browser test waits for it). */
@@ -281,6 +282,109 @@
     return load.then(render);
   }
 
+  // ---------------------------------------------------------------- work orders
+  var RATE_KEYS = [
+    ["response_rate", "响应率"],
+    ["resolution_rate", "解决率"],
+    ["satisfaction_rate", "满意率"],
+    ["score", "综合得分"]
+  ];
+
+  function rateValue(m, key) {
+    var v = m.rates[key].value;
+    return v === null ? "-" : Math.round(v * 1000) / 10;
+  }
+
+  function drawTrend(data) {
+    var el = document.getElementById("chart-wo-trend");
+    if (!el || !data.has_orders) return;
+    var narrow = window.innerWidth < 640;
+    var instance = chart("chart-wo-trend", narrow ? 320 : 360);
+    var months = data.by_month.map(function (m) { return m.month; });
+    var series = [{
+      name: "工单量",
+      type: "bar",
+      yAxisIndex: 0,
+      barMaxWidth: 22,
+      itemStyle: { color: "#d0d5dd" },
+      data: data.by_month.map(function (m) { return m.counts.intake; })
+    }];
+    RATE_KEYS.forEach(function (pair, i) {
+      series.push({
+        name: pair[1],
+        type: "line",
+        yAxisIndex: 1,
+        connectNulls: false,
+        symbolSize: 6,
+        lineStyle: { width: pair[0] === "score" ? 3 : 2 },
+        itemStyle: { color: COLORS[i] },
+        data: data.by_month.map(function (m) { return rateValue(m, pair[0]); })
+      });
+    });
+    instance.setOption({
+      animation: ANIMATE,
+      textStyle: { fontFamily: FONT },
+      tooltip: {
+        trigger: "axis",
+        valueFormatter: function (v) { return v === "-" || v === null || v === undefined ? "无有效回访" : v; }
+      },
+      legend: { top: 0, itemWidth: 14, textStyle: { fontSize: narrow ? 11 : 12 } },
+      grid: { left: 8, right: 8, top: narrow ? 56 : 36, bottom: 8, containLabel: true },
+      xAxis: { type: "category", data: months, axisLabel: { fontSize: narrow ? 10 : 12 } },
+      yAxis: [
+        { type: "value", name: "件", minInterval: 1, splitLine: { show: false } },
+        { type: "value", name: "%", min: 0, max: 100 }
+      ],
+      series: series
+    });
+  }
+
+  function drawCategories(data) {
+    var el = document.getElementById("chart-wo-category");
+    if (!el || !data.has_orders) return;
+    var rows = data.by_category.filter(function (c) { return c.counts.intake > 0 || c.counts.cb_valid > 0; });
+    var narrow = window.innerWidth < 640;
+    var instance = chart("chart-wo-category", Math.max(260, 80 + rows.length * 34));
+    var names = rows.map(function (c) { return c.category.name; }).reverse();
+    instance.setOption({
+      animation: ANIMATE,
+      textStyle: { fontFamily: FONT },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      legend: { top: 0, itemWidth: 14 },
+      grid: { left: 8, right: 36, top: 36, bottom: 8, containLabel: true },
+      xAxis: [
+        { type: "value", name: "件", minInterval: 1, position: "bottom" },
+        { type: "value", name: "分", min: 0, max: 100, position: "top", splitLine: { show: false } }
+      ],
+      yAxis: { type: "category", data: names, axisLabel: { width: narrow ? 72 : 140, overflow: "truncate" } },
+      series: [
+        {
+          name: "工单量", type: "bar", xAxisIndex: 0, barMaxWidth: 12, itemStyle: { color: COLORS[2] },
+          label: { show: !narrow, position: "right", fontSize: 10 },
+          data: rows.map(function (c) { return c.counts.intake; }).reverse()
+        },
+        {
+          name: "综合得分", type: "bar", xAxisIndex: 1, barMaxWidth: 12, itemStyle: { color: COLORS[0] },
+          data: rows.map(function (c) { return rateValue(c, "score"); }).reverse()
+        }
+      ]
+    });
+  }
+
+  function drawWorkorders() {
+    var url = root.dataset.woApi;
+    if (!url || !document.getElementById("chart-wo-trend")) return Promise.resolve();
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error("工单图表数据加载失败（" + response.status + "）");
+        return response.json();
+      })
+      .then(function (data) {
+        drawTrend(data);
+        drawCategories(data);
+      });
+  }
+
   fetch(root.dataset.api, { credentials: "same-origin", headers: { Accept: "application/json" } })
     .then(function (response) {
       if (!response.ok) throw new Error("图表数据加载失败（" + response.status + "）");
@@ -289,7 +393,7 @@
     .then(function (data) {
       drawRanking(data);
       drawModes(data);
-      return drawMap(data);
+      return Promise.all([drawMap(data), drawWorkorders()]);
     })
     .then(function () {
       return Promise.all(finished);

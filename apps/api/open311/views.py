@@ -157,9 +157,24 @@ def request_input(data) -> dict:
         errors.append("media_url 应为 http(s) 地址")
     if any("\x00" in str(v) for v in data.values()):
         errors.append("请求含有非法字符")
+    first, last = (data.get("first_name") or "").strip(), (data.get("last_name") or "").strip()
+    # 张 + 三 → 张三 (family name first, no space); Latin names keep "First Last".
+    name = " ".join(n for n in (first, last) if n) if (first + last).isascii() else last + first
+    if len(name) > 50:
+        errors.append("first_name 与 last_name 合计不能超过50个字符")
+    phone = (data.get("phone") or "").strip()
+    if len(phone) > 20:
+        errors.append("phone 不能超过20个字符")
     if errors:
         raise Open311Error(400, *errors)
-    return {"service_code": code, "description": description, "media_url": media_url, **location}
+    return {
+        "service_code": code,
+        "description": description,
+        "media_url": media_url,
+        "reporter_name": name,
+        "reporter_phone": phone,
+        **location,
+    }
 
 
 # ------------------------------------------------------------ views
@@ -185,13 +200,23 @@ def requests_view(request, *, fmt: str):
             raise Open311Error(404, f"未知的 service_code：{data['service_code']}")
         created = catalogue.request_create(user=user, data=data)
         return respond(fmt, "service_requests", [created], status=201)
+    # The list needs a key: it would otherwise hand out every tracking code (each one opens
+    # its order's public status), and descriptions are the residents' own words.
+    user = client_user(request, fmt)
     filters = request_filters(request.GET, now=timezone.now())
-    return respond(fmt, "service_requests", catalogue.request_list(user=None, filters=filters))
+    return respond(fmt, "service_requests", catalogue.request_list(user=user, filters=filters))
+
+
+def optional_client_user(request, fmt: str):
+    """With an api_key: its service user (a bad key is still a 403); without: None (public)."""
+    if request.GET.get("api_key") or request.POST.get("api_key"):
+        return client_user(request, fmt)
+    return None
 
 
 @open311_view(("GET",))
 def request_detail(request, request_id: str, *, fmt: str):
-    found = catalogue.request_get(user=None, request_id=request_id)
+    found = catalogue.request_get(user=optional_client_user(request, fmt), request_id=request_id)
     if found is None:
         raise Open311Error(404, f"未找到编号为 {request_id} 的诉求")
     return respond(fmt, "service_requests", [found])
@@ -199,12 +224,13 @@ def request_detail(request, request_id: str, *, fmt: str):
 
 @open311_view(("GET",))
 def token_detail(request, token: str, *, fmt: str):
-    found = catalogue.token_get(user=None, token=token)
+    found = catalogue.token_get(user=optional_client_user(request, fmt), token=token)
     if found is None:
         raise Open311Error(404, f"未找到令牌 {token}")
     return respond(fmt, "service_requests", [found])
 
 
+@csrf_exempt
 def not_found(request, *args, **kwargs):
     fmt = "xml" if request.path.endswith(".xml") else "json"
     return error_response(fmt, Open311Error(404, "接口地址不存在；格式后缀应为 .json 或 .xml"))

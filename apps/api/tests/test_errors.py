@@ -94,3 +94,14 @@ def test_no_credentials_is_401_not_a_csrf_complaint(client):
 
     body = shape(Client(enforce_csrf_checks=True).post("/api/testing/conflict"), 401, "not_authenticated")
     assert body["message"]
+
+
+def test_unknown_addresses_are_json_404_for_posts_with_a_session_cookie():
+    """Not a CSRF page: the catch-all 404 views are exempt (nothing is written there)."""
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    response = browser.post("/api/v1/workorders/null,null/accept", "{}", content_type="application/json")
+    assert response.status_code == 404 and response.json()["code"] == "not_found"
+    response = browser.post("/open311/v2/nothing.json", {"a": "b"})
+    assert response.status_code == 404 and response.json()[0]["code"] == 404

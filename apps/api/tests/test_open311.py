@@ -9,11 +9,41 @@ pytestmark = pytest.mark.django_db
 
 def test_services_in_json_and_xml(client):
     response = client.get("/open311/v2/services.json")
-    assert response.status_code == 200 and response.json() == []
+    assert response.status_code == 200
     assert response["Content-Type"].startswith("application/json")
+    services = {s["service_code"]: s for s in response.json()}
+    assert services["sanitation"] == {
+        "service_code": "sanitation",
+        "service_name": "环境卫生",
+        "description": "垃圾清运、楼道保洁、污水外溢等",
+        "metadata": False,
+        "type": "realtime",
+        "keywords": "垃圾清运,楼道保洁,污水外溢",
+        "group": "物业服务企业",
+    }
     response = client.get("/open311/v2/services.xml")
     assert response["Content-Type"].startswith("text/xml")
-    assert ET.fromstring(response.content).tag == "services"
+    root = ET.fromstring(response.content)
+    assert root.tag == "services"
+    first = root.find("service")
+    assert [child.tag for child in first] == [
+        "service_code",
+        "service_name",
+        "description",
+        "metadata",
+        "type",
+        "keywords",
+        "group",
+    ]
+    assert len(root.findall("service")) == len(services)
+
+
+def test_service_definition_in_json_and_xml(client):
+    response = client.get("/open311/v2/services/sanitation.json")
+    assert response.status_code == 200
+    assert response.json() == {"service_code": "sanitation", "attributes": []}
+    root = ET.fromstring(client.get("/open311/v2/services/sanitation.xml").content)
+    assert root.tag == "service_definition" and root.find("service_code").text == "sanitation"
 
 
 def test_unknown_service_code_is_404_as_an_error_list(client):
@@ -93,8 +123,8 @@ def test_post_requests_validates_its_input(client, world, key_for, data, needle)
         ({"end_date": "2026-13-45T00:00:00Z"}, 400),
     ],
 )
-def test_get_requests_filters(client, params, status):
-    response = client.get("/open311/v2/requests.json", params)
+def test_get_requests_filters(client, key_for, params, status):
+    response = client.get("/open311/v2/requests.json", {**params, "api_key": key_for("county")})
     assert response.status_code == status, response.content
     if status == 200:
         assert response.json() == []

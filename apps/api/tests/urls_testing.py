@@ -1,5 +1,5 @@
 """A small API with the real auth, throttling and error handlers, whose endpoints raise each
-kind of error on purpose (the read-only v1 has no endpoint that can answer 409 yet)."""
+kind of error on purpose (the real 409s are in apps/workorders/tests/test_api.py)."""
 
 from django.core.exceptions import ValidationError
 from django.urls import include, path

@@ -118,3 +118,82 @@ def build_spread(world) -> Spread:
         },
     )
     return Spread(unserved, fallback, pairing, welfare, welfare_org, committee)
+
+
+# ------------------------------------------------------------ work orders, through the services
+# The uploads of the work-order services go to each test's own folder (as in the app's tests).
+from apps.workorders.tests.conftest import _isolated_side_effects  # noqa: E402, F401
+
+OCTOBER = {"from": "2026-01", "to": "2026-10", "month": "2026-10"}
+
+
+def play_orders(compound, handler, *, when: datetime.datetime, outcomes, code="sanitation"):
+    """One order per outcome in `compound`, submitted at `when` on the hotline: None = only
+    submitted; (solved, satisfaction) = accepted, dispatched to `handler`, signed, resolved and
+    called back (the reporter reached and contacted) three days later."""
+    from apps.workorders import services
+    from apps.workorders.tests.helpers import category, photo
+
+    hour = datetime.timedelta(hours=1)
+    orders = []
+    for i, outcome in enumerate(outcomes):
+        order = services.workorder_submit(
+            actor=None,
+            compound=compound,
+            category=category(code),
+            description=f"测试诉求{i}：楼道灯不亮",
+            reporter_phone="13800000000",
+            channel="hotline",
+            now=when,
+        )
+        orders.append(order)
+        if outcome is None:
+            continue
+        solved, satisfaction = outcome
+        services.workorder_accept(order=order, actor=None, now=when + hour)
+        services.workorder_dispatch(order=order, actor=None, handler=handler, now=when + 2 * hour)
+        services.workorder_sign(order=order, actor=None, now=when + 3 * hour)
+        services.workorder_resolve(
+            order=order, actor=None, note="已处理", photo_files=[photo()], now=when + 24 * hour
+        )
+        services.workorder_callback(
+            order=order,
+            actor=None,
+            reached=True,
+            contacted=True,
+            solved=solved,
+            satisfaction=satisfaction,
+            now=when + 72 * hour,
+        )
+    return orders
+
+
+def tz_at(y, m, d, hh=9):
+    from apps.workorders.tests.helpers import at
+
+    return at(y, m, d, hh)
+
+
+def build_orders(world, spread):
+    """October 2026: four orders called back in the world's compound (盛庄街道), two in
+    罗庄老宿舍 (罗庄街道); September: one order only submitted; a sewage order in October."""
+    play_orders(
+        world.compound,
+        world.company,
+        when=tz_at(2026, 10, 12),
+        outcomes=[(True, "satisfied"), (True, "satisfied"), (True, "basic"), (False, "dissatisfied")],
+    )
+    play_orders(
+        spread.unserved,
+        world.company,
+        when=tz_at(2026, 10, 13),
+        outcomes=[(True, "satisfied"), (True, "satisfied")],
+    )
+    play_orders(world.compound, world.company, when=tz_at(2026, 9, 8), outcomes=[None])
+
+
+@pytest.fixture
+def orders(world, spread, settings):
+    settings.WORKORDER_RANKING_MIN_CALLBACKS = 1
+    build_orders(world, spread)
+    return spread

@@ -254,6 +254,8 @@ class WorkOrder(HandlerFields):
             ("escalate_workorder", "可升级督办"),
             ("merge_workorder", "可合并重复工单"),
             ("reject_workorder", "可不予受理"),
+            ("extend_workorder", "可申请延期"),
+            ("approve_extension_workorder", "可审批延期"),
             ("view_reporter_pii", "可查看诉求人未脱敏信息"),
         ]
         constraints = [

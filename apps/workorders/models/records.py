@@ -14,6 +14,7 @@ from apps.core.scoping import Scope
 from apps.workorders.choices import (
     AssignmentOutcome,
     EscalationReason,
+    ExtensionState,
     HandlerKind,
     Level,
     PhotoStage,
@@ -106,6 +107,35 @@ class Assignment(models.Model):
     resolution_note = models.TextField("办理情况", blank=True)
     resolve_on_time = models.BooleanField("按时办结", null=True, blank=True)
     ended_at = models.DateTimeField("结束时间", null=True, blank=True)
+
+    # 延期: the unit asks for more time once per dispatch; the desk that dispatched decides.
+    extension_state = models.CharField(
+        "延期申请", max_length=8, choices=ExtensionState.choices, blank=True, default=ExtensionState.NONE
+    )
+    extension_days = models.PositiveSmallIntegerField("申请延期工作日数", null=True, blank=True)
+    extension_reason = models.TextField("延期理由", blank=True)
+    extension_requested_at = models.DateTimeField("申请延期时间", null=True, blank=True)
+    extension_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="申请延期人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+    extension_decided_at = models.DateTimeField("延期审批时间", null=True, blank=True)
+    extension_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="延期审批人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+    extension_decision_note = models.TextField("延期审批意见", blank=True)
+    resolve_due_before_extension = models.DateTimeField("延期前办结期限", null=True, blank=True)
 
     class Meta:
         verbose_name = "派单记录"

@@ -1,7 +1,8 @@
 """Work-order services: every state change of a work order, one function per verb.
 
     workorder_submit → accept → dispatch → sign → resolve → callback → close
-    return (back to dispatch), reopen (rework), escalate, merge, reject
+    return (back to dispatch), reopen (rework), escalate, merge, reject,
+    extend (the unit asks for more time) → approve_extension (the desk decides)
 
 Keyword-only, @transaction.atomic, compare-and-set on the order's version, exactly one audit
 Event per transition, notifications after commit. `now=` replays a transition at a past time
@@ -21,9 +22,11 @@ from apps.workorders.services.intake import workorder_submit
 from apps.workorders.services.workflow import (
     latest_callback,
     workorder_accept,
+    workorder_approve_extension,
     workorder_callback,
     workorder_close,
     workorder_dispatch,
+    workorder_extend,
     workorder_merge,
     workorder_reject,
     workorder_reopen,
@@ -43,10 +46,12 @@ __all__ = [
     "latest_callback",
     "suggested_handler",
     "workorder_accept",
+    "workorder_approve_extension",
     "workorder_callback",
     "workorder_close",
     "workorder_dispatch",
     "workorder_escalate",
+    "workorder_extend",
     "workorder_merge",
     "workorder_reject",
     "workorder_reopen",

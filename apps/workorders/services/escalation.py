@@ -39,7 +39,7 @@ def workorder_escalate(
     *, order: WorkOrder, actor, reason: str, note: str = "", now: datetime.datetime | None = None
 ) -> WorkOrder:
     """An official (the desk or a higher level) escalates the order one level up."""
-    backdate, now = now is not None, now_or(now)
+    now = now_or(now)
     policy.check("escalate", order, actor)
     if reason not in EscalationReason.values:
         raise DomainError("请选择升级督办的原因", field_errors={"reason": ["请选择原因"]})
@@ -53,7 +53,6 @@ def workorder_escalate(
         reasons={order.pk: reason},
         note=note,
         now=now,
-        backdate=backdate,
         expect_version=True,
     )
     notify.workorder_event("escalate", order, reason=EscalationReason(reason).label, old_unit=old_unit)
@@ -67,7 +66,6 @@ def escalate_rows(
     reasons: dict[int, str],
     note: str = "",
     now: datetime.datetime,
-    backdate: bool = False,
     expect_version: bool = False,
     cal: WorkCalendar | None = None,
 ) -> list[tuple[WorkOrder, tuple | None]]:
@@ -172,6 +170,7 @@ def escalate_rows(
                 region_code=order.region_code,
                 changes=changes,
                 note=note or EscalationReason(reason).label,
+                created_at=now,
             )
         )
         for level, length in rollups.STORED_LEVELS:
@@ -183,10 +182,7 @@ def escalate_rows(
         results.append((order, old_unit))
 
     Escalation.objects.bulk_create(escalations)
-    created = Event.objects.bulk_create(events)
-    if backdate:
-        ids = [e.pk for e in created if e.pk]
-        Event.objects.filter(pk__in=ids).update(created_at=now)
+    Event.objects.bulk_create(events)
     rollups.upsert_region(region_rows)
     rollups.upsert_unit(unit_rows)
     return results

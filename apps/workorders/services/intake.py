@@ -29,6 +29,8 @@ from apps.workorders.services.common import (
 
 STAFF_CHANNELS = (Channel.STAFF, Channel.GRID, Channel.HOTLINE)
 SYSTEM_CHANNELS = (Channel.HOTLINE, Channel.OPEN311)
+# An official's API client (a hotline system) files through Open311 as itself.
+OFFICIAL_CHANNELS = (*STAFF_CHANNELS, Channel.OPEN311)
 
 
 def compound_allowed(actor, compound) -> bool:
@@ -54,7 +56,7 @@ def _channel_for(actor, channel: str | None) -> str:
     if actor.role in (Role.RESIDENT, Role.COMMITTEE):
         return Channel.RESIDENT_APP
     channel = channel or Channel.STAFF
-    if channel not in STAFF_CHANNELS:
+    if channel not in OFFICIAL_CHANNELS:
         raise DomainError("来源渠道不正确", field_errors={"channel": ["请选择代报、网格员或热线"]})
     return channel
 

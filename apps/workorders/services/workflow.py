@@ -12,13 +12,16 @@ from django.db import transaction
 from django.http import Http404
 
 from apps.core.errors import DomainError
+from apps.workdays.calendar import CalendarMissing
 from apps.workorders import deadlines, notify, photos, policy, rollups
 from apps.workorders.choices import (
     OPEN,
     AssignmentOutcome,
     EscalationReason,
+    ExtensionState,
     PhotoStage,
     Satisfaction,
+    SlaCard,
     Status,
 )
 from apps.workorders.models import Assignment, CallBack, WorkOrder
@@ -340,7 +343,7 @@ def workorder_callback(
         cb_basic=int(satisfaction == Satisfaction.BASIC),
         cb_dissatisfied=int(satisfaction == Satisfaction.DISSATISFIED),
     )
-    notify.workorder_event("callback", order, result=result)
+    notify.workorder_event("callback", order, result=result, by_reporter=by_reporter)
     return callback
 
 
@@ -499,4 +502,110 @@ def workorder_reject(
     )
     rollups.bump(order, now, rejected=1)
     notify.workorder_event("reject", order, reason=reason)
+    return order
+
+
+# ------------------------------------------------------------------ 延期: more time to resolve
+@transaction.atomic
+def workorder_extend(
+    *, order: WorkOrder, actor, days: int, reason: str, now: datetime.datetime | None = None
+) -> WorkOrder:
+    """The handling unit asks for more time (延期申请), before its resolve deadline, once per
+    dispatch, at most WORKORDER_EXTENSION_MAX_WORKING_DAYS working days. The desk that
+    dispatched decides (`workorder_approve_extension`); until then the deadline stands."""
+    backdate, now = now is not None, now_or(now)
+    policy.check("extend", order, actor)
+    limit = settings.WORKORDER_EXTENSION_MAX_WORKING_DAYS
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= limit:
+        message = f"延期天数应为1至{limit}个工作日"
+        raise DomainError(message, field_errors={"days": [message]})
+    reason = clean_text(reason, label="延期理由")
+    if order.due_at is None:
+        raise DomainError("本环节的办结期限尚未确定（放假安排未录入），暂不能申请延期")
+    if now >= order.due_at:
+        raise DomainError("已超过办结期限，不能再申请延期，请尽快办结")
+    assignment = _current(order)
+    Assignment.objects.filter(pk=assignment.pk).update(
+        extension_state=ExtensionState.PENDING,
+        extension_days=days,
+        extension_reason=reason,
+        extension_requested_at=now,
+        extension_requested_by=actor,
+        extension_decided_at=None,
+        extension_decided_by=None,
+        extension_decision_note="",
+    )
+    transition(
+        order=order,
+        actor=actor,
+        verb="extend",
+        to=Status.SIGNED,
+        now=now,
+        backdate=backdate,
+        note=reason,
+        extra_changes={"extension": [None, {"days": days}]},
+    )
+    notify.workorder_event("extend", order, reason=reason, days=days)
+    return order
+
+
+@transaction.atomic
+def workorder_approve_extension(
+    *,
+    order: WorkOrder,
+    actor,
+    approve: bool,
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> WorkOrder:
+    """The desk approves the unit's request — the resolve deadline moves on by the days asked,
+    counted in working days from the old deadline, and its cards are recomputed — or refuses it
+    with a reason (the unit may ask again)."""
+    backdate, now = now is not None, now_or(now)
+    policy.check("approve_extension", order, actor)
+    note = clean_text(note, label="审批意见", required=not approve)
+    assignment = _current(order)
+    fields: dict = {}
+    decided = {
+        "extension_decided_at": now,
+        "extension_decided_by": actor,
+        "extension_decision_note": note,
+    }
+    if approve:
+        old_due = assignment.resolve_due_at or order.due_at
+        if old_due is None:
+            raise DomainError("本环节的办结期限尚未确定（放假安排未录入），暂不能审批延期")
+        try:
+            times = deadlines.extended_times(due=old_due, days=assignment.extension_days, level=order.level)
+        except CalendarMissing as exc:
+            raise DomainError(f"{exc.year}年的放假安排尚未录入，无法计算延期后的期限，请先录入") from exc
+        fields = {"due_at": times.due_at, "warn_at": times.warn_at, "sla_card": times.card(now)}
+        if order.escalate_reason in ("", EscalationReason.OVERDUE):
+            # a pending escalation for another reason (repeated reports ...) is not cancelled
+            fields["escalate_at"] = times.escalate_at
+            fields["escalate_reason"] = EscalationReason.OVERDUE if times.escalate_at else ""
+        if fields["sla_card"] != order.sla_card:
+            fields["card_changed_at"] = now if fields["sla_card"] != SlaCard.NONE else None
+        Assignment.objects.filter(pk=assignment.pk).update(
+            extension_state=ExtensionState.APPROVED,
+            resolve_due_before_extension=old_due,
+            resolve_due_at=times.due_at,
+            **decided,
+        )
+    else:
+        Assignment.objects.filter(pk=assignment.pk).update(extension_state=ExtensionState.REFUSED, **decided)
+    transition(
+        order=order,
+        actor=actor,
+        verb="approve_extension",
+        to=Status.SIGNED,
+        now=now,
+        backdate=backdate,
+        note=note,
+        fields=fields,
+        extra_changes={"extension": [None, {"approved": approve, "days": assignment.extension_days}]},
+    )
+    notify.workorder_event(
+        "approve_extension", order, approved=approve, days=assignment.extension_days, note=note
+    )
     return order

@@ -174,3 +174,26 @@ def test_a_whistle_from_phone_to_closed(live_server, browser, transactional_worl
     for context in (phone, desk, desk2):
         context.close()
     assert Path(order.photos.first().file.path).exists()
+
+
+def test_a_county_official_searches_the_compound_when_filing(
+    live_server, browser, transactional_world, console_errors, monkeypatch
+):
+    """A county holds thousands of compounds: the intake form searches them (HTMX) instead of
+    listing them, then offers the chosen compound's buildings."""
+    from apps.workorders.views import intake
+
+    monkeypatch.setattr(intake, "COMPOUND_SELECT_MAX", 0)
+    world = transactional_world
+    page = console_errors(
+        browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN").new_page()
+    )
+    log_in(page, live_server.url, world.users["county"].username)
+    page.goto(f"{live_server.url}/workorders/new/")
+    assert page.locator("#id_compound option").count() == 1  # nothing listed before a search
+    page.fill("#id_compound_q", world.compound.name[:3])
+    page.wait_for_function("document.querySelectorAll('#id_compound option').length > 1")
+    page.select_option("#id_compound", str(world.compound.pk))
+    page.wait_for_function("document.querySelectorAll('#id_building option').length > 1")
+    assert "罗庄1号楼" in page.locator("#id_building").inner_text()
+    screenshot(page, "workorder-intake-compound-search")

@@ -20,7 +20,7 @@ from apps.workorders.models import (
     HandlerMonthStat,
     WorkOrder,
 )
-from apps.workorders.tests.helpers import at, submit, to_called_back, to_dispatched
+from apps.workorders.tests.helpers import at, fresh, submit, to_called_back, to_dispatched, to_resolved
 
 
 @pytest.fixture(autouse=True)
@@ -178,3 +178,33 @@ def test_nothing_is_sent_for_a_refused_transition_or_when_muted(
     with django_capture_on_commit_callbacks(execute=True), muted():
         services.workorder_accept(order=order, actor=users["community"])
     assert not Notification.objects.filter(kind="workorder.accept").exists()
+
+
+def test_the_desk_hears_when_the_reporter_rates_it_themselves(
+    world, users, django_capture_on_commit_callbacks
+):
+    order = to_resolved(world, users)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.workorder_callback(
+            order=fresh(order),
+            actor=users["resident"],
+            reached=True,
+            contacted=True,
+            solved=True,
+            satisfaction="satisfied",
+        )
+    titles = [n.title for n in inbox_for(user=users["community"])]
+    assert any(t.startswith("诉求人已评价（满意），请结案或重办") for t in titles)
+    # a call-back made by the desk itself does not tell the desk
+    order = to_resolved(world, users)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.workorder_callback(
+            order=fresh(order),
+            actor=users["community"],
+            reached=True,
+            contacted=True,
+            solved=True,
+            satisfaction="satisfied",
+        )
+    titles = [n.title for n in inbox_for(user=users["community"])]
+    assert sum(t.startswith("诉求人已评价") for t in titles) == 1

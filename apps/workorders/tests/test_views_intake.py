@@ -211,3 +211,32 @@ def test_rejected_order_tells_the_reason(world, users, client_for):
     html = client_for("resident").get(order.get_absolute_url()).content.decode()
     assert "不予受理：属于家庭内部维修" in html
     assert WorkOrder.objects.get(pk=order.pk).status == Status.REJECTED
+
+
+def test_a_large_scope_searches_compounds_instead_of_listing_them(world, users, client_for, monkeypatch):
+    from apps.workorders.views import intake
+
+    monkeypatch.setattr(intake, "COMPOUND_SELECT_MAX", 0)
+    client = client_for("county")
+    html = client.get(NEW).content.decode()
+    assert 'id="id_compound_q"' in html and world.compound.name not in html  # nothing listed up front
+    options = reverse("workorder_compound_options")
+    found = client.get(options, {"compound_q": world.compound.name[:3]}).content.decode()
+    assert f'<option value="{world.compound.pk}">' in found and "请选择" in found
+    outside = client.get(options, {"q": world.other_compound.name}).content.decode()
+    assert f'value="{world.other_compound.pk}"' not in outside and "没有名称" in outside
+    assert (
+        "没有名称、编码或地址含“不存在的小区”的小区"
+        in client.get(options, {"q": "不存在的小区"}).content.decode()
+    )
+    # the whole scope still validates, and a failed post keeps the chosen compound on the page
+    response = client.post(NEW, form_data(world, description="", reporter_phone="13912345678"))
+    assert response.status_code == 400
+    assert f'<option value="{world.compound.pk}" selected>' in response.content.decode()
+    response = client.post(NEW, form_data(world, reporter_phone="13912345678"))
+    assert response.status_code == 302 and WorkOrder.objects.get().compound == world.compound
+    response = client.post(
+        NEW, form_data(world, compound=world.other_compound.pk, reporter_phone="13912345678")
+    )
+    assert response.status_code == 400 and "所选小区不存在或不在您的辖区内" in response.content.decode()
+    assert client_for("company").get(options, {"q": "小区"}).status_code == 403

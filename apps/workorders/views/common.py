@@ -153,6 +153,11 @@ def event_summary(entry, *, assignments: dict) -> str:
         sat = answers.get("satisfaction")
         who = "诉求人自评" if answers.get("by_reporter") else "回访"
         return f"{who}：{'已解决' if answers.get('solved') else '未解决'}，{Satisfaction(sat).label if sat else ''}"
+    if verb in ("extend", "approve_extension") and "extension" in changes:
+        ext = changes["extension"][1] or {}
+        if verb == "extend":
+            return f"申请延期{ext.get('days')}个工作日"
+        return f"批准延期{ext.get('days')}个工作日" if ext.get("approved") else "不批准延期"
     if verb == "merge" and "target_code" in changes:
         return f"合并至查询码 {changes['target_code'][1]}"
     return ""

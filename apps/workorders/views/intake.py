@@ -10,10 +10,11 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.views import View
 
@@ -40,6 +41,10 @@ def _int(value) -> int | None:
         return None
 
 
+COMPOUND_SELECT_MAX = 200  # above this, the intake form searches compounds instead of listing them
+COMPOUND_SEARCH_LIMIT = 30
+
+
 def submit_form(request, data=None, files=None) -> WorkOrderSubmitForm:
     """The domain's intake form, dressed for a phone: category and urgency as big choices, the
     compound fixed when the user has one, buildings and units of the chosen compound only."""
@@ -64,6 +69,15 @@ def submit_form(request, data=None, files=None) -> WorkOrderSubmitForm:
     form.fields["unit"].empty_label = "不填"
     form.fields["compound"].empty_label = "请选择小区"
     places = reverse("workorder_places")
+    form.compound_search = False
+    if form.single_compound is None and compounds.count() > COMPOUND_SELECT_MAX:
+        # A county or city holds thousands of compounds: search them instead of listing all.
+        # Validation still runs against the whole scoped queryset; only the rendering shrinks.
+        form.compound_search = True
+        chosen = compounds.filter(pk=compound_id).first() if compound_id else None
+        form.fields["compound"].widget.choices = [("", "请先搜索小区")] + (
+            [(chosen.pk, _compound_label(chosen))] if chosen else []
+        )
     form.fields["compound"].widget.attrs.update(
         {"hx-get": places, "hx-target": "#id_building", "hx-trigger": "change", "hx-swap": "innerHTML"}
     )
@@ -136,6 +150,40 @@ class WorkOrderSubmit(LoginRequiredMixin, View):
         else:
             status = 400
         return self.render_form(form, status=status)
+
+
+def _compound_label(compound) -> str:
+    return f"{compound.name}（{compound.address}）" if compound.address else compound.name
+
+
+@login_required
+def workorder_compound_options(request):
+    """<option>s of the compounds in the user's scope matching `q` (name, code or address),
+    for staff whose scope is too large for one drop-down (HTMX)."""
+    user = request.user
+    if not user.has_perm("workorders.submit_workorder"):
+        raise PermissionDenied("您的角色不能提交诉求。")
+    # the page's search box is named compound_q (it sits inside the intake form)
+    q = (request.GET.get("compound_q") or request.GET.get("q") or "").strip()[:50]
+    if not q:
+        return HttpResponse(mark_safe('<option value="">请先搜索小区</option>'))
+    rows = list(
+        scoped(Compound.objects.all(), user)
+        .filter(Q(name__contains=q) | Q(code__startswith=q) | Q(address__contains=q))
+        .order_by("name", "id")[: COMPOUND_SEARCH_LIMIT + 1]
+    )
+    more = len(rows) > COMPOUND_SEARCH_LIMIT
+    rows = rows[:COMPOUND_SEARCH_LIMIT]
+    if not rows:
+        head = f"没有名称、编码或地址含“{q}”的小区"
+    elif more:
+        head = f"找到{COMPOUND_SEARCH_LIMIT}个以上，请选择或输入更多字"
+    else:
+        head = f"找到{len(rows)}个小区，请选择"
+    html = format_html('<option value="">{}</option>', head) + format_html_join(
+        "", '<option value="{}">{}</option>', ((c.pk, _compound_label(c)) for c in rows)
+    )
+    return HttpResponse(html)
 
 
 @login_required

@@ -40,6 +40,8 @@ VERB_ORDER = [
     "dispatch",
     "sign",
     "resolve",
+    "extend",
+    "approve_extension",
     "callback",
     "close",
     "reopen",
@@ -61,6 +63,8 @@ SUCCESS = {
     "escalate": "已升级督办至{level}。",
     "merge": "已合并至工单{target}。",
     "reject": "已作不予受理处理。",
+    "extend": "延期申请已提交，等待{level}级审批；审批前仍按原期限办理。",
+    "approve_extension": "延期审批结果已记录。",
 }
 
 
