@@ -98,6 +98,9 @@ ASSIGNMENT_COLUMNS = (
     "resolution_note",
     "resolve_on_time",
     "ended_at",
+    "extension_state",
+    "extension_reason",
+    "extension_decision_note",
 )
 CALLBACK_COLUMNS = (
     "order_id",
@@ -366,6 +369,9 @@ def _chunk(task: tuple[int, int, int]) -> tuple[bytes, bytes, bytes, int, int, i
                 "",
                 None,
                 None,
+                "",  # no extension asked (延期 is not replayed)
+                "",
+                "",
             ]
             assignments.append(a)
             dispatched = at
