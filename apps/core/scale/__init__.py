@@ -81,7 +81,10 @@ def generate(
         # its compounds; only what is missing is added.
         plan = {}
         for city, target in spec.compounds.items():
-            have = Compound.objects.filter(is_generated=True, code__startswith=city[:4]).count()
+            # Compounds of this generator (named "…（生成）"), not the demo's.
+            have = Compound.objects.filter(
+                is_generated=True, code__startswith=city[:4], name__endswith="（生成）"
+            ).count()
             if target - have > 0:
                 plan[city] = target - have
         report["units"] = timed(
