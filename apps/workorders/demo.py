@@ -418,6 +418,78 @@ class Story:
         return order
 
 
+# Where each of the last orders of a featured compound stops, so that every demo login finds
+# something in each of its queues whatever the random history left open: the community 待受理 /
+# 待派单 / 待审批延期 / 待回访, the company 待签收 / 办理中.
+BACKLOG_STOPS = (
+    "submitted",
+    "accepted",
+    "dispatched",
+    "dispatched",
+    "signed",
+    "signed",
+    "extend",
+    "resolved",
+)
+BACKLOG_COMPOUNDS = 2  # featured compounds with a company, per city
+
+
+def _desk_backlog(story: Story, featured, categories: dict, cutoff: datetime.datetime) -> int:
+    """A fixed handful of recent orders on the featured compounds, walked by the services to the
+    steps of BACKLOG_STOPS (filed over the day and a half before the cut-off)."""
+    rng, filed = story.rng, 0
+    compounds = [c for c in featured if c.company_id][:BACKLOG_COMPOUNDS]
+    codes = [c for c in ("sanitation", "leak_repair", "parking", "elevator", "greening") if c in categories]
+    if not codes:
+        return 0
+    for compound in compounds:
+        community = story.desk_of(compound)
+        for i, stop in enumerate(BACKLOG_STOPS):
+            t = cutoff - datetime.timedelta(hours=40 - 4 * i)
+            category = categories[codes[i % len(codes)]]
+            text = rng.choice(DESCRIPTIONS[category.code]).format(b=f"{rng.randrange(1, 30)}号楼")
+            order = services.workorder_submit(
+                actor=community,
+                compound=compound,
+                category=category,
+                description=text,
+                channel=Channel.STAFF,
+                reporter_name=_name(rng),
+                reporter_phone=_phone(rng),
+                is_generated=True,
+                now=t,
+            )
+            filed += 1
+            if stop == "submitted":
+                continue
+            t += datetime.timedelta(minutes=20)
+            services.workorder_accept(order=order, actor=community, note="已报到", now=t)
+            if stop == "accepted":
+                continue
+            eligible = services.eligible_handlers(order, on=t.date())
+            unit = next((u for u in eligible if getattr(u, "pk", None) == compound.company_id), None)
+            unit = unit or services.suggested_handler(order, candidates=eligible)
+            if unit is None:
+                continue
+            t += datetime.timedelta(minutes=20)
+            services.workorder_dispatch(order=order, actor=community, handler=unit, now=t)
+            if stop == "dispatched":
+                continue
+            staff = story.unit_user(unit)
+            t += datetime.timedelta(minutes=30)
+            services.workorder_sign(order=order, actor=staff, note="已安排人员", now=t)
+            t += datetime.timedelta(minutes=30)
+            if stop == "extend" and order.due_at is not None and t < order.due_at:
+                services.workorder_extend(
+                    order=order, actor=staff, days=3, reason="需采购配件，厂家发货约需三个工作日", now=t
+                )
+            elif stop == "resolved":
+                services.workorder_resolve(
+                    order=order, actor=staff, note="已现场处理完毕", photo_files=[_photo(rng)], now=t
+                )
+    return filed
+
+
 def seed(*, rng: random.Random, today: datetime.date, log=print, scale: float = 1.0) -> None:
     """Two years of work orders for both cities (see the module docstring). Idempotent."""
     if WorkOrder.objects.filter(is_generated=True).exists():
@@ -460,6 +532,8 @@ def seed(*, rng: random.Random, today: datetime.date, log=print, scale: float = 
                         pool = featured if featured and rng.random() < 0.2 else compounds
                         Story(rng, cast, cutoff, progress).run(rng.choice(pool), category, t)
                         total += 1
+            with transaction.atomic():
+                total += _desk_backlog(Story(rng, cast, cutoff, 1.0), featured or compounds, categories, cutoff)
             log(f"  {city}：{len(compounds)} 个小区，累计 {total} 件工单")
         from apps.workorders.sweep import sla_sweep
 

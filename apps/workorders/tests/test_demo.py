@@ -21,6 +21,11 @@ def test_demo_seed_is_consistent_and_idempotent(world, monkeypatch, settings):
     assert Event.objects.filter(verb="workorder.submit").count() == WorkOrder.objects.count()
     first = Event.objects.filter(verb="workorder.submit").order_by("created_at").first()
     assert first.created_at.date() < datetime.date(2026, 9, 1)  # events carry the replayed times
+    # every demo login finds work in its queues: a fixed backlog on the featured compounds
+    backlog = orders.filter(submitted_at__gte=datetime.datetime(2026, 11, 24, tzinfo=datetime.UTC))
+    statuses = set(backlog.values_list("status", flat=True))
+    assert {"submitted", "accepted", "dispatched", "signed", "resolved"} <= statuses
+    assert Event.objects.filter(verb="workorder.extend").exists()
     kept = rollup_snapshot()
     rollups_rebuild()
     assert rollup_snapshot() == kept
