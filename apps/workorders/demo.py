@@ -434,11 +434,31 @@ BACKLOG_STOPS = (
 BACKLOG_COMPOUNDS = 2  # featured compounds with a company, per city
 
 
-def _desk_backlog(story: Story, featured, categories: dict, cutoff: datetime.datetime) -> int:
-    """A fixed handful of recent orders on the featured compounds, walked by the services to the
-    steps of BACKLOG_STOPS (filed over the day and a half before the cut-off)."""
+def _backlog_compounds(city: str, candidates) -> list:
+    """The demo resident's home compound first (its community secretary and its company are demo
+    logins too), then featured compounds served by a company."""
+    from apps.accounts.models import User
+    from apps.core.roles import Role
+    from apps.registry.models import Compound
+
+    homes = list(
+        Compound.objects.filter(
+            pk__in=User.objects.filter(
+                role=Role.RESIDENT, compound__community__pk__startswith=city[:4]
+            ).values("compound_id"),
+            company__isnull=False,
+        )
+        .select_related("company", "community")
+        .order_by("code")[:1]
+    )
+    rest = [c for c in candidates if c.company_id and c.pk not in {h.pk for h in homes}]
+    return (homes + rest)[:BACKLOG_COMPOUNDS]
+
+
+def _desk_backlog(story: Story, compounds, categories: dict, cutoff: datetime.datetime) -> int:
+    """A fixed handful of recent orders on a few compounds, walked by the services to the steps
+    of BACKLOG_STOPS (filed over the day and a half before the cut-off)."""
     rng, filed = story.rng, 0
-    compounds = [c for c in featured if c.company_id][:BACKLOG_COMPOUNDS]
     codes = [c for c in ("sanitation", "leak_repair", "parking", "elevator", "greening") if c in categories]
     if not codes:
         return 0
@@ -533,7 +553,8 @@ def seed(*, rng: random.Random, today: datetime.date, log=print, scale: float = 
                         Story(rng, cast, cutoff, progress).run(rng.choice(pool), category, t)
                         total += 1
             with transaction.atomic():
-                total += _desk_backlog(Story(rng, cast, cutoff, 1.0), featured or compounds, categories, cutoff)
+                backlog_at = _backlog_compounds(city, featured or compounds)
+                total += _desk_backlog(Story(rng, cast, cutoff, 1.0), backlog_at, categories, cutoff)
             log(f"  {city}：{len(compounds)} 个小区，累计 {total} 件工单")
         from apps.workorders.sweep import sla_sweep
 
