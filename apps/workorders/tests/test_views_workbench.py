@@ -269,3 +269,23 @@ def test_bulk_htmx_redirects(world, users, client_for):
         reverse("workorder_bulk"), {"verb": "accept", "ids": [a.pk], "next": "https://evil.example/"}, **HX
     )
     assert response.status_code == 204 and response["HX-Redirect"] == "/workorders/"
+
+
+@pytest.mark.parametrize("persona", ["community", "street", "company", "department", "city"])
+def test_every_queue_opens_for_every_staff_role_even_when_empty(world, users, client_for, persona):
+    from apps.workorders.selectors import QUEUES
+    from apps.workorders.views.workbench import EMPTY
+
+    assert set(QUEUES) <= set(EMPTY)
+    client = client_for(persona)
+    for queue in QUEUES:
+        response = client.get(reverse("workorder_list"), {"queue": queue})
+        assert response.status_code == 200, queue
+
+
+def test_the_extension_queue_shows_pending_requests_to_the_desk(world, users, client_for):
+    order = to_dispatched(world, users)
+    services.workorder_sign(order=fresh(order), actor=users["company"])
+    services.workorder_extend(order=fresh(order), actor=users["company"], days=2, reason="等配件")
+    _response, html = page(client_for("community"), queue="to_approve_extension")
+    assert order.tracking_code in html and "待审批延期" in html

@@ -39,6 +39,7 @@ EMPTY = {
     "to_dispatch": "没有待派单的工单。",
     "to_sign": "没有待签收的派单。",
     "to_resolve": "没有正在办理的工单。",
+    "to_approve_extension": "没有待审批的延期申请。处理单位申请延期后会出现在这里。",
     "to_callback": "没有待回访的工单。",
     "to_close": "没有待结案的工单。",
     "yellow": "没有临期（黄牌）的工单。",
