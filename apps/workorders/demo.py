@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.test.utils import override_settings
+from django.utils import timezone
 from PIL import Image
 
 from apps.notifications.services import muted
@@ -516,7 +517,8 @@ def seed(*, rng: random.Random, today: datetime.date, log=print, scale: float = 
         log("工单演示数据已存在，跳过")
         return
     started = time.monotonic()
-    cutoff = datetime.datetime.combine(today, datetime.time(9, 0), tzinfo=CALENDAR_TZ)
+    # History up to 09:00 of `today`, but never in the future (a load run at night).
+    cutoff = min(datetime.datetime.combine(today, datetime.time(9, 0), tzinfo=CALENDAR_TZ), timezone.now())
     categories = {c.code: c for c in Category.objects.filter(is_active=True)}
     codes = [c for c in CATEGORY_WEIGHTS if c in categories]
     if not codes:
