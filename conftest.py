@@ -147,6 +147,17 @@ def console_errors():
     return watch
 
 
+def log_in(page, base_url: str, username: str):
+    """Sign in through the login form as one of the persona world's users."""
+    from apps.core.testing import PASSWORD
+
+    page.goto(f"{base_url}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base_url}/")
+
+
 def screenshot(page, name: str):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

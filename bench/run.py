@@ -620,6 +620,17 @@ def machine() -> dict:
     }
 
 
+def _sweep_row(title: str, s: dict) -> str:
+    """One table row of a sweep measurement: the first run beside the second (which must change nothing)."""
+    first, second = s["first"], s["second"]
+    changes = second["red"] + second["yellow"] + second["escalated"]
+    return (
+        f"| {title}, first run | {first['seconds']} s "
+        f"(red {first['red']:,}, yellow {first['yellow']:,}, escalated {first['escalated']:,}) | "
+        f"second run: {second['seconds']} s (changes {changes}) | |"
+    )
+
+
 def markdown(results: dict) -> str:
     m, r = results["machine"], results
     lines = [
@@ -705,18 +716,10 @@ def markdown(results: dict) -> str:
         )
     s = r.get("sweep") or {}
     if s:
-        lines.append(
-            f"| sla_sweep over {s['open_orders']:,} open orders, first run | {s['first']['seconds']} s "
-            f"(red {s['first']['red']:,}, yellow {s['first']['yellow']:,}, escalated {s['first']['escalated']:,}) | "
-            f"second run: {s['second']['seconds']} s (changes {s['second']['red'] + s['second']['yellow'] + s['second']['escalated']}) | |"
-        )
+        lines.append(_sweep_row(f"sla_sweep over {s['open_orders']:,} open orders", s))
     s = r.get("sweep_million") or {}
     if s:
-        lines.append(
-            f"| sla_sweep over {s['orders']:,} more open orders (mix {s['mix']}), first run | {s['first']['seconds']} s "
-            f"(red {s['first']['red']:,}, yellow {s['first']['yellow']:,}, escalated {s['first']['escalated']:,}) | "
-            f"second run: {s['second']['seconds']} s (changes {s['second']['red'] + s['second']['yellow'] + s['second']['escalated']}) | |"
-        )
+        lines.append(_sweep_row(f"sla_sweep over {s['orders']:,} more open orders (mix {s['mix']})", s))
     rss = h.get("rss") or {}
     if rss:
         lines.append(

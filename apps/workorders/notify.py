@@ -87,6 +87,14 @@ def notify_on_commit_call(verb: str, facts: dict) -> None:
     transaction.on_commit(lambda: _deliver(verb, facts), robust=True)
 
 
+def _call_back_desks(f: dict) -> list:
+    """Who calls back and closes: the order's community, and the desk of its level if higher."""
+    to = list(desk_users(f["region_code"], Level.COMMUNITY))
+    if f["level"] != Level.COMMUNITY:
+        to += list(desk_users(f["region_code"], f["level"]))
+    return to
+
+
 def _deliver(verb: str, f: dict) -> None:
     t, code, kind = f["title"], f["code"], f"workorder.{verb}"
     if verb == "submit":
@@ -116,10 +124,7 @@ def _deliver(verb: str, f: dict) -> None:
             to=desk_users(f["region_code"], f["level"]),
         )
     elif verb == "resolve":
-        to = list(desk_users(f["region_code"], Level.COMMUNITY))
-        if f["level"] != Level.COMMUNITY:
-            to += list(desk_users(f["region_code"], f["level"]))
-        _send(f, kind=kind, title=f"工单已办结，请回访：{t}", to=to)
+        _send(f, kind=kind, title=f"工单已办结，请回访：{t}", to=_call_back_desks(f))
         _send(
             f,
             kind=kind,
@@ -131,10 +136,8 @@ def _deliver(verb: str, f: dict) -> None:
         _send(f, kind=kind, title=f"回访结果：{f.get('result', '')}：{t}", to=unit_users(f["unit"]))
         if f.get("by_reporter"):
             # The reporter rated it themselves: the desk must now close it or send it back.
-            to = list(desk_users(f["region_code"], Level.COMMUNITY))
-            if f["level"] != Level.COMMUNITY:
-                to += list(desk_users(f["region_code"], f["level"]))
-            _send(f, kind=kind, title=f"诉求人已评价（{f.get('result', '')}），请结案或重办：{t}", to=to)
+            title = f"诉求人已评价（{f.get('result', '')}），请结案或重办：{t}"
+            _send(f, kind=kind, title=title, to=_call_back_desks(f))
     elif verb == "close":
         _send(
             f,

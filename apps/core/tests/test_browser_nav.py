@@ -5,18 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from apps.core.testing import PASSWORD
-from conftest import screenshot
+from conftest import log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, base_url, username):
-    page.goto(f"{base_url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base_url}/")
 
 
 def nav_rows(page) -> set[int]:

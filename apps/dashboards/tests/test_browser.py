@@ -7,10 +7,9 @@ from __future__ import annotations
 import pytest
 from openpyxl import load_workbook
 
-from apps.core.testing import PASSWORD
 from apps.dashboards.tests.conftest import build_orders, build_spread
 from apps.workorders.tests.test_browser import _categories  # noqa: F401  (seeded categories, restored)
-from conftest import ARTIFACTS, screenshot
+from conftest import ARTIFACTS, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,14 +19,6 @@ WO_CHARTS = ("chart-wo-trend", "chart-wo-category")
 
 def canvases(page, chart_id: str) -> int:
     return page.locator(f"#{chart_id} canvas").count()
-
-
-def log_in(page, base_url, username):
-    page.goto(f"{base_url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base_url}/")
 
 
 def test_county_official_drills_down_and_exports(

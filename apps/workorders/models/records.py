@@ -23,7 +23,23 @@ from apps.workorders.choices import (
 from apps.workorders.models.orders import WorkOrder, _one_handler_q
 
 
-class Assignment(models.Model):
+class OrderRecord(models.Model):
+    """A record of one order's life: audited in the order's region, visible to whoever sees the
+    order (the same rule as WorkOrder.scope_q, through `order`)."""
+
+    class Meta:
+        abstract = True
+
+    @property
+    def audit_region_code(self) -> str:
+        return self.order.region_code
+
+    @classmethod
+    def scope_q(cls, scope: Scope, via: str = ""):
+        return WorkOrder.scope_q(scope, via=f"{via}order__")
+
+
+class Assignment(OrderRecord):
     """One dispatch of an order to a handling unit (派单记录), with its signing, return or
     resolution. The first unit to receive a case owns it (首接负责): it may return it only
     within the return limit."""
@@ -179,16 +195,8 @@ class Assignment(models.Model):
             return ("committee", self.committee_id)
         return ("department", self.department_id)
 
-    @property
-    def audit_region_code(self) -> str:
-        return self.order.region_code
 
-    @classmethod
-    def scope_q(cls, scope: Scope, via: str = ""):
-        return WorkOrder.scope_q(scope, via=f"{via}order__")
-
-
-class CallBack(models.Model):
+class CallBack(OrderRecord):
     """A call-back to the reporter (回访), or the reporter's own rating. Valid only when the
     reporter was reached; then all three answers are required."""
 
@@ -242,16 +250,8 @@ class CallBack(models.Model):
         """The order may be closed: the reporter could not be reached, or is content."""
         return not self.reached or (bool(self.solved) and self.satisfaction != Satisfaction.DISSATISFIED)
 
-    @property
-    def audit_region_code(self) -> str:
-        return self.order.region_code
 
-    @classmethod
-    def scope_q(cls, scope: Scope, via: str = ""):
-        return WorkOrder.scope_q(scope, via=f"{via}order__")
-
-
-class Escalation(models.Model):
+class Escalation(OrderRecord):
     """One step up the ladder community → street → county → city (升级督办)."""
 
     order = models.ForeignKey(
@@ -290,14 +290,6 @@ class Escalation(models.Model):
     def __str__(self):
         return f"{self.order_id} {self.get_from_level_display()}→{self.get_to_level_display()}"
 
-    @property
-    def audit_region_code(self) -> str:
-        return self.order.region_code
-
-    @classmethod
-    def scope_q(cls, scope: Scope, via: str = ""):
-        return WorkOrder.scope_q(scope, via=f"{via}order__")
-
 
 def photo_path(instance: WorkOrderPhoto, filename: str) -> str:
     now = timezone.localtime()
@@ -305,7 +297,7 @@ def photo_path(instance: WorkOrderPhoto, filename: str) -> str:
     return f"workorders/{now:%Y/%m}/{secrets.token_hex(12)}.{ext}"
 
 
-class WorkOrderPhoto(models.Model):
+class WorkOrderPhoto(OrderRecord):
     """A photo of the problem (at intake) or of the finished work (evidence at resolution)."""
 
     order = models.ForeignKey(WorkOrder, verbose_name="工单", on_delete=models.CASCADE, related_name="photos")
@@ -342,11 +334,3 @@ class WorkOrderPhoto(models.Model):
 
     def __str__(self):
         return f"{self.get_stage_display()} {self.pk}"
-
-    @property
-    def audit_region_code(self) -> str:
-        return self.order.region_code
-
-    @classmethod
-    def scope_q(cls, scope: Scope, via: str = ""):
-        return WorkOrder.scope_q(scope, via=f"{via}order__")

@@ -12,10 +12,9 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 
-from apps.core.testing import PASSWORD
 from apps.workorders.choices import Status
 from apps.workorders.models import WorkOrder
-from conftest import screenshot
+from conftest import log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -52,14 +51,6 @@ def png(label: str, colour) -> dict:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return {"name": f"{label}.png", "mimeType": "image/png", "buffer": buffer.getvalue()}
-
-
-def log_in(page, base_url, username):
-    page.goto(f"{base_url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base_url}/")
 
 
 def act(page, verb_label: str, done_text: str, fill=None, shot: str = ""):
