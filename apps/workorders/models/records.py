@@ -23,6 +23,21 @@ from apps.workorders.choices import (
 from apps.workorders.models.orders import WorkOrder, _one_handler_q
 
 
+def actor_field(label: str, **kwargs) -> models.ForeignKey:
+    """Who did a step. Kept when the account is deleted (the audit log names them); never joined
+    from the user's side, so no reverse accessor and no index."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=label,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+        **kwargs,
+    )
+
+
 class OrderRecord(models.Model):
     """A record of one order's life: audited in the order's region, visible to whoever sees the
     order (the same rule as WorkOrder.scope_q, through `order`)."""
@@ -83,43 +98,19 @@ class Assignment(OrderRecord):
     )
 
     dispatched_at = models.DateTimeField("派单时间")
-    dispatched_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="派单人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,
-    )
+    dispatched_by = actor_field("派单人")
     instructions = models.TextField("派单意见", blank=True)
     sign_due_at = models.DateTimeField("签收期限", null=True, blank=True)
     resolve_due_at = models.DateTimeField("办结期限", null=True, blank=True)
     return_until = models.DateTimeField("可退单截止", null=True, blank=True)
 
     signed_at = models.DateTimeField("签收时间", null=True, blank=True)
-    signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="签收人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,
-    )
+    signed_by = actor_field("签收人")
     sign_on_time = models.BooleanField("按时签收", null=True, blank=True)
     returned_at = models.DateTimeField("退单时间", null=True, blank=True)
     return_reason = models.TextField("退单理由", blank=True)
     resolved_at = models.DateTimeField("办结时间", null=True, blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="办结人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,
-    )
+    resolved_by = actor_field("办结人")
     resolution_note = models.TextField("办理情况", blank=True)
     resolve_on_time = models.BooleanField("按时办结", null=True, blank=True)
     ended_at = models.DateTimeField("结束时间", null=True, blank=True)
@@ -131,25 +122,9 @@ class Assignment(OrderRecord):
     extension_days = models.PositiveSmallIntegerField("申请延期工作日数", null=True, blank=True)
     extension_reason = models.TextField("延期理由", blank=True)
     extension_requested_at = models.DateTimeField("申请延期时间", null=True, blank=True)
-    extension_requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="申请延期人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,
-    )
+    extension_requested_by = actor_field("申请延期人")
     extension_decided_at = models.DateTimeField("延期审批时间", null=True, blank=True)
-    extension_decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="延期审批人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,
-    )
+    extension_decided_by = actor_field("延期审批人")
     extension_decision_note = models.TextField("延期审批意见", blank=True)
     resolve_due_before_extension = models.DateTimeField("延期前办结期限", null=True, blank=True)
 
@@ -213,15 +188,7 @@ class CallBack(OrderRecord):
         db_index=False,
     )
     created_at = models.DateTimeField("回访时间", default=timezone.now)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="回访人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,
-    )
+    by = actor_field("回访人")
     by_reporter = models.BooleanField("诉求人自评", default=False)
     reached = models.BooleanField("联系上诉求人")
     contacted = models.BooleanField("承办单位曾联系诉求人", null=True, blank=True)
@@ -262,16 +229,7 @@ class Escalation(OrderRecord):
     reason = models.CharField("原因", max_length=16, choices=EscalationReason.choices)
     note = models.TextField("说明", blank=True)
     at = models.DateTimeField("时间", default=timezone.now)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="操作人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="空：系统按规则自动升级",
-        db_index=False,
-    )
+    actor = actor_field("操作人", help_text="空：系统按规则自动升级")
     assignment = models.ForeignKey(
         Assignment,
         verbose_name="被收回的派单",
@@ -316,15 +274,7 @@ class WorkOrderPhoto(OrderRecord):
     width = models.PositiveIntegerField("宽")
     height = models.PositiveIntegerField("高")
     size = models.PositiveIntegerField("大小（字节）")
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="上传人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,
-    )
+    uploaded_by = actor_field("上传人")
     created_at = models.DateTimeField("上传时间", default=timezone.now)
 
     class Meta:
