@@ -23,7 +23,10 @@ Every function also takes `by=<prefix length>` for a region scope: the same figu
 region at once (6 = per county, 9 = per street, 12 = per community; 4 = per city of a province),
 as a `ByGroup` keyed by the child's code prefix. It runs the same queries with a GROUP BY on the
 prefix of the row's region column, so `f(scope, by=n)[child.prefix] == f(region_scope(child.code))`
-— a ranking of children costs what one figure costs, not one figure per child.
+— a ranking of children costs what one figure costs, not one figure per child. The grouped
+result also knows the figure of the whole scope (`ByGroup.total`): the groups partition the rows
+in scope, so counts and sums are added up over every group; the few figures that are not sums
+(companies counted once however many children they serve) are counted directly, on demand.
 
 The conditions that decide coverage (`company_covered_q`, `committee_covered_q`, `OLD_SERVED_Q`,
 `rated_q`) are public so that the dashboard's gap lists select exactly the rows these figures
@@ -139,36 +142,68 @@ def _today(on: datetime.date | None) -> datetime.date:
 
 
 class ByGroup(dict):
-    """{child region prefix: figure}. A child without any row gets the figure of no rows."""
+    """{child region prefix: figure}. A child without any row gets the figure of no rows.
 
-    def __init__(self, values: dict, empty):
+    `total` is the same figure for the whole scope: given as a value (summed over the groups),
+    or as a function that counts it directly, called once when first asked for."""
+
+    def __init__(self, values: dict, empty, total):
         super().__init__(values)
         self.empty = empty
+        self._total = total
 
     def __missing__(self, key):
         return self.empty
 
+    @property
+    def total(self):
+        if callable(self._total):
+            self._total = self._total()
+        return self._total
+
+
+def _additive(aggregate) -> bool:
+    """A COUNT or SUM of the rows, or COALESCE(SUM, 0): the whole is the sum of the groups.
+    COUNT(DISTINCT …) is not."""
+    if isinstance(aggregate, Coalesce):
+        first, *rest = aggregate.get_source_expressions()
+        return _additive(first) and all(isinstance(e, Value) and e.value == 0 for e in rest)
+    return isinstance(aggregate, Count | Sum) and not aggregate.distinct
+
 
 def _tally(qs: QuerySet, field: str, by: int | None, convert: Callable[[dict], object], **aggregates):
-    """`convert(qs.aggregate(**aggregates))`, or with `by`, the same per prefix of `field`."""
+    """`convert(qs.aggregate(**aggregates))`, or with `by`, the same per prefix of `field`. The
+    total of a grouped tally is the sum over all its groups (every row in scope is in exactly one
+    group), or counted directly when an aggregate is not a sum."""
     if by is None:
         return convert(qs.aggregate(**aggregates))
-    rows = (
+    rows = list(
         qs.order_by()
         .annotate(_group=Substr(field, 1, by))
         .values("_group")
         .annotate(**aggregates)
         .values("_group", *aggregates)
     )
-    return ByGroup({row.pop("_group"): convert(row) for row in rows}, convert(dict.fromkeys(aggregates, 0)))
+    if all(_additive(a) for a in aggregates.values()):
+        total = convert({name: sum(row[name] or 0 for row in rows) for name in aggregates})
+    else:
+        total = lambda: convert(qs.aggregate(**aggregates))  # noqa: E731
+    return ByGroup(
+        {row.pop("_group"): convert(row) for row in rows}, convert(dict.fromkeys(aggregates, 0)), total
+    )
 
 
 def _combine(convert: Callable, *parts):
-    """Join figures computed separately: `convert(*values)`, or per group when grouped."""
+    """Join figures computed separately: `convert(*values)`, or per group when grouped (the
+    total, too, is joined from the parts' totals, when first asked for)."""
     if not isinstance(parts[0], ByGroup):
         return convert(*parts)
     keys = set().union(*parts)
-    return ByGroup({k: convert(*(p[k] for p in parts)) for k in keys}, convert(*(p.empty for p in parts)))
+    return ByGroup(
+        {k: convert(*(p[k] for p in parts)) for k in keys},
+        convert(*(p.empty for p in parts)),
+        lambda: convert(*(p.total for p in parts)),
+    )
 
 
 def _count(qs: QuerySet, field: str, by: int | None):
@@ -254,17 +289,19 @@ def industry_party_orgs(scope: Scope, *, by: int | None = None) -> IndustryOrgs:
     )
 
 
-def _has_branch(compound_ref: str = "pk"):
-    return Exists(PartyOrg.objects.filter(kind=PartyOrgKind.COMPOUND_BRANCH, compound=OuterRef(compound_ref)))
-
-
 def branch_eligible_q() -> Q:
     return Q(resident_party_members__gte=settings.BRANCH_MIN_PARTY_MEMBERS)
 
 
 def has_branch_q(compound_ref: str = "pk") -> Q:
-    """The compound (a Compound row, or `compound_ref` of another row) has formed a party branch."""
-    return Q(_has_branch(compound_ref))
+    """The compound (a Compound row, or `compound_ref` of another row) has formed a party branch.
+
+    `IN (the branches' compounds)` rather than a correlated EXISTS: PostgreSQL hashes the few
+    branches once instead of probing them per compound, and inside COUNT(…) FILTER an EXISTS was
+    estimated so costly that every province count was JIT-compiled (≈ 20 ms of the 45 ms).
+    The subquery never yields NULL, so the negation (`exclude`) stays exact."""
+    branches = PartyOrg.objects.filter(kind=PartyOrgKind.COMPOUND_BRANCH, compound__isnull=False)
+    return Q(**{f"{compound_ref}__in": branches.values("compound_id")})
 
 
 def branch_coverage(scope: Scope, *, by: int | None = None) -> BranchCoverage:
@@ -359,11 +396,14 @@ def _companies_by(scope: Scope, on: datetime.date, by: int) -> ByGroup:
     for company_id, group in pairs:
         served[company_id].add(group)
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    whole = [0, 0]  # each company in scope once
     for pk, region_id, is_covered in companies.values_list("pk", "region_id", "covered"):
+        whole[0] += bool(is_covered)
+        whole[1] += 1
         for group in served[pk] | {region_id[:by]}:
             totals[group][0] += bool(is_covered)
             totals[group][1] += 1
-    return ByGroup({g: Ratio(c, t) for g, (c, t) in totals.items()}, Ratio(0, 0))
+    return ByGroup({g: Ratio(c, t) for g, (c, t) in totals.items()}, Ratio(0, 0), Ratio(*whole))
 
 
 def party_work_coverage(

@@ -93,19 +93,22 @@ def child_regions(region: Region) -> list[Region]:
 
 
 def coverage(*, region: Region, on: datetime.date) -> Coverage:
-    """The figures of a region and of each child region (one grouped pass per child level)."""
+    """The figures of a region and of each child region: one grouped pass per child level, and
+    the region's own figures summed from that pass (`ByGroup.total`) rather than counted again."""
     scope = region_scope(region.code)
     children = child_regions(region)
     rows = []
+    total = None
     for length in sorted({PREFIX_LENGTH[c.level] for c in children}):
         grouped = fig.figures(scope, on=on, by=length)
         rows += [ChildRow(c, grouped[c.prefix]) for c in children if PREFIX_LENGTH[c.level] == length]
+        total = grouped.total
     rows.sort(key=lambda row: row.region.code)
     levels = {c.level for c in children}
     return Coverage(
         region=region,
         on=on,
-        figures=fig.figures(scope, on=on),
+        figures=total if total is not None else fig.figures(scope, on=on),
         children=rows,
         child_level=levels.pop() if len(levels) == 1 else None,
     )

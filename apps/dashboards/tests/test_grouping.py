@@ -41,3 +41,36 @@ def test_a_child_without_rows_gets_zero_figures(spread):
     empty = grouped["371311100"]  # 沂堂镇: nothing registered
     assert empty.old_compound_coverage == fig.Ratio(0, 0) and empty.secretaries_in_post == 0
     assert empty == fig.figures(region_scope("371311100"), on=TODAY)
+
+
+@pytest.mark.parametrize("code", ["370000", "371300", "371311", "371311003", LUOZHUANG_STREET, "371700"])
+def test_the_total_of_a_grouped_pass_equals_the_region_counted_directly(
+    spread, code, django_assert_max_num_queries
+):
+    """The region's own figures come from its children's pass: summed where a figure is a sum,
+    counted directly where it is not (companies serving several children count once)."""
+    children = list(Region.objects.filter(parent_id=code))
+    grouped = fig.figures(region_scope(code), on=TODAY, by=PREFIX_LENGTH[children[0].level])
+    with django_assert_max_num_queries(2):  # the distinct companies of 兜底 and 大手牵小手
+        total = grouped.total
+    assert total == fig.figures(region_scope(code), on=TODAY)
+
+
+def test_a_company_serving_two_children_counts_once_in_the_total(spread):
+    by_county = fig.party_work_coverage(region_scope("371300"), on=TODAY, by=6)
+    assert by_county["371311"].companies == fig.Ratio(2, 2) and by_county["371302"].companies == fig.Ratio(
+        2, 2
+    )
+    assert by_county.total.companies == fig.party_work_coverage(region_scope("371300"), on=TODAY).companies
+    assert by_county.total.companies.denominator < sum(g.companies.denominator for g in by_county.values())
+
+
+def test_the_total_changes_with_the_rows(spread):
+    from apps.registry.models import Compound
+
+    before = fig.figures(region_scope("371300"), on=TODAY, by=6).total
+    Compound.objects.filter(pk=spread.unserved.pk).update(management_mode="fallback", company=spread.welfare)
+    after = fig.figures(region_scope("371300"), on=TODAY, by=6).total
+    assert after.old_compound_coverage.numerator == before.old_compound_coverage.numerator + 1
+    assert after.fallback.compounds == before.fallback.compounds + 1
+    assert after == fig.figures(region_scope("371300"), on=TODAY)
