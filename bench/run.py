@@ -632,7 +632,7 @@ def _sweep_row(title: str, s: dict) -> str:
 def markdown(results: dict) -> str:
     m, r = results["machine"], results
     lines = [
-        f"### Scale `{SCALE}` — {m['date']}",
+        f"### Scale `{r.get('scale', SCALE)}` — {m['date']}",
         "",
         f"Machine: {m['cores']} cores ({m['cpu']}), {m['memory_gib']} GiB, load average at start "
         f"{', '.join(f'{x:.1f}' for x in m['load_average_at_start'])} (shared with other engineers). "
@@ -690,16 +690,23 @@ def markdown(results: dict) -> str:
     if x and x.get("skipped"):
         lines.append(f"| Open311 POST requests | not measured: {x['skipped']} | | |")
     d = h.get("dashboard_coverage") or {}
-    for key, label in (("city_371300", "city 371300"), ("province_370000", "province 370000")):
-        if key in d:
+    for path, city_key, province_key in (
+        ("coverage", "city_371300", "province_370000"),
+        ("workorders", "workorders_city", "workorders_province"),
+    ):
+        city, province = d.get(city_key), d.get(province_key)
+        if city:
             lines.append(
-                f"| dashboard JSON /api/v1/dashboard/coverage, {label} | p50 {d[key]['p50_ms']} ms, p95 {d[key]['p95_ms']} ms | | |"
+                f"| dashboard JSON /api/v1/dashboard/{path}, city 371300 | p50 {city['p50_ms']} ms, "
+                f"p95 {city['p95_ms']} ms | | |"
             )
-    for key, label in (("workorders_city", "city 371300"), ("workorders_province", "province 370000")):
-        if key in d:
+        if province:
+            # Issue 4: the province at most 3× slower than the city (p95, same run).
+            ratio = f"province {province['p95_ms'] / city['p95_ms']:.2f}× the city (p95)" if city else ""
+            base = f"city p95 {city['p95_ms']} ms" if city else ""
             lines.append(
-                f"| dashboard JSON /api/v1/dashboard/workorders, {label} | p50 {d[key]['p50_ms']} ms, "
-                f"p95 {d[key]['p95_ms']} ms | | |"
+                f"| dashboard JSON /api/v1/dashboard/{path}, province 370000 | p50 {province['p50_ms']} ms, "
+                f"p95 {province['p95_ms']} ms | {base} | {ratio} |"
             )
     for label, x in r.get("metrics", {}).items():
         lines.append(
@@ -727,10 +734,10 @@ def markdown(results: dict) -> str:
     return "\n".join(lines)
 
 
-def write_docs(section: str) -> None:
+def write_docs(section: str, name: str | None = None) -> None:
     path = ROOT / "docs" / "benchmarks.md"
     text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\n"
-    name = os.environ.get("BENCH_SECTION", SCALE)
+    name = name or os.environ.get("BENCH_SECTION", SCALE)
     start, end = f"<!-- results:{name} -->", f"<!-- /results:{name} -->"
     block = f"{start}\n{section}\n{end}"
     if start in text and end in text:
@@ -820,7 +827,9 @@ def main() -> None:
 
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "--render":  # rewrite the docs section from a results file
-        saved = json.loads(Path(sys.argv[2]).read_text())
-        write_docs(markdown(saved))
+        # bench/results/<date>-<section>.json rewrites the section it was written for.
+        results = Path(sys.argv[2])
+        saved = json.loads(results.read_text())
+        write_docs(markdown(saved), name=re.sub(r"^\d{4}-\d{2}-\d{2}-", "", results.stem))
     else:
         main()
