@@ -114,7 +114,7 @@ def test_a_fixed_number_of_queries_at_every_level(client_for, spread, code, djan
     if code == "370000":
         client.force_login(User.objects.create_superuser("root", password="x" * 12))
     client.get(COVERAGE, {"region": code})
-    with django_assert_max_num_queries(44):
+    with django_assert_max_num_queries(30):
         assert client.get(COVERAGE, {"region": code}).status_code == 200
 
 
