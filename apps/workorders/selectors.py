@@ -62,6 +62,10 @@ QUEUES = {
 }
 
 
+# The stages in which a handling unit (company, committee, department) is the one to act.
+HANDLER_STAGES = frozenset({Status.DISPATCHED, Status.SIGNED})
+
+
 def _desk_q(user) -> Q | None:
     level = policy.official_level(user)
     if level is None or not getattr(user, "region_id", None):
@@ -90,6 +94,10 @@ def workorder_queue(*, user, queue: str) -> QuerySet[WorkOrder]:
     desk, handler = _desk_q(user), _handler_q(user)
     community = Q(region_code=user.region_id) if getattr(user, "role", "") == "community" else None
     mine = desk or handler
+    # A card belongs to whoever must act in the order's current stage: a handling unit's yellow
+    # and red queues hold only what waits for it to sign or resolve; once resolved, the call-back
+    # and closing are the desk's (the handler stays on the order, but its clock has stopped).
+    carded = sorted(OPEN) if desk is not None or handler is None else sorted(HANDLER_STAGES)
     rules = {
         "to_accept": (community, Q(status=Status.SUBMITTED)),
         "to_dispatch": (desk, Q(status=Status.ACCEPTED)),
@@ -101,9 +109,9 @@ def workorder_queue(*, user, queue: str) -> QuerySet[WorkOrder]:
         ),
         "to_callback": (community or desk, Q(status=Status.RESOLVED)),
         "to_close": (community or desk, Q(status=Status.CALLED_BACK)),
-        "yellow": (mine, Q(sla_card=SlaCard.YELLOW, status__in=sorted(OPEN))),
-        "red": (mine, Q(sla_card=SlaCard.RED, status__in=sorted(OPEN))),
-        "calendar_missing": (mine, Q(calendar_missing=True, status__in=sorted(OPEN))),
+        "yellow": (mine, Q(sla_card=SlaCard.YELLOW, status__in=carded)),
+        "red": (mine, Q(sla_card=SlaCard.RED, status__in=carded)),
+        "calendar_missing": (mine, Q(calendar_missing=True, status__in=carded)),
     }
     who, what = rules[queue]
     if scope_of(user).everything:

@@ -20,7 +20,15 @@ from apps.workorders.models import (
     HandlerMonthStat,
     WorkOrder,
 )
-from apps.workorders.tests.helpers import at, fresh, submit, to_called_back, to_dispatched, to_resolved
+from apps.workorders.tests.helpers import (
+    at,
+    fresh,
+    submit,
+    to_called_back,
+    to_dispatched,
+    to_resolved,
+    to_signed,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -85,6 +93,21 @@ def test_workbench_queues(world, users):
     counts = selectors.workorder_queue_counts(user=users["company"])
     assert counts["to_sign"] == 1 and counts["to_resolve"] == 0
     assert not selectors.workorder_queue(user=users["outsider"], queue="to_sign").exists()
+
+
+def test_card_queues_of_a_handler_hold_only_what_waits_for_it(world, users):
+    """After resolving, the call-back is the community's: the company's red queue no longer shows
+    the order, though the company stays its handler; the desk still sees both."""
+    signed = to_signed(world, users)
+    resolved = to_resolved(world, users)
+    WorkOrder.objects.filter(pk__in=[signed.pk, resolved.pk]).update(sla_card="red", calendar_missing=True)
+    for queue in ("red", "calendar_missing"):
+        assert list(selectors.workorder_queue(user=users["company"], queue=queue)) == [signed]
+        assert set(selectors.workorder_queue(user=users["community"], queue=queue)) == {signed, resolved}
+    assert selectors.workorder_queue_counts(user=users["company"])["red"] == 1
+    WorkOrder.objects.filter(pk=resolved.pk).update(sla_card="yellow")
+    assert not selectors.workorder_queue(user=users["company"], queue="yellow").exists()
+    assert list(selectors.workorder_queue(user=users["community"], queue="yellow")) == [resolved]
 
 
 def test_list_is_free_of_n_plus_one(world, users, django_assert_num_queries):
