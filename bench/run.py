@@ -623,7 +623,7 @@ def spread_places(n: int, *, exclude: int) -> tuple[list[tuple[str, int]], list[
 
     by_county: dict[str, list] = {}
     rows = (
-        Compound.objects.filter(community_id__startswith="3713")
+        Compound.objects.filter(community__code__startswith="3713")
         .exclude(pk=exclude)
         .order_by("community_id", "id")
         .values_list("community_id", "code", "pk")
