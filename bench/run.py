@@ -12,7 +12,7 @@ bench/results/<date>-<scale>.json and the <scale> section of docs/benchmarks.md.
 Environment: BENCH_PG (postgres://postgres@127.0.0.1:5432), BENCH_DB (the database's name; default
 rp_bench_city, or rp_bench_province for that scale), BENCH_PORT (8300),
 BENCH_DURATION (seconds per load phase, 15), BENCH_CONCURRENCY (virtual users, 8),
-BENCH_WORKERS (gunicorn workers, 2), BENCH_THREADS (threads per worker, 2),
+BENCH_WORKERS (gunicorn workers, 2), BENCH_THREADS (threads per worker, 4),
 BENCH_PHASES (http,metrics,sweep,sweep_million), BENCH_SCENARIOS (comma-separated scenario names;
 default all), BENCH_SPREAD (compounds the *_spread intake scenarios file for, 32),
 BENCH_SERVER_ROOT (the checkout gunicorn serves, default this one: measure the commit before a
@@ -50,7 +50,9 @@ PORT = int(os.environ.get("BENCH_PORT", 8300))
 DURATION = float(os.environ.get("BENCH_DURATION", 15))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", 8))
 WORKERS = int(os.environ.get("BENCH_WORKERS", 2))
-THREADS = int(os.environ.get("BENCH_THREADS", 2))
+# 2 workers x 4 threads: on 2 shared cores the best of 2x2, 2x4, 3x2, 4x1, 4x2 and 6x1 for the
+# intake POSTs (docs/benchmarks.md); threads cover the waits on PostgreSQL.
+THREADS = int(os.environ.get("BENCH_THREADS", 4))
 REUSE = os.environ.get("BENCH_REUSE") == "1"
 PHASES = set(os.environ.get("BENCH_PHASES", "http,metrics,sweep,sweep_million").split(","))
 ONLY_SCENARIOS = {n for n in os.environ.get("BENCH_SCENARIOS", "").split(",") if n}
