@@ -9,10 +9,14 @@ bench/results/<date>-<scale>.json and the <scale> section of docs/benchmarks.md.
     BENCH_SCALE=province make bench             # ≈ Shandong: 10.5M orders
     BENCH_REUSE=1 ...                           # keep the database if it is already generated
 
-Environment: BENCH_PG (postgres://postgres@127.0.0.1:5432), BENCH_PORT (8300),
+Environment: BENCH_PG (postgres://postgres@127.0.0.1:5432), BENCH_DB (the database's name; default
+rp_bench_city, or rp_bench_province for that scale), BENCH_PORT (8300),
 BENCH_DURATION (seconds per load phase, 15), BENCH_CONCURRENCY (virtual users, 8),
-BENCH_WORKERS (gunicorn workers, 2), BENCH_THREADS (threads per worker, 2),
-BENCH_PHASES (http,metrics,sweep,sweep_million), BENCH_ORDERS (override the scale's order count), BENCH_OPEN_DAYS (21), BENCH_TEMPLATE (create
+BENCH_WORKERS (gunicorn workers, 2), BENCH_THREADS (threads per worker, 4),
+BENCH_PHASES (http,metrics,sweep,sweep_million), BENCH_SCENARIOS (comma-separated scenario names;
+default all), BENCH_SPREAD (compounds the *_spread intake scenarios file for, 32),
+BENCH_SERVER_ROOT (the checkout gunicorn serves, default this one: measure the commit before a
+change with the same client, data set and minute), BENCH_ORDERS (override the scale's order count), BENCH_OPEN_DAYS (21), BENCH_TEMPLATE (create
 the database as a copy of another, e.g. the province on top of rp_bench_city), SWEEP_N (1000000), BENCH_SECTION (name of the docs section and results file; default the scale).
 
 A scenario is one `@scenario` function (name, kind): adding the Open311 or REST verb endpoints
@@ -36,16 +40,24 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 SCALE = os.environ.get("BENCH_SCALE", "small")
-DB = {"small": "rp_bench_city", "city": "rp_bench_city", "province": "rp_bench_province"}[SCALE]
+DB = (
+    os.environ.get("BENCH_DB")
+    or {"small": "rp_bench_city", "city": "rp_bench_city", "province": "rp_bench_province"}[SCALE]
+)
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 DATABASE_URL = f"{PG}/{DB}"
 PORT = int(os.environ.get("BENCH_PORT", 8300))
 DURATION = float(os.environ.get("BENCH_DURATION", 15))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", 8))
 WORKERS = int(os.environ.get("BENCH_WORKERS", 2))
-THREADS = int(os.environ.get("BENCH_THREADS", 2))
+# 2 workers x 4 threads: on 2 shared cores the best of 2x2, 2x4, 3x2, 4x1, 4x2 and 6x1 for the
+# intake POSTs (docs/benchmarks.md); threads cover the waits on PostgreSQL.
+THREADS = int(os.environ.get("BENCH_THREADS", 4))
 REUSE = os.environ.get("BENCH_REUSE") == "1"
 PHASES = set(os.environ.get("BENCH_PHASES", "http,metrics,sweep,sweep_million").split(","))
+ONLY_SCENARIOS = {n for n in os.environ.get("BENCH_SCENARIOS", "").split(",") if n}
+SPREAD = int(os.environ.get("BENCH_SPREAD", 32))
+SERVER_ROOT = Path(os.environ.get("BENCH_SERVER_ROOT") or ROOT).resolve()
 PY = (
     str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "python").exists() else sys.executable
 )
@@ -66,9 +78,11 @@ def log(msg: str) -> None:
     print(f"[{datetime.datetime.now(datetime.UTC):%H:%M:%S}] {msg}", flush=True)
 
 
-def manage(*args: str, env: dict | None = None, check: bool = True) -> subprocess.CompletedProcess:
+def manage(
+    *args: str, env: dict | None = None, check: bool = True, cwd: Path = ROOT
+) -> subprocess.CompletedProcess:
     full_env = {**os.environ, "DATABASE_URL": DATABASE_URL, "DJANGO_DEBUG": "1", **(env or {})}
-    return subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=full_env, check=check)
+    return subprocess.run([PY, "manage.py", *args], cwd=cwd, env=full_env, check=check)
 
 
 # ------------------------------------------------------------------------------ data set
@@ -290,12 +304,14 @@ def scenario(name: str):
     return register
 
 
-async def clients_for(username: str, n: int) -> list[Http]:
+async def clients_for(username: str | list[str], n: int) -> list[Http]:
+    """n logged-in clients: all as one user, or one per name of a list."""
     from django.conf import settings
 
-    clients = [Http() for _ in range(n)]
-    for c in clients:
-        await c.login(username, settings.DEMO_PASSWORD)
+    names = username if isinstance(username, list) else [username] * n
+    clients = [Http() for _ in names]
+    for c, name in zip(clients, names, strict=True):
+        await c.login(name, settings.DEMO_PASSWORD)
     return clients
 
 
@@ -324,6 +340,42 @@ async def intake_form(ctx) -> dict:
 
     out = await closed_loop(clients, action, ok=(302,))
     out["unit"] = "creates/s"
+    out["compounds"] = 1
+    return out
+
+
+@scenario("intake_form_spread")
+async def intake_form_spread(ctx) -> dict:
+    """The same form POST by BENCH_SPREAD residents of as many compounds, spread over the city's
+    counties (a city's whistles do not all land on one compound): each virtual user takes turns
+    with its residents' sessions."""
+    residents = ctx["spread_residents"]
+    sessions = await clients_for([name for name, _compound in residents], len(residents))
+    per_user = [
+        list(zip(sessions[i::CONCURRENCY], residents[i::CONCURRENCY], strict=True))
+        for i in range(CONCURRENCY)
+    ]
+    turn = [0] * CONCURRENCY
+    category = ctx["category"]
+
+    async def action(slot, i):
+        c, (_name, compound) = per_user[slot][turn[slot] % len(per_user[slot])]
+        turn[slot] += 1
+        data = {
+            "compound": compound,
+            "category": category,
+            "urgency": "normal",
+            "description": f"楼道堆放杂物，请尽快清理（压测 {i}）",
+            "csrfmiddlewaretoken": c.cookies.get("csrftoken", ""),
+        }
+        status, headers, _ = await c.request("POST", "/workorders/new/", data)
+        return status if status != 302 or "/submitted/" in headers.get("location", "") else 599
+
+    out = await closed_loop(list(range(CONCURRENCY)), action, ok=(302,))
+    out["unit"] = "creates/s"
+    out["compounds"] = len(residents)
+    for c in sessions:
+        await c.close()
     return out
 
 
@@ -396,6 +448,30 @@ async def open311_post(ctx) -> dict | None:
 
     out = await closed_loop(clients, action, ok=(201,))
     out["unit"] = "creates/s"
+    out["compounds"] = 1
+    return out
+
+
+@scenario("open311_post_spread")
+async def open311_post_spread(ctx) -> dict | None:
+    """The same Open311 POST, each request for the next of BENCH_SPREAD compounds of the city."""
+    if not ctx.get("api_key"):
+        return {"skipped": "没有 Open311 接口密钥"}
+    clients = [Http() for _ in range(CONCURRENCY)]
+    codes = [code for code, _pk in ctx["spread_compounds"]]
+
+    async def action(c, i):
+        data = {
+            "api_key": ctx["api_key"],
+            "service_code": "sanitation",
+            "address_id": codes[i % len(codes)],
+            "description": f"楼道堆放杂物，请尽快清理（热线压测 {i}）",
+        }
+        return (await c.request("POST", "/open311/v2/requests.json", data))[0]
+
+    out = await closed_loop(clients, action, ok=(201,))
+    out["unit"] = "creates/s"
+    out["compounds"] = len(codes)
     return out
 
 
@@ -538,6 +614,51 @@ def sweep_million(ctx) -> dict:
     return out
 
 
+def spread_places(n: int, *, exclude: int) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+    """n compounds of the city 371300 taken in turn from each of its counties (code, pk), and a
+    resident of each (`bench_resident_NNN`, made once with the accounts service)."""
+    from django.conf import settings
+
+    from apps.accounts.models import User
+    from apps.accounts.services import user_create
+    from apps.registry.models import Compound
+
+    by_county: dict[str, list] = {}
+    rows = (
+        Compound.objects.filter(community__code__startswith="3713")
+        .exclude(pk=exclude)
+        .order_by("community_id", "id")
+        .values_list("community_id", "code", "pk")
+    )
+    for community, code, pk in rows:
+        by_county.setdefault(community[:6], []).append((community, code, pk))
+    # one compound per community at most, counties in turn
+    picked: list[tuple[str, int]] = []
+    queues = [iter(dict((c, (code, pk)) for c, code, pk in v).values()) for v in by_county.values()]
+    while len(picked) < n and queues:
+        for q in list(queues):
+            nxt = next(q, None)
+            if nxt is None:
+                queues.remove(q)
+            elif len(picked) < n:
+                picked.append(nxt)
+    residents = []
+    for i, (_code, pk) in enumerate(picked):
+        name = f"bench_resident_{i:03d}"
+        user = User.objects.filter(username=name).first()
+        if user is None:
+            user = user_create(
+                actor=None,
+                username=name,
+                password=settings.DEMO_PASSWORD,
+                role="resident",
+                compound_id=pk,
+                full_name=f"压测居民{i}",
+            )
+        residents.append((name, user.compound_id))
+    return picked, residents
+
+
 # ------------------------------------------------------------------------------ server
 def start_server() -> subprocess.Popen:
     cmd = [
@@ -557,8 +678,8 @@ def start_server() -> subprocess.Popen:
         "warning",
     ]
     # Production serves collected, hashed static files (whitenoise's manifest storage).
-    manage("collectstatic", "--noinput", "-v0", env=SERVER_ENV)
-    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **SERVER_ENV})
+    manage("collectstatic", "--noinput", "-v0", env=SERVER_ENV, cwd=SERVER_ROOT)
+    proc = subprocess.Popen(cmd, cwd=SERVER_ROOT, env={**os.environ, **SERVER_ENV})
     import urllib.request
 
     for _ in range(150):
@@ -613,7 +734,8 @@ def machine() -> dict:
         "python": platform.python_version(),
         "django": django.get_version(),
         "postgresql": pg,
-        "gunicorn": f"{WORKERS} workers × {THREADS} threads (gthread)",
+        "gunicorn": f"{WORKERS} workers × {THREADS} threads (gthread)"
+        + (f", serving {SERVER_ROOT}" if SERVER_ROOT != ROOT else ""),
         "load_generator": f"asyncio HTTP/1.1 keep-alive, {CONCURRENCY} virtual users, {DURATION:.0f} s per phase, same machine",
     }
 
@@ -673,8 +795,10 @@ def markdown(results: dict) -> str:
 
     base_txt = f"/healthz {rate(base)}" if base.get("per_second") else "—"
     for name, label in (
-        ("intake_form", "whistle intake, resident form POST"),
-        ("open311_post", "whistle intake, Open311 POST requests.json (hotline key)"),
+        ("intake_form", "whistle intake, resident form POST (one compound)"),
+        ("intake_form_spread", "whistle intake, resident form POST (spread)"),
+        ("open311_post", "whistle intake, Open311 POST requests.json (hotline key, one compound)"),
+        ("open311_post_spread", "whistle intake, Open311 POST requests.json (spread)"),
         ("transitions", "accept + dispatch, staff form POSTs"),
     ):
         x = h.get(name) or {}
@@ -682,10 +806,14 @@ def markdown(results: dict) -> str:
             extra = (
                 f" ({x['transitions_per_second']:,} transitions/s)" if "transitions_per_second" in x else ""
             )
+            if x.get("compounds", 1) > 1:
+                label_x = f"{label[:-1]} over {x['compounds']} compounds)"
+            else:
+                label_x = label
             ratio = (
                 f"{x['per_second'] / base['per_second']:.3f} of /healthz" if base.get("per_second") else ""
             )
-            lines.append(f"| {label} | {rate(x)}{extra} | {base_txt} | {ratio} |")
+            lines.append(f"| {label_x} | {rate(x)}{extra} | {base_txt} | {ratio} |")
     x = h.get("open311_post") or {}
     if x and x.get("skipped"):
         lines.append(f"| Open311 POST requests | not measured: {x['skipped']} | | |")
@@ -778,6 +906,7 @@ def main() -> None:
         "category": category.pk,
         "handler": handler_value(handler),
     }
+    ctx["spread_compounds"], ctx["spread_residents"] = spread_places(SPREAD, exclude=compound_id)
     try:  # Open311 needs an API client of the city (once the branch has it)
         from apps.api.services import api_client_create
 
@@ -804,6 +933,8 @@ def main() -> None:
         server = start_server()
         try:
             for name, fn in SCENARIOS:
+                if ONLY_SCENARIOS and name not in ONLY_SCENARIOS and name != "health":
+                    continue
                 log(f"scenario {name}")
                 results["http"][name] = asyncio.run(fn(ctx))
                 log(f"  {json.dumps(results['http'][name], ensure_ascii=False)[:300]}")

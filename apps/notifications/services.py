@@ -1,8 +1,10 @@
 """Writes to the inbox, and delivery by e-mail and SMS.
 
-Callers inside a transaction use `notify_on_commit`, so nothing is sent for a change that rolls
-back and a failing mail server never undoes a committed change (robust on_commit). `muted()`
-silences delivery for bulk jobs that replay history (the demo loader).
+Callers inside a transaction use `notify_batch` (inbox rows written in the change's own
+transaction, in one INSERT; e-mail and SMS after commit) or `notify_on_commit` (everything after
+commit), so nothing is sent for a change that rolls back and a failing mail server never undoes a
+committed change (robust on_commit). `muted()` silences delivery for bulk jobs that replay history
+(the demo loader).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import contextlib
 import contextvars
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import get_connection
@@ -70,6 +73,59 @@ def notify(
     for phone in sorted({p for p in sms_phones if p}):
         send_sms(phone, sms_text or title)
     return len(rows)
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message of `notify_batch`: the same title and body to several recipients."""
+
+    recipients: tuple
+    kind: str
+    title: str
+    body: str = ""
+    link: str = ""
+    sms_phones: tuple[str, ...] = ()
+    sms_text: str = ""
+
+
+def notify_batch(messages: Iterable[Message], *, at=None) -> int:
+    """Inbox rows of several messages in one INSERT, written now: inside a transaction they
+    commit or roll back with the change (no transaction of their own). E-mail and SMS go after
+    commit, one robust callback per message as `notify_on_commit` does. Returns the rows written."""
+    if is_muted():
+        return 0
+    at = at or timezone.now()
+    rows = []
+    for message in messages:
+        users = {u.pk: u for u in message.recipients if u is not None and getattr(u, "is_active", True)}
+        rows += [
+            Notification(
+                recipient_id=pk,
+                kind=message.kind,
+                title=message.title[:200],
+                body=message.body,
+                link=message.link,
+                created_at=at,
+            )
+            for pk in sorted(users)
+        ]
+        addresses = sorted({u.email for u in users.values() if u.email})
+        phones = sorted({p for p in message.sms_phones if p})
+        if addresses or phones:
+            transaction.on_commit(
+                lambda m=message, a=addresses, p=phones: _deliver(m, a, p),
+                robust=True,
+            )
+    if rows:
+        Notification.objects.bulk_create(rows)
+    return len(rows)
+
+
+def _deliver(message: Message, addresses: list[str], phones: list[str]) -> None:
+    if addresses and settings.NOTIFY_BY_EMAIL:
+        _send_mail(title=message.title, body=message.body, link=message.link, addresses=addresses)
+    for phone in phones:
+        send_sms(phone, message.sms_text or message.title)
 
 
 def _send_mail(*, title: str, body: str, link: str, addresses: list[str]) -> None:

@@ -1,13 +1,16 @@
-"""Who hears about each work-order event, and what they read. Everything here runs after
-commit (`notify_on_commit`); the values needed are copied out of the order at call time."""
+"""Who hears about each work-order event, and what they read. The inbox rows of an event are
+written in the transaction of the change, in one INSERT, before the service bumps its rollups
+(`notify_batch`); e-mail and SMS go after commit. The values needed are copied out of the order at
+call time."""
 
 from __future__ import annotations
 
 from django.utils import timezone
 
 from apps.core.roles import Role
-from apps.notifications.services import is_muted, notify, notify_on_commit
+from apps.notifications.services import Message, is_muted, notify, notify_batch, notify_on_commit
 from apps.workorders.choices import Level, level_region_code
+from apps.workorders.models import WorkOrder
 
 ROLE_FOR_LEVEL = {
     Level.COMMUNITY: Role.COMMUNITY,
@@ -50,41 +53,57 @@ def _facts(order) -> dict:
         "unit": order.handler_key,
         "title": f"{order.category.name}（{order.compound.name}）",
         "reporter_id": order.reporter_user_id,
+        # Intake holds the reporter (the actor) already: no query to find them again.
+        "reporter": order.reporter_user if WorkOrder.reporter_user.is_cached(order) else None,
         "phone": order.reporter_phone,
         "link": order.get_absolute_url(),
     }
 
 
-def _send(
+def _reporter(facts: dict) -> list:
+    if not facts["reporter_id"]:
+        return []
+    reporter = facts.get("reporter")
+    if reporter is not None and reporter.pk == facts["reporter_id"]:
+        return [reporter] if reporter.is_active else []
+    return list(_users().filter(pk=facts["reporter_id"]))
+
+
+def _message(
     facts: dict, *, kind: str, title: str, body: str = "", to=(), reporter: bool = False, sms: str = ""
-) -> None:
+) -> Message:
     recipients = list(to)
-    if reporter and facts["reporter_id"]:
-        recipients += list(_users().filter(pk=facts["reporter_id"]))
-    notify(
-        recipients=recipients,
+    if reporter:
+        recipients += _reporter(facts)
+    return Message(
+        recipients=tuple(recipients),
         kind=kind,
         title=title,
         body=body,
         link=facts["link"],
-        sms_phones=[facts["phone"]] if sms and facts["phone"] else [],
+        sms_phones=(facts["phone"],) if sms and facts["phone"] else (),
         sms_text=sms,
     )
 
 
 def workorder_event(verb: str, order, **extra) -> None:
-    """Queue the notifications of one transition for after commit."""
+    """The notifications of one transition: inbox rows now, in the caller's transaction (one
+    INSERT), e-mail and SMS after commit. Services call it before `rollups.bump`, so the rollup
+    cells stay locked for the shortest time."""
     if is_muted():
         return
     facts = _facts(order)
     facts.update(extra)
-    notify_on_commit_call(verb, facts)
+    if verb == "calendar_missing":  # rare; reads today's alerts, then sends: all after commit
+        notify_on_commit_call(verb, facts)
+        return
+    notify_batch(_messages(verb, facts))
 
 
 def notify_on_commit_call(verb: str, facts: dict) -> None:
     from django.db import transaction
 
-    transaction.on_commit(lambda: _deliver(verb, facts), robust=True)
+    transaction.on_commit(lambda: notify_batch(_messages(verb, facts)), robust=True)
 
 
 def _call_back_desks(f: dict) -> list:
@@ -95,8 +114,14 @@ def _call_back_desks(f: dict) -> list:
     return to
 
 
-def _deliver(verb: str, f: dict) -> None:
+def _messages(verb: str, f: dict) -> list[Message]:
+    """The messages of one event (the inbox rows are written by the caller)."""
     t, code, kind = f["title"], f["code"], f"workorder.{verb}"
+    out: list[Message] = []
+
+    def _send(facts: dict, **kwargs) -> None:
+        out.append(_message(facts, **kwargs))
+
     if verb == "submit":
         _send(f, kind=kind, title=f"新诉求待受理：{t}", to=desk_users(f["region_code"], Level.COMMUNITY))
         _send(
@@ -191,6 +216,7 @@ def _deliver(verb: str, f: dict) -> None:
         _send(f, kind=kind, title=title, body=f.get("note", ""), to=unit_users(f["unit"]))
     elif verb == "calendar_missing":
         calendar_missing_alert(region_code=f["region_code"], message=f.get("message", ""))
+    return out
 
 
 def calendar_missing_alert(*, region_code: str, message: str) -> int:

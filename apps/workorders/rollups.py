@@ -78,37 +78,36 @@ def bump(order: WorkOrder, at: datetime.datetime, *, unit: UnitKey | None = None
         return
     month = month_of(at)
     code = order.region_code
-    upsert_region(
+    statements = region_statements(
         ((level, code[:length], month, order.category_id), counts) for level, length in STORED_LEVELS
     )
     unit_counts = {k: v for k, v in counts.items() if k in UNIT_COUNTERS}
     if unit is not None and unit_counts:
-        upsert_unit([((unit[0], unit[1], code[:6], month), unit_counts)])
+        statements += unit_statements([((unit[0], unit[1], code[:6], month), unit_counts)])
+    _execute(statements, together=True)
 
 
-def upsert_region(rows: Iterable[tuple[tuple, dict]], *, with_totals: bool = True) -> None:
-    """rows: ((level, region_code, month, category_id), {counter: n}). Each row also counts in
-    its region's all-categories row (category 0) unless `with_totals` is off (the rebuild
-    writes those itself). Tables in the fixed order county → street → community."""
+def region_statements(rows: Iterable[tuple[tuple, dict]], *, with_totals: bool = True) -> list:
     by_level: dict[str, list] = defaultdict(list)
     for (level, code, month, category_id), counts in rows:
         by_level[level].append(((code, month, category_id), counts))
         if with_totals:
             by_level[level].append(((code, month, ALL_CATEGORIES), counts))
+    statements = []
     for level in LEVEL_MODELS:
         if by_level.get(level):
-            _upsert(
+            statements += _upsert_statements(
                 LEVEL_MODELS[level],
                 ("region_code", "month", "category_id"),
                 ("region_code", "month", "category_id"),
                 by_level[level],
                 sort_key=lambda key: key,
             )
+    return statements
 
 
-def upsert_unit(rows: Iterable[tuple[tuple, dict]]) -> None:
-    """rows: ((unit_type, unit_id, county_code, month), {counter: n})."""
-    _upsert(
+def unit_statements(rows: Iterable[tuple[tuple, dict]]) -> list:
+    return _upsert_statements(
         HandlerMonthStat,
         ("unit_type", "unit_id", "county_code", "month"),
         ("unit_type", "unit_id", "county_code", "month"),
@@ -117,17 +116,44 @@ def upsert_unit(rows: Iterable[tuple[tuple, dict]]) -> None:
     )
 
 
-def _upsert(
+def _execute(statements: list[tuple[str, list]], *, together: bool = False) -> None:
+    """Run the upserts in their order. `together` on PostgreSQL sends them as one round trip
+    (Django's psycopg cursors bind parameters client-side, so one execute may hold several
+    statements; they still run one after the other, in the order given)."""
+    if not statements:
+        return
+    with connection.cursor() as cursor:
+        if together and len(statements) > 1 and connection.vendor == "postgresql":
+            cursor.execute(";\n".join(sql for sql, _ in statements), [p for _, ps in statements for p in ps])
+            return
+        for sql, params in statements:
+            cursor.execute(sql, params)
+
+
+def upsert_region(rows: Iterable[tuple[tuple, dict]], *, with_totals: bool = True) -> None:
+    """rows: ((level, region_code, month, category_id), {counter: n}). Each row also counts in
+    its region's all-categories row (category 0) unless `with_totals` is off (the rebuild
+    writes those itself). Tables in the fixed order county → street → community."""
+    _execute(region_statements(rows, with_totals=with_totals))
+
+
+def upsert_unit(rows: Iterable[tuple[tuple, dict]]) -> None:
+    """rows: ((unit_type, unit_id, county_code, month), {counter: n})."""
+    _execute(unit_statements(rows))
+
+
+def _upsert_statements(
     model, key_cols: tuple[str, ...], conflict_cols: tuple[str, ...], rows, *, sort_key, batch: int = 500
-):
+) -> list[tuple[str, list]]:
     merged: dict[tuple, Counter] = defaultdict(Counter)
     for key, counts in rows:
         merged[key].update({k: v for k, v in counts.items() if v})
     if not merged:
-        return
+        return []
     q = connection.ops.quote_name
     table = q(model._meta.db_table)
     keys = sorted(merged, key=sort_key)
+    statements = []
     for start in range(0, len(keys), batch):
         chunk = keys[start : start + batch]
         cols = sorted({c for key in chunk for c in merged[key]})
@@ -145,8 +171,8 @@ def _upsert(
         values = ", ".join([row_sql] * len(chunk))
         conflict = ", ".join(q(c) for c in conflict_cols)
         sql = f"INSERT INTO {table} ({columns}) VALUES {values} ON CONFLICT ({conflict}) DO UPDATE SET {sets}"
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+        statements.append((sql, params))
+    return statements
 
 
 def _adapt(value):

@@ -136,6 +136,19 @@ def workorder_get_for(*, user, pk) -> WorkOrder:
     )
 
 
+def workorder_outcome_for(*, user, pk) -> WorkOrder:
+    """After an action that answers with a redirect: the order if still inside the user's scope
+    (else Http404), with only what the success message names (the handling unit, the merge
+    target) — not the twelve tables of `workorder_get_for`."""
+    return get_scoped_or_404(
+        WorkOrder.objects.select_related(
+            "handler_company", "handler_committee__compound", "handler_department", "merged_into"
+        ),
+        user,
+        pk=pk,
+    )
+
+
 def workorder_by_tracking_code(code: str) -> WorkOrder | None:
     """For the public tracking page: the code alone shows status and timeline, never personal data."""
     code = (code or "").strip().upper()

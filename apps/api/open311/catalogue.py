@@ -46,8 +46,13 @@ def service_list() -> list[dict]:
     return [_service(c) for c in Category.objects.filter(is_active=True).order_by("sort_order", "id")]
 
 
+def service_category(code: str) -> Category | None:
+    """The active category behind a service code."""
+    return Category.objects.filter(code=code, is_active=True).first()
+
+
 def service_get(code: str) -> dict | None:
-    category = Category.objects.filter(code=code, is_active=True).first()
+    category = service_category(code)
     return _service(category) if category is not None else None
 
 
@@ -228,11 +233,13 @@ def _compound_by_address(compounds, text: str):
     raise Open311Error(400, f"address_string“{text[:50]}”未匹配到您管辖范围内的小区，请改用 address_id")
 
 
-def request_create(*, user, data: dict) -> dict:
-    """File a whistle through the work-order intake service, as the client's service user."""
+def request_create(*, user, data: dict, category: Category | None = None) -> dict:
+    """File a whistle through the work-order intake service, as the client's service user.
+    `category`: the service's category if the caller has read it already."""
     from apps.workorders.services import workorder_submit
 
-    category = Category.objects.get(code=data["service_code"], is_active=True)
+    if category is None:
+        category = Category.objects.get(code=data["service_code"], is_active=True)
     compound = locate_compound(user=user, data=data)
     description = data.get("description", "")
     if description and data.get("media_url"):

@@ -196,9 +196,10 @@ def requests_view(request, *, fmt: str):
     if request.method == "POST":
         user = client_user(request, fmt)
         data = request_input(request.POST)
-        if catalogue.service_get(data["service_code"]) is None:
+        category = catalogue.service_category(data["service_code"])
+        if category is None:
             raise Open311Error(404, f"未知的 service_code：{data['service_code']}")
-        created = catalogue.request_create(user=user, data=data)
+        created = catalogue.request_create(user=user, data=data, category=category)
         return respond(fmt, "service_requests", [created], status=201)
     # The list needs a key: it would otherwise hand out every tracking code (each one opens
     # its order's public status), and descriptions are the residents' own words.

@@ -31,6 +31,9 @@ STAFF_CHANNELS = (Channel.STAFF, Channel.GRID, Channel.HOTLINE)
 SYSTEM_CHANNELS = (Channel.HOTLINE, Channel.OPEN311)
 # An official's API client (a hotline system) files through Open311 as itself.
 OFFICIAL_CHANNELS = (*STAFF_CHANNELS, Channel.OPEN311)
+# Not validated by full_clean at intake: the tracking code (a default), and the relations, which
+# the service receives as instances just read from the database (a query each otherwise).
+INTAKE_LOADED = ["tracking_code", "compound", "building", "unit", "category", "reporter_user", "created_by"]
 
 
 def compound_allowed(actor, compound) -> bool:
@@ -151,7 +154,8 @@ def workorder_submit(
     order.accept_due_at = times.due_at
     try:
         # Field validation; the check constraints are the database's (one query each otherwise).
-        order.full_clean(exclude=["tracking_code"], validate_unique=False, validate_constraints=False)
+        # The related rows were given as loaded instances: no query to see that they exist.
+        order.full_clean(exclude=INTAKE_LOADED, validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         raise_validation(exc)
     order.save()
@@ -170,15 +174,17 @@ def workorder_submit(
             now=now,
             backdate=backdate,
         )
+        notify.workorder_event("submit", order)
+        if times.missing_year:
+            from apps.workdays.calendar import CalendarMissing
+
+            notify.workorder_event(
+                "calendar_missing", order, message=CalendarMissing(times.missing_year).message
+            )
         rollups.bump(order, now, intake=1, joint_intake=int(order.is_joint))
     except BaseException:
         delete_files(saved)
         raise
-    notify.workorder_event("submit", order)
-    if times.missing_year:
-        from apps.workdays.calendar import CalendarMissing
-
-        notify.workorder_event("calendar_missing", order, message=CalendarMissing(times.missing_year).message)
     return order
 
 

@@ -65,8 +65,8 @@ def workorder_accept(
         note=note,
         fields={"accepted_at": now, "accept_on_time": on_time},
     )
-    rollups.bump(order, now, accepted=1, **_on_time_counts("accepted", on_time))
     notify.workorder_event("accept", order)
+    rollups.bump(order, now, accepted=1, **_on_time_counts("accepted", on_time))
     return order
 
 
@@ -109,8 +109,8 @@ def workorder_dispatch(
         },
         extra_changes={"assignment": [None, assignment.pk]},
     )
-    rollups.bump(order, now, unit=assignment.unit_key, dispatched=1)
     notify.workorder_event("dispatch", order, instructions=instructions)
+    rollups.bump(order, now, unit=assignment.unit_key, dispatched=1)
     return order
 
 
@@ -155,8 +155,8 @@ def workorder_sign(
         note=note,
         fields=stage_fields(resolve_stage, start=assignment.dispatched_at, now=now),
     )
-    rollups.bump(order, now, unit=assignment.unit_key, signed=1, **_on_time_counts("signed", on_time))
     notify.workorder_event("sign", order)
+    rollups.bump(order, now, unit=assignment.unit_key, signed=1, **_on_time_counts("signed", on_time))
     return order
 
 
@@ -201,8 +201,8 @@ def workorder_return(
             **stage_fields(stage, start=now, now=now, trigger=trigger),
         },
     )
-    rollups.bump(order, now, unit=assignment.unit_key, returned=1)
     notify.workorder_event("return", order, reason=reason)
+    rollups.bump(order, now, unit=assignment.unit_key, returned=1)
     return order
 
 
@@ -255,11 +255,11 @@ def workorder_resolve(
             fields=stage_fields(stage, start=now, now=now),
             extra_changes={"photos": [None, [p.pk for p in saved]]} if saved else None,
         )
+        notify.workorder_event("resolve", order)
         rollups.bump(order, now, unit=assignment.unit_key, resolved=1, **_on_time_counts("resolved", on_time))
     except BaseException:
         delete_files(saved)
         raise
-    notify.workorder_event("resolve", order)
     return order
 
 
@@ -331,6 +331,7 @@ def workorder_callback(
         },
     )
     unit = order.current_assignment.unit_key if order.current_assignment_id else None
+    notify.workorder_event("callback", order, result=result, by_reporter=by_reporter)
     rollups.bump(
         order,
         now,
@@ -343,7 +344,6 @@ def workorder_callback(
         cb_basic=int(satisfaction == Satisfaction.BASIC),
         cb_dissatisfied=int(satisfaction == Satisfaction.DISSATISFIED),
     )
-    notify.workorder_event("callback", order, result=result, by_reporter=by_reporter)
     return callback
 
 
@@ -372,8 +372,8 @@ def workorder_close(
         note=note,
         fields=ended_fields(now),
     )
-    rollups.bump(order, now, closed=1)
     notify.workorder_event("close", order)
+    rollups.bump(order, now, closed=1)
     return order
 
 
@@ -429,8 +429,8 @@ def workorder_reopen(
         },
         extra_changes={"assignment": [previous.pk, assignment.pk]},
     )
-    rollups.bump(order, now, unit=assignment.unit_key, reworked=1, dispatched=1)
     notify.workorder_event("reopen", order, note=note)
+    rollups.bump(order, now, unit=assignment.unit_key, reworked=1, dispatched=1)
     return order
 
 
@@ -477,8 +477,8 @@ def workorder_merge(
     WorkOrder.objects.filter(pk=target.pk).update(**target_fields)
     for key, value in target_fields.items():
         setattr(target, key, value)
-    rollups.bump(order, now, merged=1)
     notify.workorder_event("merge", order, target_code=target.tracking_code)
+    rollups.bump(order, now, merged=1)
     return order
 
 
@@ -500,8 +500,8 @@ def workorder_reject(
         note=reason,
         fields={"end_reason": reason, **ended_fields(now)},
     )
-    rollups.bump(order, now, rejected=1)
     notify.workorder_event("reject", order, reason=reason)
+    rollups.bump(order, now, rejected=1)
     return order
 
 

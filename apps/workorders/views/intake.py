@@ -50,11 +50,6 @@ def submit_form(request, data=None, files=None) -> WorkOrderSubmitForm:
     compound fixed when the user has one, buildings and units of the chosen compound only."""
     form = WorkOrderSubmitForm(data, files, user=request.user)
     compounds = form.fields["compound"].queryset
-    form.single_compound = None
-    if form.is_resident:
-        form.single_compound = compounds.filter(pk=form.fields["compound"].initial).first()
-        if form.single_compound is not None:
-            form.fields["compound"].widget = forms.HiddenInput()
     compound_id = _int((data or {}).get("compound")) or _int(form.fields["compound"].initial)
     building_id = _int((data or {}).get("building"))
     form.fields["building"].queryset = Building.objects.filter(compound_id=compound_id or 0).order_by(
@@ -70,7 +65,8 @@ def submit_form(request, data=None, files=None) -> WorkOrderSubmitForm:
     form.fields["compound"].empty_label = "请选择小区"
     places = reverse("workorder_places")
     form.compound_search = False
-    if form.single_compound is None and compounds.count() > COMPOUND_SELECT_MAX:
+    # A resident's scope is their one compound (the fixed value below), never a search.
+    if not form.is_resident and compounds.count() > COMPOUND_SELECT_MAX:
         # A county or city holds thousands of compounds: search them instead of listing all.
         # Validation still runs against the whole scoped queryset; only the rendering shrinks.
         form.compound_search = True
@@ -109,7 +105,19 @@ def submit_form(request, data=None, files=None) -> WorkOrderSubmitForm:
             "data-max-bytes": settings.WORKORDER_PHOTO_MAX_BYTES,
         }
     )
+    form.single_compound = _single_compound(form, compounds) if form.is_resident else None
+    if form.single_compound is not None:
+        form.fields["compound"].widget = forms.HiddenInput(attrs=form.fields["compound"].widget.attrs)
     return form
+
+
+def _single_compound(form, compounds):
+    """The resident's own compound, shown as a fixed value. A valid POST has just loaded it for
+    the compound field: no second query."""
+    initial = form.fields["compound"].initial
+    if form.is_bound and form.is_valid() and form.cleaned_data["compound"].pk == initial:
+        return form.cleaned_data["compound"]
+    return compounds.filter(pk=initial).first()
 
 
 class WorkOrderSubmit(LoginRequiredMixin, View):

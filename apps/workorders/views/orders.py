@@ -251,14 +251,17 @@ def workorder_action(request, pk, verb):
             return render(request, "workorders/track_mine.html", ctx, status=status)
         return render(request, template, {**context, "form": form, "refusal": ""}, status=status)
 
+    # Fresh relations: the whole order for the HTMX fragment, what the message names otherwise.
+    panel = htmx and not is_resident_view(user)
+    fetch = selectors.workorder_get_for if panel else selectors.workorder_outcome_for
     try:
-        order = selectors.workorder_get_for(user=user, pk=order.pk)  # fresh relations
+        order = fetch(user=user, pk=order.pk)
     except Http404:  # the action took the order out of this user's sight
         messages.success(request, SUCCESS[verb].format(unit="", level="", target=""))
         url = reverse("workorder_list")
         return htmx_redirect(url) if htmx else HttpResponseRedirect(url)
     message = _success_message(verb, order)
-    if htmx and not is_resident_view(user):
+    if panel:
         response = render(request, "workorders/_order.html", order_context(request, order, flash=message))
         response["HX-Retarget"] = "#order"
         response["HX-Reswap"] = "outerHTML"
