@@ -18,12 +18,14 @@ import datetime
 import random
 from bisect import bisect_right
 from dataclasses import dataclass
+from operator import add
 
 from django.conf import settings
 from django.db import connection
 
 from apps.core.scale.bulk import Progress, copy_text, loading, next_ids
 from apps.core.scale.places import Places
+from apps.core.scale.rollups_sql import rollups_add_older
 from apps.workdays import calendar as cal_mod
 from apps.workdays.calendar import CalendarMissing
 from apps.workorders import deadlines
@@ -36,7 +38,7 @@ from apps.workorders.choices import (
     SlaCard,
     Status,
 )
-from apps.workorders.models import Category
+from apps.workorders.models import ALL_CATEGORIES, COUNTERS, Category
 from apps.workorders.models.orders import TRACKING_ALPHABET
 
 ORDER_COLUMNS = (
@@ -276,9 +278,12 @@ class Context:
     """What a chunk of orders needs; inherited by forked workers (plain data and closures)."""
 
     places: Places
-    categories: list  # per category: (pk, description, handler kind, department kind, clocks ...)
+    categories: list  # per category: (pk, handler kind, department kind, clocks ...)
     cat_cum: list
-    cum: list
+    counties: list  # per county: (its compounds, their cumulative weights)
+    months: list  # 'YYYY-MM-01' of each local day from day0 on
+    day0: int
+    offset: int  # µs from UTC to the calendar's local time
     callback: object  # stage clock of the call-back stage
     back: object  # stage clock of the return limit
     first_order: int
@@ -293,6 +298,17 @@ class Context:
 
 
 _CONTEXT: Context | None = None
+ROLLUP_TABLES = [f"workorders_{level}monthstat" for level in ("county", "street", "community", "handler")]
+REGION_STAT_COLUMNS = ("region_code", "month", "category_id", *COUNTERS)
+COPIES = (
+    ("workorders_workorder", ORDER_COLUMNS),
+    ("workorders_assignment", ASSIGNMENT_COLUMNS),
+    ("workorders_callback", CALLBACK_COLUMNS),
+    ("workorders_countymonthstat", REGION_STAT_COLUMNS),
+    ("workorders_streetmonthstat", REGION_STAT_COLUMNS),
+    ("workorders_communitymonthstat", REGION_STAT_COLUMNS),
+    ("workorders_handlermonthstat", ("unit_type", "unit_id", "county_code", "month", *COUNTERS)),
+)
 
 # Plain strings (str() of a TextChoices member goes through Python code).
 SUBMITTED, ACCEPTED, DISPATCHED, SIGNED = (
@@ -308,6 +324,24 @@ COMMUNITY = Level.COMMUNITY.value
 STREET_OFFICE = HandlerKind.STREET_OFFICE.value
 CARD_NONE, CARD_YELLOW, CARD_RED = SlaCard.NONE.value, SlaCard.YELLOW.value, SlaCard.RED.value
 OVERDUE = EscalationReason.OVERDUE.value
+# Positions of the rollup counters (apps.workorders.models.stats.COUNTERS).
+_C = {name: i for i, name in enumerate(COUNTERS)}
+INTAKE, JOINT_INTAKE, REJECTED_N, CLOSED_N = _C["intake"], _C["joint_intake"], _C["rejected"], _C["closed"]
+ACCEPTED_N, ACCEPTED_ON_TIME, ACCEPTED_LATE = _C["accepted"], _C["accepted_on_time"], _C["accepted_late"]
+DISPATCHED_N, REWORKED_N, RETURNED_N = _C["dispatched"], _C["reworked"], _C["returned"]
+SIGNED_N, SIGNED_ON_TIME, SIGNED_LATE = _C["signed"], _C["signed_on_time"], _C["signed_late"]
+RESOLVED_N, RESOLVED_ON_TIME, RESOLVED_LATE = _C["resolved"], _C["resolved_on_time"], _C["resolved_late"]
+CB_VALID, CB_UNREACHED, CB_CONTACTED, CB_SOLVED = (
+    _C["cb_valid"],
+    _C["cb_unreached"],
+    _C["cb_contacted"],
+    _C["cb_solved"],
+)
+CB_SATISFACTION = {
+    "satisfied": _C["cb_satisfied"],
+    "basic": _C["cb_basic"],
+    "dissatisfied": _C["cb_dissatisfied"],
+}
 
 
 def _text(rows) -> bytes:
@@ -320,9 +354,10 @@ def _text(rows) -> bytes:
     return (text.replace("None", "\\N") + "\n").encode()
 
 
-def _chunk(task: tuple[int, int, int]) -> tuple[bytes, bytes, bytes, int, int, int]:
-    """Simulate orders [begin, begin + size) of the set; returns COPY text of the orders,
-    assignments and call-backs, and (open orders, assignments, call-backs) counted.
+def _chunk(task: tuple[int, int, int]) -> tuple:
+    """Simulate orders [begin, begin + size) of the set, all in the compounds of county number
+    `index`; returns COPY text of the orders, assignments, call-backs and of the county's rows of
+    the four rollup tables, and (open orders, assignments, call-backs) counted.
 
     Each order's life is one pass of plain local variables (the order's fields as the services
     would set them after each verb); `budget` counts the steps an order may still take (a
@@ -332,7 +367,14 @@ def _chunk(task: tuple[int, int, int]) -> tuple[bytes, bytes, bytes, int, int, i
     rng = random.Random(ctx.seed * 1_000_003 + index)
     rand, randrange = rng.random, rng.randrange
     places = ctx.places
-    compounds, cum, street_office = places.compounds, ctx.cum, places.street_office
+    compounds, cum = ctx.counties[index]
+    street_office = places.street_office
+    months, day0, offset = ctx.months, ctx.day0, ctx.offset
+    # Rollup cells of this county: (community, month, category) and (unit type, unit id,
+    # county, month) → counters, in the order of COUNTERS.
+    reg: dict[tuple, list] = {}
+    uni: dict[tuple, list] = {}
+    width = len(COUNTERS)
     total, last = cum[-1], len(cum) - 1
     categories, cat_cum = ctx.categories, ctx.cat_cum
     cat_total, cat_last = cat_cum[-1], len(cat_cum) - 1
@@ -363,6 +405,7 @@ def _chunk(task: tuple[int, int, int]) -> tuple[bytes, bytes, bytes, int, int, i
         pk, kind, dep_kind, accept, accept_joint, sign_clock, resolve_clock = cat
         stall = submitted >= open_from and rand() < stall_share
         region = compound[1]
+        county = region[:6]
         joint = rand() < 0.01
         acc = (accept_joint if joint else accept)(submitted)
         accept_due = acc[0]
@@ -381,6 +424,14 @@ def _chunk(task: tuple[int, int, int]) -> tuple[bytes, bytes, bytes, int, int, i
         card_at = None if card == CARD_NONE else submitted
         budget = randrange(0, 9) if stall else 99
         t = submitted
+        # Rollups, as rollups._sources() counts: each event in its month (local time).
+        key = (region, months[(submitted + offset) // DAY - day0], pk)
+        c = reg.get(key)
+        if c is None:
+            c = reg[key] = [0] * width
+        c[INTAKE] += 1
+        if joint:
+            c[JOINT_INTAKE] += 1
         late = 0.25 * (1 - x)
         while True:  # one pass; `break` = the order's life stops here
             if rand() < 0.03:  # reject (3 %)
@@ -390,6 +441,8 @@ def _chunk(task: tuple[int, int, int]) -> tuple[bytes, bytes, bytes, int, int, i
                     status, version, updated = REJECTED, version + 1, at
                     end_reason = "经核实不属于物业服务和社区治理事项"
                     stage, card, card_at, ended_at = NO_STAGE, CARD_NONE, None, at
+                    c = _cell(reg, (region, months[(at + offset) // DAY - day0], pk), width)
+                    c[REJECTED_N] += 1
                 break
             # accept
             at = t + int(((20 + 40 * rand()) if rand() < late else (0.2 + 5.8 * rand())) * HOUR)
@@ -399,6 +452,10 @@ def _chunk(task: tuple[int, int, int]) -> tuple[bytes, bytes, bytes, int, int, i
             status, version, updated = ACCEPTED, version + 1, at
             accepted_at = at
             accept_on_time = None if accept_due is None else at < accept_due
+            c = _cell(reg, (region, months[(at + offset) // DAY - day0], pk), width)
+            c[ACCEPTED_N] += 1
+            if accept_on_time is not None:
+                c[ACCEPTED_ON_TIME if accept_on_time else ACCEPTED_LATE] += 1
             t = at
             unit = _handler(kind, dep_kind, compound, places)
             returned = reworked = False
@@ -434,6 +491,16 @@ def _chunk(task: tuple[int, int, int]) -> tuple[bytes, bytes, bytes, int, int, i
                 card_at = None if card == CARD_NONE else at
                 if reworked:
                     rework_count += 1
+                m = months[(at + offset) // DAY - day0]
+                c = _cell(reg, (region, m, pk), width)
+                # The unit of the rollups: a company, else a department (street offices too).
+                ukey = ("company", unit[1], county) if unit[1] else ("department", unit[2], county)
+                u = _cell(uni, (*ukey, m), width)
+                c[DISPATCHED_N] += 1
+                u[DISPATCHED_N] += 1
+                if reworked:
+                    c[REWORKED_N] += 1
+                    u[REWORKED_N] += 1
                 t = at
                 # return (4 %, once, not for a rework, within the return limit)
                 if not returned and not reworked and rand() < 0.04:
@@ -444,6 +511,9 @@ def _chunk(task: tuple[int, int, int]) -> tuple[bytes, bytes, bytes, int, int, i
                     at_text = fmt(at)
                     a[8], a[16], a[17], a[21] = RETURNED_, at_text, "不属于本单位职责范围", at_text
                     returned = True
+                    m = months[(at + offset) // DAY - day0]
+                    _cell(reg, (region, m, pk), width)[RETURNED_N] += 1
+                    _cell(uni, (*ukey, m), width)[RETURNED_N] += 1
                     acc2 = (accept_joint if joint else accept)(at)
                     status, version, updated = ACCEPTED, version + 1, at
                     hk, hc, hd, current = "", None, None, None
@@ -466,7 +536,17 @@ def _chunk(task: tuple[int, int, int]) -> tuple[bytes, bytes, bytes, int, int, i
                     break
                 resolve = resolve_clock(dispatched)
                 sign_due = sign[0]
-                a[14], a[15], a[12] = fmt(at), None if sign_due is None else at < sign_due, resolve[4]
+                signed_on_time = None if sign_due is None else at < sign_due
+                a[14], a[15], a[12] = fmt(at), signed_on_time, resolve[4]
+                m = months[(at + offset) // DAY - day0]
+                c = _cell(reg, (region, m, pk), width)
+                u = _cell(uni, (*ukey, m), width)
+                c[SIGNED_N] += 1
+                u[SIGNED_N] += 1
+                if signed_on_time is not None:
+                    i = SIGNED_ON_TIME if signed_on_time else SIGNED_LATE
+                    c[i] += 1
+                    u[i] += 1
                 status, version, updated = SIGNED, version + 1, at
                 stage_start, stage = dispatched, resolve
                 due, warn = resolve[0], resolve[1]
@@ -487,13 +567,23 @@ def _chunk(task: tuple[int, int, int]) -> tuple[bytes, bytes, bytes, int, int, i
                 if at > now or budget < 0:
                     break
                 at_text = fmt(at)
+                resolved_on_time = None if due is None else at < due
                 a[8], a[18], a[19], a[20], a[21] = (
                     RESOLVED_,
                     at_text,
                     "已现场处理完毕",
-                    None if due is None else at < due,
+                    resolved_on_time,
                     at_text,
                 )
+                m = months[(at + offset) // DAY - day0]
+                c = _cell(reg, (region, m, pk), width)
+                u = _cell(uni, (*ukey, m), width)
+                c[RESOLVED_N] += 1
+                u[RESOLVED_N] += 1
+                if resolved_on_time is not None:
+                    i = RESOLVED_ON_TIME if resolved_on_time else RESOLVED_LATE
+                    c[i] += 1
+                    u[i] += 1
                 cb = callback(at)
                 status, version, updated = RESOLVED, version + 1, at
                 stage_start, stage = at, cb
@@ -527,6 +617,18 @@ def _chunk(task: tuple[int, int, int]) -> tuple[bytes, bytes, bytes, int, int, i
                     solved = contacted = None
                     sat = ""
                 callbacks.append((oid, aid, fmt(at), False, reached, contacted, solved, sat, ""))
+                m = months[(at + offset) // DAY - day0]
+                c = _cell(reg, (region, m, pk), width)
+                u = _cell(uni, (*ukey, m), width)
+                for i in (
+                    CB_VALID if reached else CB_UNREACHED,
+                    CB_CONTACTED if contacted else -1,
+                    CB_SOLVED if solved else -1,
+                    CB_SATISFACTION.get(sat, -1),
+                ):
+                    if i >= 0:
+                        c[i] += 1
+                        u[i] += 1
                 status, version, updated = CALLED_BACK, version + 1, at
                 stage_start, stage, card, card_at = at, NO_STAGE, CARD_NONE, None
                 t = at
@@ -545,6 +647,7 @@ def _chunk(task: tuple[int, int, int]) -> tuple[bytes, bytes, bytes, int, int, i
                 if at <= now and budget >= 0:
                     status, version, updated = CLOSED, version + 1, at
                     stage, card, card_at, ended_at = NO_STAGE, CARD_NONE, None, at
+                    _cell(reg, (region, months[(at + offset) // DAY - day0], pk), width)[CLOSED_N] += 1
                 break
             break
         if status != CLOSED and status != REJECTED:
@@ -565,10 +668,39 @@ def _chunk(task: tuple[int, int, int]) -> tuple[bytes, bytes, bytes, int, int, i
         _text(orders),
         _text(assignments),
         _text(callbacks),
+        *_rollup_texts(reg, uni),
+        size,
         n_open,
         len(assignments),
         len(callbacks),
     )
+
+
+def _cell(cells: dict, key: tuple, width: int) -> list:
+    c = cells.get(key)
+    if c is None:
+        c = cells[key] = [0] * width
+    return c
+
+
+def _rollup_texts(reg: dict, uni: dict) -> tuple[bytes, bytes, bytes, bytes]:
+    """COPY text of the county's rows of the county, street, community and handler tables:
+    the community cells, their sums by street and county, and each level's all-categories rows
+    (category 0). Every cell has a counter above zero (each event counts at least once)."""
+    levels: list[dict] = [{}, {}, {}]  # county, street, community
+    for (code, month, category), c in reg.items():
+        for cells, key in (
+            (levels[2], (code, month, category)),
+            (levels[2], (code, month, ALL_CATEGORIES)),
+            (levels[1], (code[:9], month, category)),
+            (levels[1], (code[:9], month, ALL_CATEGORIES)),
+            (levels[0], (code[:6], month, category)),
+            (levels[0], (code[:6], month, ALL_CATEGORIES)),
+        ):
+            have = cells.get(key)
+            cells[key] = c if have is None else list(map(add, have, c))
+    out = [_text([(*key, *c) for key, c in cells.items()]) for cells in levels]
+    return (*out, _text([(*key, *c) for key, c in uni.items()]))
 
 
 def generate_orders(
@@ -581,18 +713,31 @@ def generate_orders(
     open_days: int = 21,
     stall_share: float = 0.5,
     workers: int = 1,
-    chunk: int = 50_000,
     log=None,
 ) -> dict[str, int]:
     """Write `n` orders submitted over the `days` days before `now`, with their assignments and
-    call-backs. `workers` > 1 simulates chunks in forked processes while this one COPYs (not
-    inside a transaction: the connection is closed before forking). Returns row counts."""
+    call-backs, and the rollup tables. `workers` > 1 simulates counties in forked processes
+    while this one COPYs (not inside a transaction: the connection is closed before forking).
+    Returns row counts.
+
+    Each task is one county (its share of the orders by households), so the task's rollup cells
+    are final: it returns the county's rows of all four rollup tables, counted while its orders
+    were simulated, and no cell is written twice. Orders that were in the database before (the
+    demo's, or an earlier set's) are then added to the rollups set-based in SQL."""
     global _CONTEXT
     categories = list(Category.objects.filter(is_active=True).order_by("pk"))
-    cum, total = [], 0
-    for w in places.weights:  # cumulative weights: random.choices picks in O(log n)
-        total += w
-        cum.append(total)
+    by_county: dict[str, tuple[list, list]] = {}
+    for compound, weight in zip(places.compounds, places.weights, strict=True):
+        compounds, cum = by_county.setdefault(compound[1][:6], ([], []))
+        compounds.append(compound)
+        cum.append((cum[-1] if cum else 0) + weight)  # cumulative: a pick is one bisect
+    counties = sorted(by_county)
+    # Orders per county in proportion to its households (largest remainders).
+    total = sum(by_county[c][1][-1] for c in counties)
+    shares = [n * by_county[c][1][-1] / total for c in counties]
+    sizes = [int(x) for x in shares]
+    for j in sorted(range(len(counties)), key=lambda j: sizes[j] - shares[j])[: n - sum(sizes)]:
+        sizes[j] += 1
     first_order = next_ids("workorders_workorder", n)
     # Assignments: at most 3 per order (dispatch, again after a return, rework); ids may skip.
     first_assignment = next_ids("workorders_assignment", 3 * n)
@@ -609,6 +754,7 @@ def generate_orders(
         return clocks[key]
 
     rows = []
+    cat_cum, weight = [], 0
     for c in categories:
         lim = c.stage_limits  # no CategoryLimit rows in a fresh set
         rows.append(
@@ -622,19 +768,23 @@ def generate_orders(
                 clock(lim.resolve),
             )
         )
-    cat_cum, total = [], 0
-    for c in categories:
-        total += 8 if c.code in ("sanitation", "parking", "leak_repair") else 3
-        cat_cum.append(total)
+        weight += 8 if c.code in ("sanitation", "parking", "leak_repair") else 3
+        cat_cum.append(weight)
+    day0 = (to_us(start) + offset) // DAY - 1
+    last_day = (to_us(now) + offset) // DAY + 1
     _CONTEXT = Context(
         places=places,
         categories=rows,
         cat_cum=cat_cum,
-        cum=cum,
-        callback=stage_clock(
-            deadlines.callback_limit(), level=Level.COMMUNITY, escalatable=False, offset=offset
-        ),
-        back=stage_clock(deadlines.return_limit(), level=Level.CITY, escalatable=False, offset=offset),
+        counties=[by_county[c] for c in counties],
+        months=[
+            (datetime.date(1970, 1, 1) + datetime.timedelta(days=d)).strftime("%Y-%m-01")
+            for d in range(day0, last_day + 1)
+        ],
+        day0=day0,
+        offset=offset,
+        callback=clock(deadlines.callback_limit(), escalatable=False),
+        back=clock(deadlines.return_limit(), Level.CITY, escalatable=False),
         first_order=first_order,
         first_assignment=first_assignment,
         salt=rng.getrandbits(48),
@@ -648,11 +798,20 @@ def generate_orders(
     # Fill the clocks' day tables once, before the workers fork, not once in every worker.
     for (_limit, _level, _esc, capped), fn in clocks.items():
         if capped is None:
-            for day in range((_CONTEXT.start + offset) // DAY, (_CONTEXT.now + offset) // DAY + 1):
+            for day in range(day0 + 1, last_day):
                 fn(day * DAY - offset + DAY // 2)
-    tasks = [(i, begin, min(chunk, n - begin)) for i, begin in enumerate(range(0, n, chunk))]
+    tasks, begin = [], 0
+    for i, size in enumerate(sizes):
+        if size:
+            tasks.append((i, begin, size))
+        begin += size
+    # The biggest counties first: the two workers finish at about the same time.
+    tasks.sort(key=lambda task: -task[2])
     counts = {"orders": n, "assignments": 0, "callbacks": 0, "open": 0}
-    tables = ["workorders_workorder", "workorders_assignment", "workorders_callback"]
+    rollups: dict[str, int] = {}
+    tables = ["workorders_workorder", "workorders_assignment", "workorders_callback", *ROLLUP_TABLES]
+    with connection.cursor() as cur:
+        cur.execute("TRUNCATE " + ", ".join(ROLLUP_TABLES))
     progress = Progress("工单", n, log=log)
     with loading(tables, log=log):
         if workers > 1:
@@ -660,24 +819,27 @@ def generate_orders(
 
             connection.close()
             pool = multiprocessing.get_context("fork").Pool(workers)
-            results = pool.imap(_chunk, tasks)
+            results = pool.imap_unordered(_chunk, tasks)
         else:
             pool = None
             results = map(_chunk, tasks)
         try:
-            for (_i, _b, size), (orders, assignments, callbacks, n_open, n_a, n_c) in zip(
-                tasks, results, strict=True
-            ):
-                copy_text("workorders_workorder", ORDER_COLUMNS, orders)
-                copy_text("workorders_assignment", ASSIGNMENT_COLUMNS, assignments)
-                copy_text("workorders_callback", CALLBACK_COLUMNS, callbacks)
+            for *texts, size, n_open, n_a, n_c in results:
+                for (table, columns), text in zip(COPIES, texts, strict=True):
+                    copy_text(table, columns, text)
                 counts["open"] += n_open
                 counts["assignments"] += n_a
                 counts["callbacks"] += n_c
+                for (table, _columns), text in zip(COPIES[3:], texts[3:], strict=True):
+                    rollups[table] = rollups.get(table, 0) + text.count(b"\n")
                 progress.add(size)
         finally:
             if pool is not None:
                 pool.close()
                 pool.join()
         progress.finish()
+    # Orders already in the database before this set: their counts are added in SQL.
+    if log:
+        log(f"统计表（模拟时计数）：{rollups}")
+    rollups_add_older(below_order=first_order, log=log)
     return counts

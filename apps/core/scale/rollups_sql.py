@@ -110,9 +110,11 @@ def _sources() -> list[tuple[str, tuple[str, str] | None, list[tuple[str, dict[s
     ]
 
 
-def _events_sql(counters: list[str]) -> str:
-    """Every event of the raw rows: (region_code, category_id, unit_type, unit_id, at, counters)."""
+def _events_sql(counters: list[str], below_order: int | None = None) -> str:
+    """Every event of the raw rows (of the orders with an id below `below_order`, if given):
+    (region_code, category_id, unit_type, unit_id, at, counters)."""
     parts = []
+    only = "" if below_order is None else f" AND o.id < {int(below_order)}"
     for rows, unit, events in _sources():
         unit_type, unit_id = unit or ("NULL::text", "NULL::bigint")
         values = ", ".join(
@@ -124,17 +126,16 @@ def _events_sql(counters: list[str]) -> str:
         cols = ", ".join(["at", *counters])
         parts.append(
             f"SELECT o.region_code, o.category_id, {unit_type} AS unit_type, {unit_id} AS unit_id, ev.* "
-            f"FROM {rows} CROSS JOIN LATERAL (VALUES {values}) ev ({cols}) WHERE ev.at IS NOT NULL"
+            f"FROM {rows} CROSS JOIN LATERAL (VALUES {values}) ev ({cols}) WHERE ev.at IS NOT NULL{only}"
         )
     return " UNION ALL ".join(parts)
 
 
-@transaction.atomic
-def rollups_build_sql(*, log=None) -> dict[str, int]:
-    """Replace the four rollup tables with sums over the raw rows. One transaction."""
+def _fill(cur, *, below_order: int | None = None, add: bool = False, log=None, started: float = 0) -> dict:
+    """Sum the events into the four rollup tables: plain inserts into empty tables, or (`add`)
+    upserts that add to the rows already there."""
     from apps.workorders.rollups import UNIT_COUNTERS
 
-    started = time.monotonic()
     counters = list(COUNTERS)
     cols = ", ".join(counters)
     fine = ", ".join(f"sum({c})::int AS {c}" for c in counters)
@@ -142,40 +143,75 @@ def rollups_build_sql(*, log=None) -> dict[str, int]:
     nonzero = " OR ".join(f"sum({c}) <> 0" for c in counters)
     usums = ", ".join(f"coalesce(sum({c}), 0)" if c in UNIT_COUNTERS else "0" for c in counters)
     unonzero = " OR ".join(f"sum({c}) <> 0" for c in counters if c in UNIT_COUNTERS)
+
+    def upsert(keys: str) -> str:
+        if not add:
+            return ""
+        return f" ON CONFLICT ({keys}) DO UPDATE SET " + ", ".join(
+            f"{c} = t.{c} + EXCLUDED.{c}" for c in counters
+        )
+
+    cur.execute("SET LOCAL work_mem = '256MB'")
+    # JIT compiling the 30-counter aggregates took 7 of 20 s at 500,000 orders.
+    cur.execute("SET LOCAL jit = off")
+    cur.execute(
+        f"CREATE TEMP TABLE scale_cells ON COMMIT DROP AS "
+        f"SELECT region_code, date_trunc('month', at AT TIME ZONE '{TZ}')::date AS month, category_id, "
+        f"unit_type, unit_id, {fine} FROM ({_events_sql(counters, below_order)}) x GROUP BY 1, 2, 3, 4, 5"
+    )
+    if log:
+        log(f"统计：社区×月×分类×单位 {cur.rowcount:,} 格，{time.monotonic() - started:.1f} s")
+    cur.execute("ANALYZE scale_cells")
     written = {}
+    for level, length in (("county", 6), ("street", 9), ("community", 12)):
+        cur.execute(
+            f"""INSERT INTO workorders_{level}monthstat AS t (region_code, month, category_id, {cols})
+                SELECT left(region_code, {length}), month, category_id, {sums} FROM scale_cells
+                GROUP BY 1, 2, 3 HAVING {nonzero}
+                UNION ALL
+                SELECT left(region_code, {length}), month, 0, {sums} FROM scale_cells
+                GROUP BY 1, 2 HAVING {nonzero}"""
+            + upsert("region_code, month, category_id")
+        )
+        written[level] = cur.rowcount
+    cur.execute(
+        f"""INSERT INTO workorders_handlermonthstat AS t (unit_type, unit_id, county_code, month, {cols})
+            SELECT unit_type, unit_id, left(region_code, 6), month, {usums} FROM scale_cells
+            WHERE unit_type IS NOT NULL GROUP BY 1, 2, 3, 4 HAVING {unonzero}"""
+        + upsert("unit_type, unit_id, county_code, month")
+    )
+    written["unit"] = cur.rowcount
+    cur.execute("DROP TABLE scale_cells")
+    return written
+
+
+@transaction.atomic
+def rollups_build_sql(*, log=None) -> dict[str, int]:
+    """Replace the four rollup tables with sums over the raw rows. One transaction."""
+    started = time.monotonic()
     tables = [f"workorders_{t}monthstat" for t in ("county", "street", "community", "handler")]
     with connection.cursor() as cur:
-        cur.execute("SET LOCAL work_mem = '256MB'")
-        # JIT compiling the 30-counter aggregates took 7 of 20 s at 500,000 orders.
-        cur.execute("SET LOCAL jit = off")
         cur.execute("TRUNCATE " + ", ".join(tables))
     # Indexes and the cells' unique constraints are rebuilt once at the end (bulk.loading):
     # maintaining them row by row took most of the time at province scale.
     with loading(tables, log=log), connection.cursor() as cur:
-        cur.execute(
-            f"CREATE TEMP TABLE scale_cells ON COMMIT DROP AS "
-            f"SELECT region_code, date_trunc('month', at AT TIME ZONE '{TZ}')::date AS month, category_id, "
-            f"unit_type, unit_id, {fine} FROM ({_events_sql(counters)}) x GROUP BY 1, 2, 3, 4, 5"
-        )
-        if log:
-            log(f"统计：社区×月×分类×单位 {cur.rowcount:,} 格，{time.monotonic() - started:.1f} s")
-        cur.execute("ANALYZE scale_cells")
-        for level, length in (("county", 6), ("street", 9), ("community", 12)):
-            cur.execute(
-                f"""INSERT INTO workorders_{level}monthstat (region_code, month, category_id, {cols})
-                    SELECT left(region_code, {length}), month, category_id, {sums} FROM scale_cells
-                    GROUP BY 1, 2, 3 HAVING {nonzero}
-                    UNION ALL
-                    SELECT left(region_code, {length}), month, 0, {sums} FROM scale_cells
-                    GROUP BY 1, 2 HAVING {nonzero}"""
-            )
-            written[level] = cur.rowcount
-        cur.execute(
-            f"""INSERT INTO workorders_handlermonthstat (unit_type, unit_id, county_code, month, {cols})
-                SELECT unit_type, unit_id, left(region_code, 6), month, {usums} FROM scale_cells
-                WHERE unit_type IS NOT NULL GROUP BY 1, 2, 3, 4 HAVING {unonzero}"""
-        )
-        written["unit"] = cur.rowcount
+        written = _fill(cur, log=log, started=started)
     if log:
         log(f"统计表重建（SQL）：{written}，{time.monotonic() - started:.1f} s")
+    return written
+
+
+@transaction.atomic
+def rollups_add_older(*, below_order: int, log=None) -> dict[str, int]:
+    """Add the counts of the orders with an id below `below_order` (and of their records) to the
+    rollup tables — which hold the counts of the newer orders only (the generator's). Nothing to
+    do in an empty database."""
+    started = time.monotonic()
+    with connection.cursor() as cur:
+        cur.execute("SELECT EXISTS (SELECT 1 FROM workorders_workorder WHERE id < %s)", [below_order])
+        if not cur.fetchone()[0]:
+            return {}
+        written = _fill(cur, below_order=below_order, add=True)
+    if log:
+        log(f"统计表：加上此前已有的工单 {written}，{time.monotonic() - started:.1f} s")
     return written
