@@ -685,22 +685,48 @@ def _cell(cells: dict, key: tuple, width: int) -> list:
 
 def _rollup_texts(reg: dict, uni: dict) -> tuple[bytes, bytes, bytes, bytes]:
     """COPY text of the county's rows of the county, street, community and handler tables:
-    the community cells, their sums by street and county, and each level's all-categories rows
-    (category 0). Every cell has a counter above zero (each event counts at least once)."""
-    levels: list[dict] = [{}, {}, {}]  # county, street, community
-    for (code, month, category), c in reg.items():
-        for cells, key in (
-            (levels[2], (code, month, category)),
-            (levels[2], (code, month, ALL_CATEGORIES)),
-            (levels[1], (code[:9], month, category)),
-            (levels[1], (code[:9], month, ALL_CATEGORIES)),
-            (levels[0], (code[:6], month, category)),
-            (levels[0], (code[:6], month, ALL_CATEGORIES)),
-        ):
-            have = cells.get(key)
-            cells[key] = c if have is None else list(map(add, have, c))
-    out = [_text([(*key, *c) for key, c in cells.items()]) for cells in levels]
-    return (*out, _text([(*key, *c) for key, c in uni.items()]))
+    the community cells summed up level by level (community → street → county), and each
+    level's all-categories rows (category 0). Every cell has a counter above zero (each event
+    counts at least once)."""
+    texts = []
+    cells = reg
+    join, text = "\t".join, _NUMBERS.__getitem__
+    for length in (12, 9, 6):
+        if length < 12:  # this level from the one below it
+            finer, cells = cells, {}
+            for (code, month, category), c in finer.items():
+                key = (code[:length], month, category)
+                have = cells.get(key)
+                cells[key] = c if have is None else list(map(add, have, c))
+        totals: dict[tuple, list] = {}
+        for (code, month, _category), c in cells.items():
+            key = (code, month)
+            have = totals.get(key)
+            totals[key] = c if have is None else list(map(add, have, c))
+        lines = [
+            f"{code}\t{month}\t{category}\t{join(map(text, c))}"
+            for (code, month, category), c in cells.items()
+        ]
+        lines += [
+            f"{code}\t{month}\t{ALL_CATEGORIES}\t{join(map(text, c))}" for (code, month), c in totals.items()
+        ]
+        texts.append(_lines(lines))
+    units = [f"{t}\t{u}\t{county}\t{month}\t{join(map(text, c))}" for (t, u, county, month), c in uni.items()]
+    return (texts[2], texts[1], texts[0], _lines(units))
+
+
+class _Numbers(dict):
+    """str() of a counter, from a table (str() of an int is slow next to a lookup)."""
+
+    def __missing__(self, key: int) -> str:
+        return str(key)
+
+
+_NUMBERS = _Numbers((i, str(i)) for i in range(10_000))
+
+
+def _lines(lines: list[str]) -> bytes:
+    return ("\n".join(lines) + "\n").encode() if lines else b""
 
 
 def generate_orders(
