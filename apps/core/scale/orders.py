@@ -260,17 +260,22 @@ def stage_clock(limit, *, level: str, escalatable: bool = True, offset: int, cap
     return by_hours
 
 
+# Plain strings, read once (the enum's attribute access is Python code, on every order).
+_COMPANY, _DEPARTMENT = HandlerKind.COMPANY.value, HandlerKind.DEPARTMENT.value
+_STREET_OFFICE = HandlerKind.STREET_OFFICE.value
+
+
 def _handler(kind: str, department_kind: str, compound: tuple, places: Places) -> tuple:
     """(kind, company id, department id): the category's default unit for the compound, as
     `suggested_handler` picks it; a compound without a company goes to its street office."""
     _pk, community, company = compound
     if kind in (HandlerKind.COMPANY, HandlerKind.COMMITTEE) and company:
-        return HandlerKind.COMPANY.value, company, None
+        return _COMPANY, company, None
     if kind == HandlerKind.DEPARTMENT:
         dep = places.county_department.get((community[:6], department_kind))
         if dep:
-            return HandlerKind.DEPARTMENT.value, None, dep
-    return HandlerKind.STREET_OFFICE.value, None, places.street_office[community[:9]]
+            return _DEPARTMENT, None, dep
+    return _STREET_OFFICE, None, places.street_office[community[:9]]
 
 
 @dataclass
