@@ -4,7 +4,8 @@ city ≈ 临沂: the real divisions of Linyi, >= 5,000 compounds, >= 1,500,000 u
 work orders over two years. province ≈ 山东: the 16 cities (Linyi and Heze real, the other 14
 with generated counties/streets/communities, `Region.source = "generated"`), >= 50,000
 compounds, >= 5,000,000 units, >= 10,000,000 work orders. Rows are written with COPY; the
-rollup tables are rebuilt set-based from the raw rows at the end (`rollups_sql`). See
+rollup tables are counted while the orders are simulated, one county per task (`orders`), plus
+whatever orders the database held before, set-based in SQL (`rollups_sql`). See
 docs/benchmarks.md.
 """
 
@@ -57,7 +58,6 @@ def generate(
     """Generate a data set; returns counts and timings. Refuses anything but PostgreSQL."""
     from apps.core.scale.orders import generate_orders
     from apps.core.scale.places import ensure_regions, ensure_units_of_work, generate_compounds, load_places
-    from apps.core.scale.rollups_sql import rollups_build_sql
 
     if connection.vendor != "postgresql":
         raise RuntimeError("generate_scale 需要 PostgreSQL（COPY 批量写入）")
@@ -110,7 +110,6 @@ def generate(
         workers=workers,
         log=log,
     )
-    report["rollups"] = timed("rollups", rollups_build_sql, log=log)
     t = time.monotonic()
     with connection.cursor() as cur:
         for table in (

@@ -1,5 +1,7 @@
 """Work orders of a scale data set: each order's life is replayed in memory with the services'
-own deadline rules (`stage_for`, `stage_fields`, `on_time`), then written with COPY.
+own deadline rules (`deadlines.stage_times` as `stage_for` uses it, the card and escalation
+fields of `stage_fields`, `on_time`; see `clocks`), then written with COPY, together with the
+rollup cells its events count in (one county per task, so the cells are final).
 
 The state of an order is the state after the last step that happened before `now`: steps are
 simulated forward from the submission and cut at `now`, so old orders are finished and recent
@@ -16,22 +18,28 @@ from __future__ import annotations
 
 import datetime
 import random
+from bisect import bisect_right
 from dataclasses import dataclass
+from operator import add
 
-from django.conf import settings
 from django.db import connection
 
 from apps.core.scale.bulk import Progress, copy_text, loading, next_ids
+from apps.core.scale.clocks import DAY, HOUR, NO_STAGE, fmt, local_offset, stage_clock, to_us
 from apps.core.scale.places import Places
-from apps.workdays import calendar as cal_mod
-from apps.workdays.calendar import CalendarMissing
+from apps.core.scale.rollups_sql import rollups_add_older
 from apps.workorders import deadlines
-from apps.workorders.choices import AssignmentOutcome, HandlerKind, Level, LimitUnit, Status
-from apps.workorders.models import Category
+from apps.workorders.choices import (
+    AssignmentOutcome,
+    EscalationReason,
+    HandlerKind,
+    Level,
+    SlaCard,
+    Status,
+)
+from apps.workorders.models import ALL_CATEGORIES, COUNTERS, Category
 from apps.workorders.models.orders import TRACKING_ALPHABET
-from apps.workorders.services.common import ended_fields, stage_fields
 
-H = datetime.timedelta(hours=1)
 ORDER_COLUMNS = (
     "id",
     "tracking_code",
@@ -131,94 +139,103 @@ DESCRIPTIONS = (
 )
 
 
+_PAIRS = [TRACKING_ALPHABET[v & 31] + TRACKING_ALPHABET[v >> 5] for v in range(1024)]
+
+
 def tracking_code(order_id: int, salt: int) -> str:
-    """Unique (a bijection of the id modulo 2**50) and not sequential, in the tracking alphabet."""
+    """Unique (a bijection of the id modulo 2**50) and not sequential, in the tracking alphabet:
+    character i is bits 5i..5i+4 of x, taken two at a time from a table."""
     x = (order_id * 0x2545F4914F6CDD1D + salt) % (1 << 50)
-    return "".join(TRACKING_ALPHABET[(x >> (5 * i)) & 31] for i in range(10))
+    p = _PAIRS
+    return p[x & 1023] + p[(x >> 10) & 1023] + p[(x >> 20) & 1023] + p[(x >> 30) & 1023] + p[x >> 40]
 
 
-class Stages:
-    """`stage_for` with a cache: a day-based deadline depends only on the local start date."""
-
-    def __init__(self):
-        self.cache: dict[tuple, deadlines.StageTimes] = {}
-
-    def times(self, start: datetime.datetime, limit, *, level: str, escalatable: bool = True, cap=None):
-        if limit.unit == LimitUnit.HOURS:
-            try:
-                return self._hours(start, limit, level=level, escalatable=escalatable, cap=cap)
-            except CalendarMissing:
-                return deadlines.stage_times(
-                    start=start, limit=limit, level=level, escalatable=escalatable, cap=cap
-                )
-        key = (cal_mod.local_date(start), limit, level, escalatable, cap)
-        hit = self.cache.get(key)
-        if hit is None:
-            hit = self.cache[key] = deadlines.stage_times(
-                start=start, limit=limit, level=level, escalatable=escalatable, cap=cap
-            )
-        return hit
-
-    def _hours(self, start, limit, *, level, escalatable, cap):
-        """`deadlines.stage_times` for a limit in clock hours, with the date-based parts cached."""
-        due = start + datetime.timedelta(hours=limit.amount)
-        if cap is not None:
-            capped = self.times(start, cap, level=Level.CITY, escalatable=False).due_at
-            if capped is None:
-                raise CalendarMissing(start.year)
-            due = min(due, capped)
-        warn = deadlines.warn_before(due, limit)
-        escalate = None
-        if escalatable and level != Level.CITY and settings.WORKORDER_AUTO_ESCALATE_OVERDUE:
-            key = ("escalate", cal_mod.local_date(due - deadlines.TICK))
-            escalate = self.cache.get(key)
-            if escalate is None:
-                escalate = self.cache[key] = deadlines.escalate_after(due)
-        return deadlines.StageTimes(due_at=due, warn_at=warn, escalate_at=escalate)
-
-    def due(self, start, limit):
-        try:
-            return self.times(start, limit, level=Level.CITY, escalatable=False).due_at
-        except Exception:  # pragma: no cover - CalendarMissing is handled by stage_times
-            return None
+# Plain strings, read once (the enum's attribute access is Python code, on every order).
+_COMPANY, _DEPARTMENT = HandlerKind.COMPANY.value, HandlerKind.DEPARTMENT.value
+_STREET_OFFICE = HandlerKind.STREET_OFFICE.value
 
 
-def _handler(category: Category, compound: tuple, places: Places) -> tuple[str, int | None, int | None]:
+def _handler(kind: str, department_kind: str, compound: tuple, places: Places) -> tuple:
     """(kind, company id, department id): the category's default unit for the compound, as
     `suggested_handler` picks it; a compound without a company goes to its street office."""
     _pk, community, company = compound
-    kind = category.default_handler_kind
     if kind in (HandlerKind.COMPANY, HandlerKind.COMMITTEE) and company:
-        return HandlerKind.COMPANY, company, None
+        return _COMPANY, company, None
     if kind == HandlerKind.DEPARTMENT:
-        dep = places.county_department.get((community[:6], category.default_department_kind))
+        dep = places.county_department.get((community[:6], department_kind))
         if dep:
-            return HandlerKind.DEPARTMENT, None, dep
-    return HandlerKind.STREET_OFFICE, None, places.street_office[community[:9]]
+            return _DEPARTMENT, None, dep
+    return _STREET_OFFICE, None, places.street_office[community[:9]]
 
 
 @dataclass
 class Context:
-    """What a chunk of orders needs; inherited by forked workers (plain data only)."""
+    """What a chunk of orders needs; inherited by forked workers (plain data and closures)."""
 
     places: Places
-    categories: list
-    cat_weights: list
-    cum: list
-    limits: dict
+    categories: list  # per category: (pk, handler kind, department kind, clocks ...)
+    cat_cum: list
+    counties: list  # per county: (its compounds, their cumulative weights)
+    months: list  # 'YYYY-MM-01' of each local day from day0 on
+    day0: int
+    offset: int  # µs from UTC to the calendar's local time
+    callback: object  # stage clock of the call-back stage
+    back: object  # stage clock of the return limit
     first_order: int
     first_assignment: int
     salt: int
     seed: int
-    start: datetime.datetime
+    start: int  # µs, as every time below
     span: int
-    now: datetime.datetime
-    open_from: datetime.datetime
+    now: int
+    open_from: int
     stall_share: float
 
 
 _CONTEXT: Context | None = None
-_STAGES = Stages()
+ROLLUP_TABLES = [f"workorders_{level}monthstat" for level in ("county", "street", "community", "handler")]
+REGION_STAT_COLUMNS = ("region_code", "month", "category_id", *COUNTERS)
+COPIES = (
+    ("workorders_workorder", ORDER_COLUMNS),
+    ("workorders_assignment", ASSIGNMENT_COLUMNS),
+    ("workorders_callback", CALLBACK_COLUMNS),
+    ("workorders_countymonthstat", REGION_STAT_COLUMNS),
+    ("workorders_streetmonthstat", REGION_STAT_COLUMNS),
+    ("workorders_communitymonthstat", REGION_STAT_COLUMNS),
+    ("workorders_handlermonthstat", ("unit_type", "unit_id", "county_code", "month", *COUNTERS)),
+)
+
+# Plain strings (str() of a TextChoices member goes through Python code).
+SUBMITTED, ACCEPTED, DISPATCHED, SIGNED = (
+    s.value for s in (Status.SUBMITTED, Status.ACCEPTED, Status.DISPATCHED, Status.SIGNED)
+)
+RESOLVED, CALLED_BACK, CLOSED, REJECTED = (
+    s.value for s in (Status.RESOLVED, Status.CALLED_BACK, Status.CLOSED, Status.REJECTED)
+)
+OPEN_, RETURNED_, RESOLVED_ = (
+    o.value for o in (AssignmentOutcome.OPEN, AssignmentOutcome.RETURNED, AssignmentOutcome.RESOLVED)
+)
+COMMUNITY = Level.COMMUNITY.value
+CARD_NONE, CARD_YELLOW, CARD_RED = SlaCard.NONE.value, SlaCard.YELLOW.value, SlaCard.RED.value
+OVERDUE = EscalationReason.OVERDUE.value
+# Positions of the rollup counters (apps.workorders.models.stats.COUNTERS).
+_C = {name: i for i, name in enumerate(COUNTERS)}
+INTAKE, JOINT_INTAKE, REJECTED_N, CLOSED_N = _C["intake"], _C["joint_intake"], _C["rejected"], _C["closed"]
+ACCEPTED_N, ACCEPTED_ON_TIME, ACCEPTED_LATE = _C["accepted"], _C["accepted_on_time"], _C["accepted_late"]
+DISPATCHED_N, REWORKED_N, RETURNED_N = _C["dispatched"], _C["reworked"], _C["returned"]
+SIGNED_N, SIGNED_ON_TIME, SIGNED_LATE = _C["signed"], _C["signed_on_time"], _C["signed_late"]
+RESOLVED_N, RESOLVED_ON_TIME, RESOLVED_LATE = _C["resolved"], _C["resolved_on_time"], _C["resolved_late"]
+CB_VALID, CB_UNREACHED, CB_CONTACTED, CB_SOLVED = (
+    _C["cb_valid"],
+    _C["cb_unreached"],
+    _C["cb_contacted"],
+    _C["cb_solved"],
+)
+CB_SATISFACTION = {
+    "satisfied": _C["cb_satisfied"],
+    "basic": _C["cb_basic"],
+    "dissatisfied": _C["cb_dissatisfied"],
+}
 
 
 def _text(rows) -> bytes:
@@ -231,304 +248,379 @@ def _text(rows) -> bytes:
     return (text.replace("None", "\\N") + "\n").encode()
 
 
-def _chunk(task: tuple[int, int, int]) -> tuple[bytes, bytes, bytes, int, int, int]:
-    """Simulate orders [begin, begin + size) of the set; returns COPY text of the orders,
-    assignments and call-backs, and (open orders, assignments, call-backs) counted."""
+def _chunk(task: tuple[int, int, int]) -> tuple:
+    """Simulate orders [begin, begin + size) of the set, all in the compounds of county number
+    `index`; returns COPY text of the orders, assignments, call-backs and of the county's rows of
+    the four rollup tables, and (open orders, assignments, call-backs) counted.
+
+    Each order's life is one pass of plain local variables (the order's fields as the services
+    would set them after each verb); `budget` counts the steps an order may still take (a
+    stalled one stops early), and a step after `now` is not taken."""
     index, begin, size = task
     ctx = _CONTEXT
     rng = random.Random(ctx.seed * 1_000_003 + index)
-    rand = rng.random
+    rand, randrange = rng.random, rng.randrange
     places = ctx.places
-    compounds, categories, cat_weights, cum = places.compounds, ctx.categories, ctx.cat_weights, ctx.cum
-    limits, now, salt = ctx.limits, ctx.now, ctx.salt
-    cap = deadlines.joint_accept_cap()
-    cb_limit = deadlines.callback_limit()
-    ret_limit = deadlines.return_limit()
-    stages = _STAGES
-    counts = {"open": 0}
+    compounds, cum = ctx.counties[index]
+    street_office = places.street_office
+    months, day0, offset = ctx.months, ctx.day0, ctx.offset
+    # Rollup cells of this county: (community, month, category) and (unit type, unit id,
+    # county, month) → counters, in the order of COUNTERS.
+    reg: dict[tuple, list] = {}
+    uni: dict[tuple, list] = {}
+    width = len(COUNTERS)
+    total, last = cum[-1], len(cum) - 1
+    categories, cat_cum = ctx.categories, ctx.cat_cum
+    cat_total, cat_last = cat_cum[-1], len(cat_cum) - 1
+    callback, back = ctx.callback, ctx.back
+    now, salt, start, span, open_from, stall_share = (
+        ctx.now,
+        ctx.salt,
+        ctx.start,
+        ctx.span,
+        ctx.open_from,
+        ctx.stall_share,
+    )
+    orders: list = []
     assignments: list = []
     callbacks: list = []
-    next_assignment = [ctx.first_assignment + 3 * begin]
-    start, span, open_from, stall_share = ctx.start, ctx.span, ctx.open_from, ctx.stall_share
+    next_aid = ctx.first_assignment + 3 * begin
     first_order = ctx.first_order + begin
-    n = size
+    n_open = 0
+    n_desc = len(DESCRIPTIONS)
 
-    def delay(lo: float, hi: float) -> datetime.timedelta:
-        return datetime.timedelta(hours=lo + (hi - lo) * rand())
-
-    def order_rows():
-        for i in range(n):
-            oid = first_order + i
-            # Intake falls by ~40 % over the period: density ∝ (1 - 0.4 x), sampled by inversion.
-            u = rand()
-            x = _falling(u)
-            submitted = start + datetime.timedelta(seconds=x * span)
-            progress_year = x  # 0 → 1 over the period: quality improves
-            compound = rng.choices(compounds, cum_weights=cum)[0]
-            category = rng.choices(categories, cat_weights)[0]
-            row = _life(
-                oid=oid,
-                submitted=submitted,
-                quality=progress_year,
-                compound=compound,
-                category=category,
-                lim=limits[category.pk],
-                now=now,
-                stall=submitted >= open_from and rand() < stall_share,
-            )
-            yield row
-
-    def _falling(u: float) -> float:
-        # Inverse CDF of the density (1 - 0.4 x) / 0.8 on [0, 1]: F(x) = (x - 0.2 x²) / 0.8.
-        return (1 - (1 - 0.64 * u) ** 0.5) / 0.4
-
-    def _life(*, oid, submitted, quality, compound, category, lim, now, stall):
-        """Replay one order; returns its row (and appends its assignments and call-backs)."""
+    for oid in range(first_order, first_order + size):
+        # Intake falls by ~40 % over the period: density ∝ (1 - 0.4 x), sampled by inversion
+        # (F(x) = (x - 0.2 x²) / 0.8). x also drives quality: late steps get rarer.
+        x = (1 - (1 - 0.64 * rand()) ** 0.5) / 0.4
+        submitted = start + int(x * span)
+        compound = compounds[bisect_right(cum, rand() * total, 0, last)]
+        cat = categories[bisect_right(cat_cum, rand() * cat_total, 0, cat_last)]
+        pk, kind, dep_kind, accept, accept_joint, sign_clock, resolve_clock = cat
+        stall = submitted >= open_from and rand() < stall_share
         region = compound[1]
+        county = region[:6]
         joint = rand() < 0.01
-        o = {
-            "status": Status.SUBMITTED,
-            "version": 0,
-            "level": Level.COMMUNITY,
-            "handler_kind": "",
-            "handler_company_id": None,
-            "handler_department_id": None,
-            "current_assignment_id": None,
-            "end_reason": "",
-            "accepted_at": None,
-            "accept_on_time": None,
-            "return_count": 0,
-            "rework_count": 0,
-            "updated_at": submitted,
-        }
-        acc = stages.times(submitted, lim.accept, level=Level.COMMUNITY, cap=cap if joint else None)
-        o.update(stage_fields(acc, start=submitted, now=submitted))
-        o["ended_at"] = None
-        accept_due = acc.due_at
-        # How many steps this order may take before it stalls (a backlog), if it does.
-        budget = rng.randrange(0, 9) if stall else 99
-        t = submitted
-        late = 0.25 * (1 - quality)  # share of late steps falls over the period
-
-        def step(at):
-            nonlocal budget
-            budget -= 1
-            return at <= now and budget >= 0
-
-        def apply(at, status, **fields):
-            o.update(fields)
-            o["status"] = status
-            o["version"] += 1
-            o["updated_at"] = at
-
-        # reject (3 %)
-        if rand() < 0.03:
-            at = t + delay(1, 30)
-            if step(at):
-                apply(
-                    at, Status.REJECTED, end_reason="经核实不属于物业服务和社区治理事项", **ended_fields(at)
-                )
-            return _order_row(oid, o, submitted, compound, category, joint, accept_due)
-        # accept
-        at = t + (delay(20, 60) if rand() < late else delay(0.2, 6))
-        if not step(at):
-            return _order_row(oid, o, submitted, compound, category, joint, accept_due)
-        apply(at, Status.ACCEPTED, accepted_at=at, accept_on_time=deadlines.on_time(at, accept_due))
-        t = at
-        unit = _handler(category, compound, places)
-        returned = False
-        reworked = False
-        while True:
-            # dispatch (or re-dispatch after a return)
-            at = t + delay(0.1, 4)
-            if not step(at):
-                break
-            aid = next_assignment[0]
-            next_assignment[0] += 1
-            sign = stages.times(at, lim.sign, level=o["level"])
-            a = [
-                aid,
-                oid,
-                unit[0],
-                unit[1],
-                unit[2],
-                region[:6],
-                o["level"],
-                reworked,
-                AssignmentOutcome.OPEN,
-                at,
-                "",
-                sign.due_at,
-                stages.due(at, lim.resolve),
-                None if reworked else stages.due(at, ret_limit),
-                None,
-                None,
-                None,
-                "",
-                None,
-                "",
-                None,
-                None,
-                "",  # no extension asked (延期 is not replayed)
-                "",
-                "",
-            ]
-            assignments.append(a)
-            dispatched = at
-            apply(
-                at,
-                Status.DISPATCHED,
-                handler_kind=unit[0],
-                handler_company_id=unit[1],
-                handler_department_id=unit[2],
-                current_assignment_id=aid,
-                **stage_fields(sign, start=at, now=at),
-            )
-            if reworked:
-                o["rework_count"] += 1
-            t = at
-            # return (4 %, once, not for a rework, within the return limit)
-            if not returned and not reworked and rand() < 0.04:
-                at = t + delay(0.5, 8)
-                if not step(at):
-                    break
-                a[8], a[16], a[17], a[21] = AssignmentOutcome.RETURNED, at, "不属于本单位职责范围", at
-                returned = True
-                acc2 = stages.times(at, lim.accept, level=o["level"], cap=cap if joint else None)
-                apply(
-                    at,
-                    Status.ACCEPTED,
-                    handler_kind="",
-                    handler_company_id=None,
-                    handler_department_id=None,
-                    current_assignment_id=None,
-                    return_count=o["return_count"] + 1,
-                    **stage_fields(acc2, start=at, now=at),
-                )
-                t = at
-                unit = (HandlerKind.STREET_OFFICE, None, places.street_office[region[:9]])
-                continue
-            # sign
-            at = t + (delay(30, 50) if rand() < late else delay(0.2, 5))
-            if not step(at):
-                break
-            resolve = stages.times(dispatched, lim.resolve, level=o["level"])
-            a[14], a[15], a[12] = at, deadlines.on_time(at, a[11]), resolve.due_at
-            apply(at, Status.SIGNED, **stage_fields(resolve, start=dispatched, now=at))
-            t = at
-            # resolve
-            hours = (resolve.due_at - dispatched).total_seconds() / 3600 if resolve.due_at else 48
-            at = dispatched + (
-                delay(hours, hours * 1.6) if rand() < late else delay(hours * 0.1, hours * 0.9)
-            )
-            at = max(at, t + delay(0.1, 1))
-            if not step(at):
-                break
-            a[8], a[18], a[19], a[20], a[21] = (
-                AssignmentOutcome.RESOLVED,
-                at,
-                "已现场处理完毕",
-                deadlines.on_time(at, a[12]),
-                at,
-            )
-            cb = stages.times(at, cb_limit, level=o["level"], escalatable=False)
-            apply(at, Status.RESOLVED, **stage_fields(cb, start=at, now=at))
-            t = at
-            # call-back
-            at = t + delay(2, 40)
-            if not step(at):
-                break
-            reached = rand() < 0.93
-            if reached:
-                solved = rand() < 0.80 + 0.15 * quality
-                r = rand()
-                satisfied_share = 0.55 + 0.35 * quality
-                sat = (
-                    "satisfied"
-                    if r < satisfied_share
-                    else ("basic" if r < satisfied_share + 0.3 else "dissatisfied")
-                )
-                contacted = rand() < 0.97
-                if reworked:  # the rework settled it (a second failure would escalate: not replayed)
-                    solved, sat = True, sat if sat != "dissatisfied" else "basic"
-            else:
-                solved = contacted = None
-                sat = ""
-            callbacks.append((oid, aid, at, False, reached, contacted, solved, sat, ""))
-            fields = {k: v for k, v in ended_fields(at).items() if k != "ended_at"}
-            apply(at, Status.CALLED_BACK, stage_started_at=at, **fields)
-            t = at
-            acceptable = not reached or (solved and sat != "dissatisfied")
-            if not acceptable and not reworked:
-                # reopen for rework: the same unit, fresh deadlines
-                at = t + delay(1, 10)
-                if not step(at):
-                    break
-                reworked = True
-                t = at - datetime.timedelta(hours=0.1)  # the dispatch step adds 0.1-4 h
-                continue
-            at = t + delay(0.5, 24)
-            if step(at):
-                apply(at, Status.CLOSED, **ended_fields(at))
-            break
-        return _order_row(oid, o, submitted, compound, category, joint, accept_due)
-
-    def _order_row(oid, o, submitted, compound, category, joint, accept_due):
-        if o["status"] not in (Status.CLOSED, Status.REJECTED):
-            counts["open"] += 1
-        return (
-            oid,
-            tracking_code(oid, salt),
-            compound[0],
-            compound[1],
-            category.pk,
-            "normal",
-            DESCRIPTIONS[category.pk % len(DESCRIPTIONS)],
-            "hotline" if oid % 3 else "open311",
-            "",
-            "",
-            False,
-            12 if joint else 0,
-            joint,
-            o["status"],
-            o["version"],
-            o["level"],
-            o["handler_kind"],
-            o["handler_company_id"],
-            o["handler_department_id"],
-            o["current_assignment_id"],
-            o["end_reason"],
-            submitted,
-            o["accepted_at"],
-            accept_due,
-            o["accept_on_time"],
-            o["ended_at"],
-            o["stage_started_at"],
-            o["due_at"],
-            o["warn_at"],
-            o["escalate_at"],
-            o["escalate_reason"],
-            o["sla_card"],
-            o["card_changed_at"],
-            o["calendar_missing"],
-            o["return_count"],
-            o["rework_count"],
-            0,
-            0,
-            True,
-            submitted,
-            o["updated_at"],
+        acc = (accept_joint if joint else accept)(submitted)
+        accept_due = acc[0]
+        # The order's fields (stage: start, times, card, card changed at).
+        status, version, updated = SUBMITTED, 0, submitted
+        hk, hc, hd, current, end_reason = "", None, None, None, ""
+        accepted_at = accept_on_time = ended_at = None
+        return_count = rework_count = 0
+        stage_start, stage = submitted, acc
+        due, warn = acc[0], acc[1]
+        card = (
+            CARD_RED
+            if due is not None and submitted >= due
+            else (CARD_YELLOW if warn is not None and submitted >= warn else CARD_NONE)
         )
-
-    orders = list(order_rows())
+        card_at = None if card == CARD_NONE else submitted
+        budget = randrange(0, 9) if stall else 99
+        t = submitted
+        # Rollups, as rollups._sources() counts: each event in its month (local time).
+        key = (region, months[(submitted + offset) // DAY - day0], pk)
+        c = reg.get(key)
+        if c is None:
+            c = reg[key] = [0] * width
+        c[INTAKE] += 1
+        if joint:
+            c[JOINT_INTAKE] += 1
+        late = 0.25 * (1 - x)
+        while True:  # one pass; `break` = the order's life stops here
+            if rand() < 0.03:  # reject (3 %)
+                at = t + int((1 + 29 * rand()) * HOUR)
+                budget -= 1
+                if at <= now and budget >= 0:
+                    status, version, updated = REJECTED, version + 1, at
+                    end_reason = "经核实不属于物业服务和社区治理事项"
+                    stage, card, card_at, ended_at = NO_STAGE, CARD_NONE, None, at
+                    c = _cell(reg, (region, months[(at + offset) // DAY - day0], pk), width)
+                    c[REJECTED_N] += 1
+                break
+            # accept
+            at = t + int(((20 + 40 * rand()) if rand() < late else (0.2 + 5.8 * rand())) * HOUR)
+            budget -= 1
+            if at > now or budget < 0:
+                break
+            status, version, updated = ACCEPTED, version + 1, at
+            accepted_at = at
+            accept_on_time = None if accept_due is None else at < accept_due
+            c = _cell(reg, (region, months[(at + offset) // DAY - day0], pk), width)
+            c[ACCEPTED_N] += 1
+            if accept_on_time is not None:
+                c[ACCEPTED_ON_TIME if accept_on_time else ACCEPTED_LATE] += 1
+            t = at
+            unit = _handler(kind, dep_kind, compound, places)
+            returned = reworked = False
+            while True:
+                # dispatch (or re-dispatch after a return)
+                at = t + int((0.1 + 3.9 * rand()) * HOUR)
+                budget -= 1
+                if at > now or budget < 0:
+                    break
+                aid = next_aid
+                next_aid += 1
+                sign = sign_clock(at)
+                resolve_due = resolve_clock(at)[4]
+                at_text = fmt(at)
+                a = [
+                    aid, oid, unit[0], unit[1], unit[2], region[:6], COMMUNITY, reworked, OPEN_,
+                    at_text, "", sign[4], resolve_due, None if reworked else back(at)[4],
+                    None, None, None, "", None, "", None, None,
+                    "", "", "",  # no extension asked (延期 is not replayed)
+                ]  # fmt: skip
+                assignments.append(a)
+                dispatched = at
+                status, version, updated = DISPATCHED, version + 1, at
+                hk, hc, hd = unit
+                current = aid
+                stage_start, stage = at, sign
+                due, warn = sign[0], sign[1]
+                card = (
+                    CARD_RED
+                    if due is not None and at >= due
+                    else (CARD_YELLOW if warn is not None and at >= warn else CARD_NONE)
+                )
+                card_at = None if card == CARD_NONE else at
+                if reworked:
+                    rework_count += 1
+                m = months[(at + offset) // DAY - day0]
+                c = _cell(reg, (region, m, pk), width)
+                # The unit of the rollups: a company, else a department (street offices too).
+                ukey = ("company", unit[1], county) if unit[1] else ("department", unit[2], county)
+                u = _cell(uni, (*ukey, m), width)
+                c[DISPATCHED_N] += 1
+                u[DISPATCHED_N] += 1
+                if reworked:
+                    c[REWORKED_N] += 1
+                    u[REWORKED_N] += 1
+                t = at
+                # return (4 %, once, not for a rework, within the return limit)
+                if not returned and not reworked and rand() < 0.04:
+                    at = t + int((0.5 + 7.5 * rand()) * HOUR)
+                    budget -= 1
+                    if at > now or budget < 0:
+                        break
+                    at_text = fmt(at)
+                    a[8], a[16], a[17], a[21] = RETURNED_, at_text, "不属于本单位职责范围", at_text
+                    returned = True
+                    m = months[(at + offset) // DAY - day0]
+                    _cell(reg, (region, m, pk), width)[RETURNED_N] += 1
+                    _cell(uni, (*ukey, m), width)[RETURNED_N] += 1
+                    acc2 = (accept_joint if joint else accept)(at)
+                    status, version, updated = ACCEPTED, version + 1, at
+                    hk, hc, hd, current = "", None, None, None
+                    return_count += 1
+                    stage_start, stage = at, acc2
+                    due, warn = acc2[0], acc2[1]
+                    card = (
+                        CARD_RED
+                        if due is not None and at >= due
+                        else (CARD_YELLOW if warn is not None and at >= warn else CARD_NONE)
+                    )
+                    card_at = None if card == CARD_NONE else at
+                    t = at
+                    unit = (_STREET_OFFICE, None, street_office[region[:9]])
+                    continue
+                # sign
+                at = t + int(((30 + 20 * rand()) if rand() < late else (0.2 + 4.8 * rand())) * HOUR)
+                budget -= 1
+                if at > now or budget < 0:
+                    break
+                resolve = resolve_clock(dispatched)
+                sign_due = sign[0]
+                signed_on_time = None if sign_due is None else at < sign_due
+                a[14], a[15], a[12] = fmt(at), signed_on_time, resolve[4]
+                m = months[(at + offset) // DAY - day0]
+                c = _cell(reg, (region, m, pk), width)
+                u = _cell(uni, (*ukey, m), width)
+                c[SIGNED_N] += 1
+                u[SIGNED_N] += 1
+                if signed_on_time is not None:
+                    i = SIGNED_ON_TIME if signed_on_time else SIGNED_LATE
+                    c[i] += 1
+                    u[i] += 1
+                status, version, updated = SIGNED, version + 1, at
+                stage_start, stage = dispatched, resolve
+                due, warn = resolve[0], resolve[1]
+                card = (
+                    CARD_RED
+                    if due is not None and at >= due
+                    else (CARD_YELLOW if warn is not None and at >= warn else CARD_NONE)
+                )
+                card_at = None if card == CARD_NONE else at
+                t = at
+                # resolve
+                hours = (due - dispatched) / HOUR if due is not None else 48
+                at = dispatched + int(
+                    (hours * (1 + 0.6 * rand()) if rand() < late else hours * (0.1 + 0.8 * rand())) * HOUR
+                )
+                at = max(at, t + int((0.1 + 0.9 * rand()) * HOUR))
+                budget -= 1
+                if at > now or budget < 0:
+                    break
+                at_text = fmt(at)
+                resolved_on_time = None if due is None else at < due
+                a[8], a[18], a[19], a[20], a[21] = (
+                    RESOLVED_,
+                    at_text,
+                    "已现场处理完毕",
+                    resolved_on_time,
+                    at_text,
+                )
+                m = months[(at + offset) // DAY - day0]
+                c = _cell(reg, (region, m, pk), width)
+                u = _cell(uni, (*ukey, m), width)
+                c[RESOLVED_N] += 1
+                u[RESOLVED_N] += 1
+                if resolved_on_time is not None:
+                    i = RESOLVED_ON_TIME if resolved_on_time else RESOLVED_LATE
+                    c[i] += 1
+                    u[i] += 1
+                cb = callback(at)
+                status, version, updated = RESOLVED, version + 1, at
+                stage_start, stage = at, cb
+                due, warn = cb[0], cb[1]
+                card = (
+                    CARD_RED
+                    if due is not None and at >= due
+                    else (CARD_YELLOW if warn is not None and at >= warn else CARD_NONE)
+                )
+                card_at = None if card == CARD_NONE else at
+                t = at
+                # call-back
+                at = t + int((2 + 38 * rand()) * HOUR)
+                budget -= 1
+                if at > now or budget < 0:
+                    break
+                reached = rand() < 0.93
+                if reached:
+                    solved = rand() < 0.80 + 0.15 * x
+                    r = rand()
+                    satisfied_share = 0.55 + 0.35 * x
+                    sat = (
+                        "satisfied"
+                        if r < satisfied_share
+                        else ("basic" if r < satisfied_share + 0.3 else "dissatisfied")
+                    )
+                    contacted = rand() < 0.97
+                    if reworked:  # the rework settled it (a second failure would escalate: not replayed)
+                        solved, sat = True, sat if sat != "dissatisfied" else "basic"
+                else:
+                    solved = contacted = None
+                    sat = ""
+                callbacks.append((oid, aid, fmt(at), False, reached, contacted, solved, sat, ""))
+                m = months[(at + offset) // DAY - day0]
+                c = _cell(reg, (region, m, pk), width)
+                u = _cell(uni, (*ukey, m), width)
+                for i in (
+                    CB_VALID if reached else CB_UNREACHED,
+                    CB_CONTACTED if contacted else -1,
+                    CB_SOLVED if solved else -1,
+                    CB_SATISFACTION.get(sat, -1),
+                ):
+                    if i >= 0:
+                        c[i] += 1
+                        u[i] += 1
+                status, version, updated = CALLED_BACK, version + 1, at
+                stage_start, stage, card, card_at = at, NO_STAGE, CARD_NONE, None
+                t = at
+                acceptable = not reached or (solved and sat != "dissatisfied")
+                if not acceptable and not reworked:
+                    # reopen for rework: the same unit, fresh deadlines
+                    at = t + int((1 + 9 * rand()) * HOUR)
+                    budget -= 1
+                    if at > now or budget < 0:
+                        break
+                    reworked = True
+                    t = at - HOUR // 10  # the dispatch step adds 0.1-4 h
+                    continue
+                at = t + int((0.5 + 23.5 * rand()) * HOUR)
+                budget -= 1
+                if at <= now and budget >= 0:
+                    status, version, updated = CLOSED, version + 1, at
+                    stage, card, card_at, ended_at = NO_STAGE, CARD_NONE, None, at
+                    _cell(reg, (region, months[(at + offset) // DAY - day0], pk), width)[CLOSED_N] += 1
+                break
+            break
+        if status != CLOSED and status != REJECTED:
+            n_open += 1
+        submitted_text = fmt(submitted)
+        orders.append(
+            (
+                oid, tracking_code(oid, salt), compound[0], region, pk, "normal", DESCRIPTIONS[pk % n_desc],
+                "hotline" if oid % 3 else "open311", "", "", False, 12 if joint else 0, joint,
+                status, version, COMMUNITY, hk, hc, hd, current, end_reason,
+                submitted_text, fmt(accepted_at), acc[4], accept_on_time, fmt(ended_at),
+                fmt(stage_start), stage[4], stage[5], stage[6], OVERDUE if stage[2] is not None else "",
+                card, fmt(card_at), stage[3], return_count, rework_count, 0, 0, True,
+                submitted_text, fmt(updated),
+            )
+        )  # fmt: skip
     return (
         _text(orders),
         _text(assignments),
         _text(callbacks),
-        counts["open"],
+        *_rollup_texts(reg, uni),
+        size,
+        n_open,
         len(assignments),
         len(callbacks),
     )
+
+
+def _cell(cells: dict, key: tuple, width: int) -> list:
+    c = cells.get(key)
+    if c is None:
+        c = cells[key] = [0] * width
+    return c
+
+
+def _rollup_texts(reg: dict, uni: dict) -> tuple[bytes, bytes, bytes, bytes]:
+    """COPY text of the county's rows of the county, street, community and handler tables:
+    the community cells summed up level by level (community → street → county), and each
+    level's all-categories rows (category 0). Every cell has a counter above zero (each event
+    counts at least once)."""
+    texts = []
+    cells = reg
+    join, text = "\t".join, _NUMBERS.__getitem__
+    for length in (12, 9, 6):
+        if length < 12:  # this level from the one below it
+            finer, cells = cells, {}
+            for (code, month, category), c in finer.items():
+                key = (code[:length], month, category)
+                have = cells.get(key)
+                cells[key] = c if have is None else list(map(add, have, c))
+        totals: dict[tuple, list] = {}
+        for (code, month, _category), c in cells.items():
+            key = (code, month)
+            have = totals.get(key)
+            totals[key] = c if have is None else list(map(add, have, c))
+        lines = [
+            f"{code}\t{month}\t{category}\t{join(map(text, c))}"
+            for (code, month, category), c in cells.items()
+        ]
+        lines += [
+            f"{code}\t{month}\t{ALL_CATEGORIES}\t{join(map(text, c))}" for (code, month), c in totals.items()
+        ]
+        texts.append(_lines(lines))
+    units = [f"{t}\t{u}\t{county}\t{month}\t{join(map(text, c))}" for (t, u, county, month), c in uni.items()]
+    return (texts[2], texts[1], texts[0], _lines(units))
+
+
+class _Numbers(dict):
+    """str() of a counter, from a table (str() of an int is slow next to a lookup)."""
+
+    def __missing__(self, key: int) -> str:
+        return str(key)
+
+
+_NUMBERS = _Numbers((i, str(i)) for i in range(10_000))
+
+
+def _lines(lines: list[str]) -> bytes:
+    return ("\n".join(lines) + "\n").encode() if lines else b""
 
 
 def generate_orders(
@@ -541,40 +633,105 @@ def generate_orders(
     open_days: int = 21,
     stall_share: float = 0.5,
     workers: int = 1,
-    chunk: int = 50_000,
     log=None,
 ) -> dict[str, int]:
     """Write `n` orders submitted over the `days` days before `now`, with their assignments and
-    call-backs. `workers` > 1 simulates chunks in forked processes while this one COPYs (not
-    inside a transaction: the connection is closed before forking). Returns row counts."""
+    call-backs, and the rollup tables. `workers` > 1 simulates counties in forked processes
+    while this one COPYs (not inside a transaction: the connection is closed before forking).
+    Returns row counts.
+
+    Each task is one county (its share of the orders by households), so the task's rollup cells
+    are final: it returns the county's rows of all four rollup tables, counted while its orders
+    were simulated, and no cell is written twice. Orders that were in the database before (the
+    demo's, or an earlier set's) are then added to the rollups set-based in SQL."""
     global _CONTEXT
     categories = list(Category.objects.filter(is_active=True).order_by("pk"))
-    cum, total = [], 0
-    for w in places.weights:  # cumulative weights: random.choices picks in O(log n)
-        total += w
-        cum.append(total)
+    by_county: dict[str, tuple[list, list]] = {}
+    for compound, weight in zip(places.compounds, places.weights, strict=True):
+        compounds, cum = by_county.setdefault(compound[1][:6], ([], []))
+        compounds.append(compound)
+        cum.append((cum[-1] if cum else 0) + weight)  # cumulative: a pick is one bisect
+    counties = sorted(by_county)
+    # Orders per county in proportion to its households (largest remainders).
+    total = sum(by_county[c][1][-1] for c in counties)
+    shares = [n * by_county[c][1][-1] / total for c in counties]
+    sizes = [int(x) for x in shares]
+    for j in sorted(range(len(counties)), key=lambda j: sizes[j] - shares[j])[: n - sum(sizes)]:
+        sizes[j] += 1
     first_order = next_ids("workorders_workorder", n)
     # Assignments: at most 3 per order (dispatch, again after a return, rework); ids may skip.
     first_assignment = next_ids("workorders_assignment", 3 * n)
+    start = now - datetime.timedelta(days=days)
+    offset = local_offset(start, now + datetime.timedelta(days=400))
+    cap = deadlines.joint_accept_cap()
+    clocks: dict[tuple, object] = {}
+
+    def clock(limit, level=Level.COMMUNITY, escalatable=True, cap=None):
+        # One clock (and one table) per distinct limit: categories share most of theirs.
+        key = (limit, level, escalatable, cap)
+        if key not in clocks:
+            clocks[key] = stage_clock(limit, level=level, escalatable=escalatable, offset=offset, cap=cap)
+        return clocks[key]
+
+    rows = []
+    cat_cum, weight = [], 0
+    for c in categories:
+        lim = c.stage_limits  # no CategoryLimit rows in a fresh set
+        rows.append(
+            (
+                c.pk,
+                c.default_handler_kind,
+                c.default_department_kind,
+                clock(lim.accept),
+                clock(lim.accept, cap=cap),
+                clock(lim.sign),
+                clock(lim.resolve),
+            )
+        )
+        weight += 8 if c.code in ("sanitation", "parking", "leak_repair") else 3
+        cat_cum.append(weight)
+    day0 = (to_us(start) + offset) // DAY - 1
+    last_day = (to_us(now) + offset) // DAY + 1
     _CONTEXT = Context(
         places=places,
-        categories=categories,
-        cat_weights=[8 if c.code in ("sanitation", "parking", "leak_repair") else 3 for c in categories],
-        cum=cum,
-        limits={c.pk: c.stage_limits for c in categories},  # no CategoryLimit rows in a fresh set
+        categories=rows,
+        cat_cum=cat_cum,
+        counties=[by_county[c] for c in counties],
+        months=[
+            (datetime.date(1970, 1, 1) + datetime.timedelta(days=d)).strftime("%Y-%m-01")
+            for d in range(day0, last_day + 1)
+        ],
+        day0=day0,
+        offset=offset,
+        callback=clock(deadlines.callback_limit(), escalatable=False),
+        back=clock(deadlines.return_limit(), Level.CITY, escalatable=False),
         first_order=first_order,
         first_assignment=first_assignment,
         salt=rng.getrandbits(48),
         seed=rng.getrandbits(32),
-        start=now - datetime.timedelta(days=days),
-        span=days * 86400,
-        now=now,
-        open_from=now - datetime.timedelta(days=open_days),
+        start=to_us(start),
+        span=days * DAY,
+        now=to_us(now),
+        open_from=to_us(now - datetime.timedelta(days=open_days)),
         stall_share=stall_share,
     )
-    tasks = [(i, begin, min(chunk, n - begin)) for i, begin in enumerate(range(0, n, chunk))]
+    # Fill the clocks' day tables once, before the workers fork, not once in every worker.
+    for (_limit, _level, _esc, capped), fn in clocks.items():
+        if capped is None:
+            for day in range(day0 + 1, last_day):
+                fn(day * DAY - offset + DAY // 2)
+    tasks, begin = [], 0
+    for i, size in enumerate(sizes):
+        if size:
+            tasks.append((i, begin, size))
+        begin += size
+    # The biggest counties first: the two workers finish at about the same time.
+    tasks.sort(key=lambda task: -task[2])
     counts = {"orders": n, "assignments": 0, "callbacks": 0, "open": 0}
-    tables = ["workorders_workorder", "workorders_assignment", "workorders_callback"]
+    rollups: dict[str, int] = {}
+    tables = ["workorders_workorder", "workorders_assignment", "workorders_callback", *ROLLUP_TABLES]
+    with connection.cursor() as cur:
+        cur.execute("TRUNCATE " + ", ".join(ROLLUP_TABLES))
     progress = Progress("工单", n, log=log)
     with loading(tables, log=log):
         if workers > 1:
@@ -582,24 +739,27 @@ def generate_orders(
 
             connection.close()
             pool = multiprocessing.get_context("fork").Pool(workers)
-            results = pool.imap(_chunk, tasks)
+            results = pool.imap_unordered(_chunk, tasks)
         else:
             pool = None
             results = map(_chunk, tasks)
         try:
-            for (_i, _b, size), (orders, assignments, callbacks, n_open, n_a, n_c) in zip(
-                tasks, results, strict=True
-            ):
-                copy_text("workorders_workorder", ORDER_COLUMNS, orders)
-                copy_text("workorders_assignment", ASSIGNMENT_COLUMNS, assignments)
-                copy_text("workorders_callback", CALLBACK_COLUMNS, callbacks)
+            for *texts, size, n_open, n_a, n_c in results:
+                for (table, columns), text in zip(COPIES, texts, strict=True):
+                    copy_text(table, columns, text)
                 counts["open"] += n_open
                 counts["assignments"] += n_a
                 counts["callbacks"] += n_c
+                for (table, _columns), text in zip(COPIES[3:], texts[3:], strict=True):
+                    rollups[table] = rollups.get(table, 0) + text.count(b"\n")
                 progress.add(size)
         finally:
             if pool is not None:
                 pool.close()
                 pool.join()
         progress.finish()
+    # Orders already in the database before this set: their counts are added in SQL.
+    if log:
+        log(f"统计表（模拟时计数）：{rollups}")
+    rollups_add_older(below_order=first_order, log=log)
     return counts

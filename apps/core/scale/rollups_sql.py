@@ -1,9 +1,17 @@
 """The rollup tables rebuilt set-based, in SQL, from the raw rows (PostgreSQL).
 
 Same definitions as `apps.workorders.rollups._sources()` — which event counts in which counter,
-in which month (China time), for which region and unit — but a handful of `INSERT ... SELECT
-... GROUP BY` statements instead of Python loops, so that ten million orders roll up in
-minutes. `apps/core/tests/test_scale.py` proves the result equals `rollups_rebuild()`.
+in which month (China time), for which region and unit — but a few `INSERT ... SELECT ...
+GROUP BY` statements instead of Python loops, so that ten million orders roll up in minutes.
+`apps/core/tests/test_scale.py` proves the result equals `rollups_rebuild()`.
+
+One pass: each table is read once (assignments and call-backs joined once to their order), every
+row yields its events (`CROSS JOIN LATERAL (VALUES ...)`: an order is submitted, accepted and
+ended; an assignment dispatched, signed, returned and resolved), and the events are summed into
+fine cells (community × month × category × unit) in an unlogged staging table. The four rollup
+tables are sums of those cells. A counter an event does not touch is NULL, not 0: `sum` skips
+NULLs without calling its transition function, which made the pass ~2× faster than summing
+zeros (there are 30 counters and an event touches at most 7).
 """
 
 from __future__ import annotations
@@ -16,166 +24,194 @@ from apps.core.scale.bulk import loading
 from apps.workorders.models import COUNTERS
 
 TZ = "Asia/Shanghai"
+UNIT = (
+    "CASE WHEN a.id IS NULL THEN NULL WHEN a.company_id IS NOT NULL THEN 'company' "
+    "WHEN a.committee_id IS NOT NULL THEN 'committee' ELSE 'department' END",
+    "CASE WHEN a.id IS NOT NULL THEN coalesce(a.company_id, a.committee_id, a.department_id) END",
+)
 
 
-def _month(col: str) -> str:
-    return f"date_trunc('month', {col} AT TIME ZONE '{TZ}')::date"
-
-
-# (table alias source SQL, time column, {counter: SQL expression counted}, unit columns or None)
-# Each source yields rows (order_id, at, counters...). Unit: (company, committee, department).
-def _sources() -> list[tuple[str, str, dict[str, str], str | None]]:
+# (rows: FROM clause with the order as `o`; unit (type, id) SQL or None; events as
+# [(time column, {counter: SQL expression counted})]).
+def _sources() -> list[tuple[str, tuple[str, str] | None, list[tuple[str, dict[str, str]]]]]:
     return [
         (
             "workorders_workorder o",
-            "o.submitted_at",
-            {"intake": "1", "joint_intake": "(o.is_joint)::int"},
             None,
-        ),
-        (
-            "workorders_workorder o WHERE o.accepted_at IS NOT NULL",
-            "o.accepted_at",
-            {
-                "accepted": "1",
-                "accepted_on_time": "(o.accept_on_time IS TRUE)::int",
-                "accepted_late": "(o.accept_on_time IS FALSE)::int",
-            },
-            None,
-        ),
-        (
-            "workorders_workorder o WHERE o.ended_at IS NOT NULL",
-            "o.ended_at",
-            {
-                "rejected": "(o.status = 'rejected')::int",
-                "merged": "(o.status = 'merged')::int",
-                "closed": "(o.status = 'closed')::int",
-            },
-            None,
+            [
+                ("o.submitted_at", {"intake": "1", "joint_intake": "(o.is_joint)::int"}),
+                (
+                    "o.accepted_at",
+                    {
+                        "accepted": "1",
+                        "accepted_on_time": "(o.accept_on_time IS TRUE)::int",
+                        "accepted_late": "(o.accept_on_time IS FALSE)::int",
+                    },
+                ),
+                (
+                    "o.ended_at",
+                    {
+                        "rejected": "(o.status = 'rejected')::int",
+                        "merged": "(o.status = 'merged')::int",
+                        "closed": "(o.status = 'closed')::int",
+                    },
+                ),
+            ],
         ),
         (
             "workorders_assignment a JOIN workorders_workorder o ON o.id = a.order_id",
-            "a.dispatched_at",
-            {"dispatched": "1", "reworked": "(a.is_rework)::int"},
-            "a",
-        ),
-        (
-            "workorders_assignment a JOIN workorders_workorder o ON o.id = a.order_id WHERE a.signed_at IS NOT NULL",
-            "a.signed_at",
-            {
-                "signed": "1",
-                "signed_on_time": "(a.sign_on_time IS TRUE)::int",
-                "signed_late": "(a.sign_on_time IS FALSE)::int",
-            },
-            "a",
-        ),
-        (
-            "workorders_assignment a JOIN workorders_workorder o ON o.id = a.order_id WHERE a.returned_at IS NOT NULL",
-            "a.returned_at",
-            {"returned": "1"},
-            "a",
-        ),
-        (
-            "workorders_assignment a JOIN workorders_workorder o ON o.id = a.order_id WHERE a.resolved_at IS NOT NULL",
-            "a.resolved_at",
-            {
-                "resolved": "1",
-                "resolved_on_time": "(a.resolve_on_time IS TRUE)::int",
-                "resolved_late": "(a.resolve_on_time IS FALSE)::int",
-            },
-            "a",
+            UNIT,
+            [
+                ("a.dispatched_at", {"dispatched": "1", "reworked": "(a.is_rework)::int"}),
+                (
+                    "a.signed_at",
+                    {
+                        "signed": "1",
+                        "signed_on_time": "(a.sign_on_time IS TRUE)::int",
+                        "signed_late": "(a.sign_on_time IS FALSE)::int",
+                    },
+                ),
+                ("a.returned_at", {"returned": "1"}),
+                (
+                    "a.resolved_at",
+                    {
+                        "resolved": "1",
+                        "resolved_on_time": "(a.resolve_on_time IS TRUE)::int",
+                        "resolved_late": "(a.resolve_on_time IS FALSE)::int",
+                    },
+                ),
+            ],
         ),
         (
             "workorders_escalation e JOIN workorders_workorder o ON o.id = e.order_id "
             "LEFT JOIN workorders_assignment a ON a.id = e.assignment_id",
-            "e.at",
-            {"escalated": "1"},
-            "a",
+            UNIT,
+            [("e.at", {"escalated": "1"})],
         ),
         (
             "workorders_callback c JOIN workorders_workorder o ON o.id = c.order_id "
             "LEFT JOIN workorders_assignment a ON a.id = c.assignment_id",
-            "c.created_at",
-            {
-                "cb_valid": "(c.reached)::int",
-                "cb_unreached": "(NOT c.reached)::int",
-                "cb_contacted": "(c.contacted IS TRUE)::int",
-                "cb_solved": "(c.solved IS TRUE)::int",
-                "cb_satisfied": "(c.satisfaction = 'satisfied')::int",
-                "cb_basic": "(c.satisfaction = 'basic')::int",
-                "cb_dissatisfied": "(c.satisfaction = 'dissatisfied')::int",
-            },
-            "a",
+            UNIT,
+            [
+                (
+                    "c.created_at",
+                    {
+                        "cb_valid": "(c.reached)::int",
+                        "cb_unreached": "(NOT c.reached)::int",
+                        "cb_contacted": "(c.contacted IS TRUE)::int",
+                        "cb_solved": "(c.solved IS TRUE)::int",
+                        "cb_satisfied": "(c.satisfaction = 'satisfied')::int",
+                        "cb_basic": "(c.satisfaction = 'basic')::int",
+                        "cb_dissatisfied": "(c.satisfaction = 'dissatisfied')::int",
+                    },
+                )
+            ],
         ),
     ]
+
+
+def _events_sql(counters: list[str], below_order: int | None = None) -> str:
+    """Every event of the raw rows (of the orders with an id below `below_order`, if given):
+    (region_code, category_id, unit_type, unit_id, at, counters)."""
+    parts = []
+    only = "" if below_order is None else f" AND o.id < {int(below_order)}"
+    for rows, unit, events in _sources():
+        unit_type, unit_id = unit or ("NULL::text", "NULL::bigint")
+        values = ", ".join(
+            "("
+            + ", ".join([at, *(f"({exprs[c]})::int" if c in exprs else "NULL::int" for c in counters)])
+            + ")"
+            for at, exprs in events
+        )
+        cols = ", ".join(["at", *counters])
+        parts.append(
+            f"SELECT o.region_code, o.category_id, {unit_type} AS unit_type, {unit_id} AS unit_id, ev.* "
+            f"FROM {rows} CROSS JOIN LATERAL (VALUES {values}) ev ({cols}) WHERE ev.at IS NOT NULL{only}"
+        )
+    return " UNION ALL ".join(parts)
+
+
+def _fill(cur, *, below_order: int | None = None, add: bool = False, log=None, started: float = 0) -> dict:
+    """Sum the events into the four rollup tables: plain inserts into empty tables, or (`add`)
+    upserts that add to the rows already there."""
+    from apps.workorders.rollups import UNIT_COUNTERS
+
+    counters = list(COUNTERS)
+    cols = ", ".join(counters)
+    fine = ", ".join(f"sum({c})::int AS {c}" for c in counters)
+    sums = ", ".join(f"coalesce(sum({c}), 0)" for c in counters)
+    nonzero = " OR ".join(f"sum({c}) <> 0" for c in counters)
+    usums = ", ".join(f"coalesce(sum({c}), 0)" if c in UNIT_COUNTERS else "0" for c in counters)
+    unonzero = " OR ".join(f"sum({c}) <> 0" for c in counters if c in UNIT_COUNTERS)
+
+    def upsert(keys: str) -> str:
+        if not add:
+            return ""
+        return f" ON CONFLICT ({keys}) DO UPDATE SET " + ", ".join(
+            f"{c} = t.{c} + EXCLUDED.{c}" for c in counters
+        )
+
+    cur.execute("SET LOCAL work_mem = '256MB'")
+    # JIT compiling the 30-counter aggregates took 7 of 20 s at 500,000 orders.
+    cur.execute("SET LOCAL jit = off")
+    cur.execute(
+        f"CREATE TEMP TABLE scale_cells ON COMMIT DROP AS "
+        f"SELECT region_code, date_trunc('month', at AT TIME ZONE '{TZ}')::date AS month, category_id, "
+        f"unit_type, unit_id, {fine} FROM ({_events_sql(counters, below_order)}) x GROUP BY 1, 2, 3, 4, 5"
+    )
+    if log:
+        log(f"统计：社区×月×分类×单位 {cur.rowcount:,} 格，{time.monotonic() - started:.1f} s")
+    cur.execute("ANALYZE scale_cells")
+    written = {}
+    for level, length in (("county", 6), ("street", 9), ("community", 12)):
+        cur.execute(
+            f"""INSERT INTO workorders_{level}monthstat AS t (region_code, month, category_id, {cols})
+                SELECT left(region_code, {length}), month, category_id, {sums} FROM scale_cells
+                GROUP BY 1, 2, 3 HAVING {nonzero}
+                UNION ALL
+                SELECT left(region_code, {length}), month, 0, {sums} FROM scale_cells
+                GROUP BY 1, 2 HAVING {nonzero}"""
+            + upsert("region_code, month, category_id")
+        )
+        written[level] = cur.rowcount
+    cur.execute(
+        f"""INSERT INTO workorders_handlermonthstat AS t (unit_type, unit_id, county_code, month, {cols})
+            SELECT unit_type, unit_id, left(region_code, 6), month, {usums} FROM scale_cells
+            WHERE unit_type IS NOT NULL GROUP BY 1, 2, 3, 4 HAVING {unonzero}"""
+        + upsert("unit_type, unit_id, county_code, month")
+    )
+    written["unit"] = cur.rowcount
+    cur.execute("DROP TABLE scale_cells")
+    return written
 
 
 @transaction.atomic
 def rollups_build_sql(*, log=None) -> dict[str, int]:
     """Replace the four rollup tables with sums over the raw rows. One transaction."""
-    from apps.workorders.rollups import UNIT_COUNTERS
-
     started = time.monotonic()
-    counters = list(COUNTERS)
-    zero = {c: "0" for c in counters}
-    region_parts, unit_parts = [], []
-    for source, at, exprs, unit in _sources():
-        cols = {**zero, **exprs}
-        select = ", ".join(f"sum({cols[c]}) AS {c}" for c in counters)
-        region_parts.append(
-            f"SELECT o.region_code, {_month(at)} AS month, o.category_id, {select} FROM {source} GROUP BY 1, 2, 3"
-        )
-        if unit:
-            ucols = {c: (cols[c] if c in UNIT_COUNTERS else "0") for c in counters}
-            if all(v == "0" for v in ucols.values()):
-                continue
-            uselect = ", ".join(f"sum({ucols[c]}) AS {c}" for c in counters)
-            where = f"{unit}.id IS NOT NULL"
-            joiner = " AND " if " WHERE " in source else " WHERE "
-            unit_parts.append(
-                f"""SELECT CASE WHEN {unit}.company_id IS NOT NULL THEN 'company'
-                                WHEN {unit}.committee_id IS NOT NULL THEN 'committee' ELSE 'department' END,
-                           coalesce({unit}.company_id, {unit}.committee_id, {unit}.department_id),
-                           left(o.region_code, 6), {_month(at)}, {uselect}
-                    FROM {source}{joiner}{where} GROUP BY 1, 2, 3, 4"""
-            )
-    sums = ", ".join(f"sum({c})" for c in counters)
-    xsums = ", ".join(f"sum(x.{c}) AS {c}" for c in counters)
-    cols = ", ".join(counters)
-    nonzero = " OR ".join(f"sum({c}) <> 0" for c in counters)
-    written = {}
     tables = [f"workorders_{t}monthstat" for t in ("county", "street", "community", "handler")]
     with connection.cursor() as cur:
-        cur.execute("SET LOCAL work_mem = '256MB'")
         cur.execute("TRUNCATE " + ", ".join(tables))
-    # Indexes and the cells' unique constraints are rebuilt once at the end (bulk_load.loading):
+    # Indexes and the cells' unique constraints are rebuilt once at the end (bulk.loading):
     # maintaining them row by row took most of the time at province scale.
     with loading(tables, log=log), connection.cursor() as cur:
-        cur.execute(
-            f"CREATE TEMP TABLE scale_cells ON COMMIT DROP AS "
-            f"SELECT region_code, month, category_id, {xsums} FROM ("
-            + " UNION ALL ".join(region_parts)
-            + ") x GROUP BY 1, 2, 3"
-        )
-        cur.execute("SELECT count(*) FROM scale_cells")
-        if log:
-            log(f"统计：社区×月×分类 {cur.fetchone()[0]:,} 格，{time.monotonic() - started:.1f} s")
-        for level, length in (("county", 6), ("street", 9), ("community", 12)):
-            cur.execute(
-                f"""INSERT INTO workorders_{level}monthstat (region_code, month, category_id, {cols})
-                    SELECT left(region_code, {length}), month, category_id, {sums} FROM scale_cells
-                    GROUP BY 1, 2, 3 HAVING {nonzero}
-                    UNION ALL
-                    SELECT left(region_code, {length}), month, 0, {sums} FROM scale_cells
-                    GROUP BY 1, 2 HAVING {nonzero}"""
-            )
-            written[level] = cur.rowcount
-        cur.execute(
-            f"""INSERT INTO workorders_handlermonthstat (unit_type, unit_id, county_code, month, {cols})
-                SELECT t, u, c, m, {sums} FROM ("""
-            + " UNION ALL ".join(unit_parts)
-            + f""") x (t, u, c, m, {cols}) GROUP BY 1, 2, 3, 4 HAVING {nonzero}"""
-        )
-        written["unit"] = cur.rowcount
+        written = _fill(cur, log=log, started=started)
     if log:
         log(f"统计表重建（SQL）：{written}，{time.monotonic() - started:.1f} s")
+    return written
+
+
+@transaction.atomic
+def rollups_add_older(*, below_order: int, log=None) -> dict[str, int]:
+    """Add the counts of the orders with an id below `below_order` (and of their records) to the
+    rollup tables — which hold the counts of the newer orders only (the generator's). Nothing to
+    do in an empty database."""
+    started = time.monotonic()
+    with connection.cursor() as cur:
+        cur.execute("SELECT EXISTS (SELECT 1 FROM workorders_workorder WHERE id < %s)", [below_order])
+        if not cur.fetchone()[0]:
+            return {}
+        written = _fill(cur, below_order=below_order, add=True)
+    if log:
+        log(f"统计表：加上此前已有的工单 {written}，{time.monotonic() - started:.1f} s")
     return written

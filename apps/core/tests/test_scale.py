@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 
 from apps.core.scale.orders import generate_orders
-from apps.core.scale.places import LINYI, ensure_units_of_work, generate_compounds, load_places
+from apps.core.scale.places import HEZE, LINYI, ensure_units_of_work, generate_compounds, load_places
 from apps.core.scale.rollups_sql import rollups_build_sql
 from apps.workorders import deadlines
 from apps.workorders.choices import OPEN, AssignmentOutcome, Status
@@ -90,6 +90,29 @@ def test_generated_orders_follow_the_workflow_rules(generated):
     # Field validation and the check constraints, on a sample.
     for o in orders[:: max(1, N // 50)]:
         o.full_clean(validate_unique=False)
+
+
+def test_the_generators_rollups_equal_the_rebuild_from_raw_rows(generated):
+    # Counted while the orders were simulated, one county per task.
+    by_generator = rollup_snapshot()
+    assert by_generator["county"] and by_generator["street"] and by_generator["unit"]
+    rollups_rebuild()
+    assert rollup_snapshot() == by_generator
+
+
+def test_orders_appended_to_a_set_keep_the_rollups_equal_to_the_rebuild(generated):
+    # A second set over two cities (several counties: several tasks) on top of the first: its
+    # rollups add the first set's orders and records in SQL.
+    rng = random.Random(8)
+    companies = ensure_units_of_work(rng=rng, cities=[HEZE], log=lambda _m: None)
+    generate_compounds(rng=rng, plan={HEZE: 30}, units_per_compound=20, companies=companies, log=None)
+    places = load_places([LINYI, HEZE])
+    more = generate_orders(rng=rng, places=places, n=600, now=NOW, days=90, log=None)
+    assert more["orders"] == 600
+    by_generator = rollup_snapshot()
+    assert len({code[:6] for code, *_ in by_generator["community"]}) > 1
+    rollups_rebuild()
+    assert rollup_snapshot() == by_generator
 
 
 def test_sql_rollups_equal_the_rebuild_from_raw_rows(generated):
