@@ -288,6 +288,23 @@ def _chunk(task: tuple[int, int, int]) -> tuple:
     first_order = ctx.first_order + begin
     n_open = 0
     n_desc = len(DESCRIPTIONS)
+    region = pk = None  # the current order's community and category (read by `count`)
+
+    def count(at: int, *counters: int) -> None:
+        """Count an event of the current order in its month (local time), as rollups._sources()
+        does: in its (community, month, category) cell."""
+        c = _cell(reg, (region, months[(at + offset) // DAY - day0], pk), width)
+        for i in counters:
+            c[i] += 1
+
+    def count_with_unit(at: int, unit: tuple, *counters: int) -> None:
+        """`count`, and the same in the (unit type, unit, county, month) cell of its unit."""
+        m = months[(at + offset) // DAY - day0]
+        c = _cell(reg, (region, m, pk), width)
+        u = _cell(uni, (*unit, m), width)
+        for i in counters:
+            c[i] += 1
+            u[i] += 1
 
     for oid in range(first_order, first_order + size):
         # Intake falls by ~40 % over the period: density ∝ (1 - 0.4 x), sampled by inversion
@@ -310,22 +327,11 @@ def _chunk(task: tuple[int, int, int]) -> tuple:
         return_count = rework_count = 0
         stage_start, stage = submitted, acc
         due, warn = acc[0], acc[1]
-        card = (
-            CARD_RED
-            if due is not None and submitted >= due
-            else (CARD_YELLOW if warn is not None and submitted >= warn else CARD_NONE)
-        )
-        card_at = None if card == CARD_NONE else submitted
+        card, card_at = _card(due, warn, submitted)
         budget = randrange(0, 9) if stall else 99
         t = submitted
         # Rollups, as rollups._sources() counts: each event in its month (local time).
-        key = (region, months[(submitted + offset) // DAY - day0], pk)
-        c = reg.get(key)
-        if c is None:
-            c = reg[key] = [0] * width
-        c[INTAKE] += 1
-        if joint:
-            c[JOINT_INTAKE] += 1
+        count(submitted, INTAKE, JOINT_INTAKE) if joint else count(submitted, INTAKE)
         late = 0.25 * (1 - x)
         while True:  # one pass; `break` = the order's life stops here
             if rand() < 0.03:  # reject (3 %)
@@ -335,8 +341,7 @@ def _chunk(task: tuple[int, int, int]) -> tuple:
                     status, version, updated = REJECTED, version + 1, at
                     end_reason = "经核实不属于物业服务和社区治理事项"
                     stage, card, card_at, ended_at = NO_STAGE, CARD_NONE, None, at
-                    c = _cell(reg, (region, months[(at + offset) // DAY - day0], pk), width)
-                    c[REJECTED_N] += 1
+                    count(at, REJECTED_N)
                 break
             # accept
             at = t + int(((20 + 40 * rand()) if rand() < late else (0.2 + 5.8 * rand())) * HOUR)
@@ -346,10 +351,7 @@ def _chunk(task: tuple[int, int, int]) -> tuple:
             status, version, updated = ACCEPTED, version + 1, at
             accepted_at = at
             accept_on_time = None if accept_due is None else at < accept_due
-            c = _cell(reg, (region, months[(at + offset) // DAY - day0], pk), width)
-            c[ACCEPTED_N] += 1
-            if accept_on_time is not None:
-                c[ACCEPTED_ON_TIME if accept_on_time else ACCEPTED_LATE] += 1
+            count(at, ACCEPTED_N, *_timeliness(accept_on_time, ACCEPTED_ON_TIME, ACCEPTED_LATE))
             t = at
             unit = _handler(kind, dep_kind, compound, places)
             returned = reworked = False
@@ -377,24 +379,15 @@ def _chunk(task: tuple[int, int, int]) -> tuple:
                 current = aid
                 stage_start, stage = at, sign
                 due, warn = sign[0], sign[1]
-                card = (
-                    CARD_RED
-                    if due is not None and at >= due
-                    else (CARD_YELLOW if warn is not None and at >= warn else CARD_NONE)
-                )
-                card_at = None if card == CARD_NONE else at
+                card, card_at = _card(due, warn, at)
                 if reworked:
                     rework_count += 1
-                m = months[(at + offset) // DAY - day0]
-                c = _cell(reg, (region, m, pk), width)
                 # The unit of the rollups: a company, else a department (street offices too).
                 ukey = ("company", unit[1], county) if unit[1] else ("department", unit[2], county)
-                u = _cell(uni, (*ukey, m), width)
-                c[DISPATCHED_N] += 1
-                u[DISPATCHED_N] += 1
                 if reworked:
-                    c[REWORKED_N] += 1
-                    u[REWORKED_N] += 1
+                    count_with_unit(at, ukey, DISPATCHED_N, REWORKED_N)
+                else:
+                    count_with_unit(at, ukey, DISPATCHED_N)
                 t = at
                 # return (4 %, once, not for a rework, within the return limit)
                 if not returned and not reworked and rand() < 0.04:
@@ -405,21 +398,14 @@ def _chunk(task: tuple[int, int, int]) -> tuple:
                     at_text = fmt(at)
                     a[8], a[16], a[17], a[21] = RETURNED_, at_text, "不属于本单位职责范围", at_text
                     returned = True
-                    m = months[(at + offset) // DAY - day0]
-                    _cell(reg, (region, m, pk), width)[RETURNED_N] += 1
-                    _cell(uni, (*ukey, m), width)[RETURNED_N] += 1
+                    count_with_unit(at, ukey, RETURNED_N)
                     acc2 = (accept_joint if joint else accept)(at)
                     status, version, updated = ACCEPTED, version + 1, at
                     hk, hc, hd, current = "", None, None, None
                     return_count += 1
                     stage_start, stage = at, acc2
                     due, warn = acc2[0], acc2[1]
-                    card = (
-                        CARD_RED
-                        if due is not None and at >= due
-                        else (CARD_YELLOW if warn is not None and at >= warn else CARD_NONE)
-                    )
-                    card_at = None if card == CARD_NONE else at
+                    card, card_at = _card(due, warn, at)
                     t = at
                     unit = (_STREET_OFFICE, None, street_office[region[:9]])
                     continue
@@ -432,24 +418,11 @@ def _chunk(task: tuple[int, int, int]) -> tuple:
                 sign_due = sign[0]
                 signed_on_time = None if sign_due is None else at < sign_due
                 a[14], a[15], a[12] = fmt(at), signed_on_time, resolve[4]
-                m = months[(at + offset) // DAY - day0]
-                c = _cell(reg, (region, m, pk), width)
-                u = _cell(uni, (*ukey, m), width)
-                c[SIGNED_N] += 1
-                u[SIGNED_N] += 1
-                if signed_on_time is not None:
-                    i = SIGNED_ON_TIME if signed_on_time else SIGNED_LATE
-                    c[i] += 1
-                    u[i] += 1
+                count_with_unit(at, ukey, SIGNED_N, *_timeliness(signed_on_time, SIGNED_ON_TIME, SIGNED_LATE))
                 status, version, updated = SIGNED, version + 1, at
                 stage_start, stage = dispatched, resolve
                 due, warn = resolve[0], resolve[1]
-                card = (
-                    CARD_RED
-                    if due is not None and at >= due
-                    else (CARD_YELLOW if warn is not None and at >= warn else CARD_NONE)
-                )
-                card_at = None if card == CARD_NONE else at
+                card, card_at = _card(due, warn, at)
                 t = at
                 # resolve
                 hours = (due - dispatched) / HOUR if due is not None else 48
@@ -469,25 +442,14 @@ def _chunk(task: tuple[int, int, int]) -> tuple:
                     resolved_on_time,
                     at_text,
                 )
-                m = months[(at + offset) // DAY - day0]
-                c = _cell(reg, (region, m, pk), width)
-                u = _cell(uni, (*ukey, m), width)
-                c[RESOLVED_N] += 1
-                u[RESOLVED_N] += 1
-                if resolved_on_time is not None:
-                    i = RESOLVED_ON_TIME if resolved_on_time else RESOLVED_LATE
-                    c[i] += 1
-                    u[i] += 1
+                count_with_unit(
+                    at, ukey, RESOLVED_N, *_timeliness(resolved_on_time, RESOLVED_ON_TIME, RESOLVED_LATE)
+                )
                 cb = callback(at)
                 status, version, updated = RESOLVED, version + 1, at
                 stage_start, stage = at, cb
                 due, warn = cb[0], cb[1]
-                card = (
-                    CARD_RED
-                    if due is not None and at >= due
-                    else (CARD_YELLOW if warn is not None and at >= warn else CARD_NONE)
-                )
-                card_at = None if card == CARD_NONE else at
+                card, card_at = _card(due, warn, at)
                 t = at
                 # call-back
                 at = t + int((2 + 38 * rand()) * HOUR)
@@ -511,18 +473,13 @@ def _chunk(task: tuple[int, int, int]) -> tuple:
                     solved = contacted = None
                     sat = ""
                 callbacks.append((oid, aid, fmt(at), False, reached, contacted, solved, sat, ""))
-                m = months[(at + offset) // DAY - day0]
-                c = _cell(reg, (region, m, pk), width)
-                u = _cell(uni, (*ukey, m), width)
-                for i in (
+                outcome = (
                     CB_VALID if reached else CB_UNREACHED,
                     CB_CONTACTED if contacted else -1,
                     CB_SOLVED if solved else -1,
                     CB_SATISFACTION.get(sat, -1),
-                ):
-                    if i >= 0:
-                        c[i] += 1
-                        u[i] += 1
+                )
+                count_with_unit(at, ukey, *[i for i in outcome if i >= 0])
                 status, version, updated = CALLED_BACK, version + 1, at
                 stage_start, stage, card, card_at = at, NO_STAGE, CARD_NONE, None
                 t = at
@@ -541,7 +498,7 @@ def _chunk(task: tuple[int, int, int]) -> tuple:
                 if at <= now and budget >= 0:
                     status, version, updated = CLOSED, version + 1, at
                     stage, card, card_at, ended_at = NO_STAGE, CARD_NONE, None, at
-                    _cell(reg, (region, months[(at + offset) // DAY - day0], pk), width)[CLOSED_N] += 1
+                    count(at, CLOSED_N)
                 break
             break
         if status != CLOSED and status != REJECTED:
@@ -568,6 +525,22 @@ def _chunk(task: tuple[int, int, int]) -> tuple:
         len(assignments),
         len(callbacks),
     )
+
+
+def _card(due: int | None, warn: int | None, at: int) -> tuple[str, int | None]:
+    """(card, card changed at) of a stage entered at `at`, as stage_fields sets them."""
+    if due is not None and at >= due:
+        return CARD_RED, at
+    if warn is not None and at >= warn:
+        return CARD_YELLOW, at
+    return CARD_NONE, None
+
+
+def _timeliness(on_time: bool | None, on_time_counter: int, late_counter: int) -> tuple[int, ...]:
+    """The on-time or late counter of a step; none when the step had no deadline."""
+    if on_time is None:
+        return ()
+    return (on_time_counter if on_time else late_counter,)
 
 
 def _cell(cells: dict, key: tuple, width: int) -> list:
