@@ -5,12 +5,17 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Throttling counts in the cache: each test starts with full budgets."""
+    """Throttling counts in the cache: each test starts with full budgets; and the process's
+    copy of the active work-order categories is re-read (rows roll back between tests)."""
     from django.core.cache import cache
 
+    from apps.workorders.selectors import categories_cache_clear
+
     cache.clear()
+    categories_cache_clear()
     yield
     cache.clear()
+    categories_cache_clear()
 
 
 @pytest.fixture

@@ -132,6 +132,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": 20,
         }
     )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "DATABASE_PREPARED_STATEMENTS", True
+):
+    # Parameters bound by the server and statements prepared once per connection (after
+    # psycopg's threshold of 5 runs): parsing and planning were a third of PostgreSQL's CPU per
+    # whistle (docs/benchmarks.md). Off (0) behind a PgBouncer in transaction mode older than
+    # 1.21 or without max_prepared_statements (docs/deployment.md).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -20,7 +20,7 @@ from apps.core.errors import DomainError
 from apps.core.scoping import scoped
 from apps.core.validators import check_mobile, normalize_mobile
 from apps.registry.models import Building, Compound, Unit
-from apps.workorders import photos, policy, services
+from apps.workorders import photos, policy, selectors, services
 from apps.workorders.choices import Channel, EscalationReason, HandlerKind, Satisfaction, Urgency
 from apps.workorders.models import Category, WorkOrder
 from apps.workorders.services.intake import STAFF_CHANNELS, compound_allowed
@@ -71,6 +71,22 @@ def _yes_no(label: str, required: bool = False) -> forms.TypedChoiceField:
 
 
 # ------------------------------------------------------------------ intake
+class ActiveCategoryField(forms.ModelChoiceField):
+    """A category chosen by its primary key, read from the process's copy of the active
+    categories (selectors.category_active) instead of a query per whistle; the choices shown
+    are still read from the database."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        category = selectors.category_active(pk=value)
+        if category is None:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            )
+        return category
+
+
 class WorkOrderSubmitForm(forms.Form):
     """Intake. Residents file for their own compound; staff, grid workers and the hotline desk
     for a compound in their region, with the reporter's name and phone."""
@@ -92,7 +108,7 @@ class WorkOrderSubmitForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": "所选房屋不存在"},
     )
-    category = forms.ModelChoiceField(
+    category = ActiveCategoryField(
         label="诉求分类",
         queryset=Category.objects.filter(is_active=True),
         error_messages={"invalid_choice": "所选分类不存在或已停用", "required": "请选择诉求分类"},

@@ -5,6 +5,7 @@ call time."""
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from apps.core.roles import Role
@@ -72,7 +73,11 @@ def _reporter(facts: dict) -> list:
 def _message(
     facts: dict, *, kind: str, title: str, body: str = "", to=(), reporter: bool = False, sms: str = ""
 ) -> Message:
-    recipients = list(to)
+    # A queryset of officials is read as (pk, email, is_active) rows: all the inbox and the mail
+    # need, without building a User per recipient.
+    recipients = list(
+        to.values_list("pk", "email", "is_active", named=True) if isinstance(to, QuerySet) else to
+    )
     if reporter:
         recipients += _reporter(facts)
     return Message(

@@ -117,17 +117,25 @@ def unit_statements(rows: Iterable[tuple[tuple, dict]]) -> list:
 
 
 def _execute(statements: list[tuple[str, list]], *, together: bool = False) -> None:
-    """Run the upserts in their order. `together` on PostgreSQL sends them as one round trip
-    (Django's psycopg cursors bind parameters client-side, so one execute may hold several
-    statements; they still run one after the other, in the order given)."""
+    """Run the upserts in their order. `together` on PostgreSQL sends them as one statement:
+    each upsert a data-modifying WITH query, read by the final SELECT from left to right, so they
+    still run one after the other in the order given (the fixed lock order). One statement, not
+    several joined by ";": with server-side binding (prepared statements) a statement holds one
+    command only."""
     if not statements:
         return
     with connection.cursor() as cursor:
         if together and len(statements) > 1 and connection.vendor == "postgresql":
-            cursor.execute(";\n".join(sql for sql, _ in statements), [p for _, ps in statements for p in ps])
+            cursor.execute(*_one_statement(statements))
             return
         for sql, params in statements:
             cursor.execute(sql, params)
+
+
+def _one_statement(statements: list[tuple[str, list]]) -> tuple[str, list]:
+    parts = ", ".join(f"u{i} AS ({sql} RETURNING 1)" for i, (sql, _) in enumerate(statements))
+    reads = ", ".join(f"(SELECT count(*) FROM u{i})" for i in range(len(statements)))
+    return f"WITH {parts} SELECT {reads}", [p for _, params in statements for p in params]
 
 
 def upsert_region(rows: Iterable[tuple[tuple, dict]], *, with_totals: bool = True) -> None:

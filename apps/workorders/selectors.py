@@ -3,8 +3,11 @@ Metrics and rankings are in metrics.py."""
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 
@@ -13,7 +16,50 @@ from apps.core.scoping import get_scoped_or_404, scope_of, scoped
 from apps.core.validators import mask_mobile, mask_name
 from apps.workorders import policy
 from apps.workorders.choices import OPEN, ExtensionState, Level, SlaCard, Status, level_region_code
-from apps.workorders.models import WorkOrder, WorkOrderPhoto
+from apps.workorders.models import Category, WorkOrder, WorkOrderPhoto
+
+# ------------------------------------------------------------------ active categories
+# Every whistle names a category: read the ~15 active ones once per process and keep them for
+# WORKORDER_LIMITS_CACHE_SECONDS, like their time limits (deadlines.limits_for). An edit through
+# the category services clears this process's copy at once; other processes see it within that
+# time. A category not in the copy (created since) is looked up and the copy re-read.
+_categories: tuple[float, dict, dict] | None = None
+_categories_lock = threading.Lock()
+
+
+def categories_cache_clear() -> None:
+    global _categories
+    _categories = None
+
+
+def _active_categories(*, refresh: bool = False) -> tuple[dict, dict]:
+    global _categories
+    hit, now = _categories, time.monotonic()
+    if refresh or hit is None or now - hit[0] >= settings.WORKORDER_LIMITS_CACHE_SECONDS:
+        with _categories_lock:
+            rows = list(Category.objects.filter(is_active=True))
+            hit = _categories = (now, {c.pk: c for c in rows}, {c.code: c for c in rows})
+    return hit[1], hit[2]
+
+
+def category_active(*, pk=None, code: str | None = None) -> Category | None:
+    """The active category with this primary key or code, or None. The instance is shared by
+    the process's requests: read it, never change it."""
+    if pk is not None:
+        try:
+            key, index = int(pk), 0
+        except (TypeError, ValueError):
+            return None
+    else:
+        key, index = code, 1
+    found = _active_categories()[index].get(key)
+    if (
+        found is None
+        and Category.objects.filter(is_active=True, **({"pk": key} if index == 0 else {"code": key})).exists()
+    ):
+        found = _active_categories(refresh=True)[index].get(key)
+    return found
+
 
 LIST_RELATED = (
     "compound",

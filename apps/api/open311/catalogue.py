@@ -20,6 +20,7 @@ from apps.core.errors import DomainError
 from apps.core.scoping import scoped
 from apps.workorders.choices import OPEN, Channel, Level, Status, level_region_code
 from apps.workorders.models import Category, WorkOrder
+from apps.workorders.selectors import category_active
 
 # How far (metres) from a reported point the nearest compound may be.
 NEAREST_COMPOUND_MAX_METRES = 1000
@@ -48,7 +49,7 @@ def service_list() -> list[dict]:
 
 def service_category(code: str) -> Category | None:
     """The active category behind a service code."""
-    return Category.objects.filter(code=code, is_active=True).first()
+    return category_active(code=code)
 
 
 def service_get(code: str) -> dict | None:
@@ -239,7 +240,9 @@ def request_create(*, user, data: dict, category: Category | None = None) -> dic
     from apps.workorders.services import workorder_submit
 
     if category is None:
-        category = Category.objects.get(code=data["service_code"], is_active=True)
+        category = category_active(code=data["service_code"])
+        if category is None:
+            raise Category.DoesNotExist
     compound = locate_compound(user=user, data=data)
     description = data.get("description", "")
     if description and data.get("media_url"):

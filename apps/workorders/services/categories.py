@@ -10,11 +10,13 @@ from apps.core.scoping import scope_of
 from apps.core.services import record_create, record_delete, record_update
 from apps.workorders.deadlines import limits_cache_clear
 from apps.workorders.models import Category, CategoryLimit
+from apps.workorders.selectors import categories_cache_clear
 
 
 def _changed() -> None:
-    limits_cache_clear()
-    transaction.on_commit(limits_cache_clear)
+    for clear in (limits_cache_clear, categories_cache_clear):
+        clear()
+        transaction.on_commit(clear)
 
 
 def _check_city(actor, city_code: str, perm: str) -> None:
