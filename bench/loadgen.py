@@ -193,7 +193,8 @@ def transitions_lua(
     has come back: accept and dispatch both redirect to /workorders/<pk>/, and an order whose
     accept is in flight is in `accepting`, which tells the two apart. request() sends a queued
     dispatch first, else the next order's accept. `sessions` are the cookie jars of the virtual
-    users (one login each), taken in turn; `csrf` their tokens."""
+    users (one login each), taken in turn; `csrf` their tokens. (wrk calls request() once before
+    the run to check the script and does not send it: that order is skipped, not accepted.)"""
     if len(sessions) != len(csrf) or not sessions:
         raise ValueError("one csrf token per session")
     rows = []
@@ -242,6 +243,7 @@ function request()
 end
 
 function response(status, headers, body)
+  if status == 200 and extra.exhausted > 0 then return end  -- the /healthz sent when stopping
   local key = tostring(status)
   if status == 302 then
     key = "ok"
