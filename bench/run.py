@@ -1,7 +1,9 @@
 #!/usr/bin/env python
 """The benchmark suite (`make bench`): builds a data set on PostgreSQL, starts gunicorn on
 loopback, drives it with wrk (one thread; bench/loadgen.py writes its Lua) or, where wrk is
-missing, a small asyncio HTTP/1.1 load generator, and measures in-process what has no page. Every figure sits beside a baseline measured in the same run. Writes
+missing, a small asyncio HTTP/1.1 load generator, and measures in-process what has no page.
+Every figure sits beside a baseline measured in the same run; each HTTP scenario also reports the
+server's CPU per request (gunicorn workers, PostgreSQL backends). Writes
 bench/results/<date>-<scale>.json and the <scale> section of docs/benchmarks.md.
 
     make bench                                  # BENCH_SCALE=small: ~200k orders, bounded
@@ -72,8 +74,8 @@ REUSE = os.environ.get("BENCH_REUSE") == "1"
 PHASES = set(os.environ.get("BENCH_PHASES", "http,metrics,sweep,sweep_million").split(","))
 ONLY_SCENARIOS = {n for n in os.environ.get("BENCH_SCENARIOS", "").split(",") if n}
 SPREAD = int(os.environ.get("BENCH_SPREAD", 32))
-# wrk when installed (its ~0.05 ms of CPU per request against the asyncio client's ~1.5 ms, on
-# the cores the server needs), else the asyncio client; BENCH_LOADGEN=python forces the latter.
+# wrk when installed (0.02–0.12 ms of CPU per request against the asyncio client's 0.06–0.24 ms,
+# on the cores the server needs), else the asyncio client; BENCH_LOADGEN=python forces the latter.
 LOADGEN = loadgen_choice()
 ORIGIN = f"https://127.0.0.1:{PORT}"
 SERVER_ROOT = Path(os.environ.get("BENCH_SERVER_ROOT") or ROOT).resolve()
