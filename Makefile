@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then echo $$p; break; fi; done)
 
-.PHONY: run test test-browser install migrate demo lint format check bench clean help
+.PHONY: run test test-browser install migrate demo lint format check bench bench-wrk clean help
 
 help:
 	@echo "make run           start the platform with demo data on http://127.0.0.1:$(PORT)"
@@ -64,8 +64,20 @@ $(VENV)/.bench-installed: pyproject.toml | $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	@touch $@
 
+# wrk drives the HTTP scenarios; installed here when possible (root with apt-get), else the suite
+# falls back to its own asyncio client (slower on the same cores) and says so in the results.
+bench-wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1 \
+	      || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; } \
+	      || echo "wrk 安装失败 (could not install wrk): the HTTP scenarios use the asyncio client"; \
+	  else \
+	    echo "wrk 未安装 (wrk is not installed; as root: apt-get install wrk): the HTTP scenarios use the asyncio client"; \
+	  fi; }
+
 # BENCH_SCALE=small (default, bounded) | city | province; see docs/benchmarks.md.
-bench: install $(VENV)/.bench-installed
+bench: install $(VENV)/.bench-installed bench-wrk
 	$(BIN)/python bench/run.py
 
 clean:

@@ -1,7 +1,9 @@
 #!/usr/bin/env python
 """The benchmark suite (`make bench`): builds a data set on PostgreSQL, starts gunicorn on
-loopback, drives it with a small asyncio HTTP/1.1 load generator, and measures in-process what
-has no page. Every figure sits beside a baseline measured in the same run. Writes
+loopback, drives it with wrk (one thread; bench/loadgen.py writes its Lua) or, where wrk is
+missing, a small asyncio HTTP/1.1 load generator, and measures in-process what has no page.
+Every figure sits beside a baseline measured in the same run; each HTTP scenario also reports the
+server's CPU per request (gunicorn workers, PostgreSQL backends). Writes
 bench/results/<date>-<scale>.json and the <scale> section of docs/benchmarks.md.
 
     make bench                                  # BENCH_SCALE=small: ~200k orders, bounded
@@ -15,6 +17,7 @@ BENCH_DURATION (seconds per load phase, 15), BENCH_CONCURRENCY (virtual users, 8
 BENCH_WORKERS (gunicorn workers, 2), BENCH_THREADS (threads per worker, 4),
 BENCH_PHASES (http,metrics,sweep,sweep_million), BENCH_SCENARIOS (comma-separated scenario names;
 default all), BENCH_SPREAD (compounds the *_spread intake scenarios file for, 32),
+BENCH_LOADGEN (python: the asyncio client even where wrk is installed),
 BENCH_SERVER_ROOT (the checkout gunicorn serves, default this one: measure the commit before a
 change with the same client, data set and minute), BENCH_ORDERS (override the scale's order count), BENCH_OPEN_DAYS (21), BENCH_TEMPLATE (create
 the database as a copy of another, e.g. the province on top of rp_bench_city), SWEEP_N (1000000), BENCH_SECTION (name of the docs section and results file; default the scale).
@@ -31,12 +34,26 @@ import json
 import os
 import platform
 import re
+import resource
 import subprocess
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlencode
+
+from loadgen import (
+    Variant,
+    cpu_ms_per_request,
+    cpu_ticks,
+    form_variant,
+    loadgen_choice,
+    request_headers,
+    rotating_lua,
+    transitions_lua,
+    wrk_run,
+    wrk_version,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SCALE = os.environ.get("BENCH_SCALE", "small")
@@ -57,6 +74,10 @@ REUSE = os.environ.get("BENCH_REUSE") == "1"
 PHASES = set(os.environ.get("BENCH_PHASES", "http,metrics,sweep,sweep_million").split(","))
 ONLY_SCENARIOS = {n for n in os.environ.get("BENCH_SCENARIOS", "").split(",") if n}
 SPREAD = int(os.environ.get("BENCH_SPREAD", 32))
+# wrk when installed (0.02–0.12 ms of CPU per request against the asyncio client's 0.06–0.24 ms,
+# on the cores the server needs), else the asyncio client; BENCH_LOADGEN=python forces the latter.
+LOADGEN = loadgen_choice()
+ORIGIN = f"https://127.0.0.1:{PORT}"
 SERVER_ROOT = Path(os.environ.get("BENCH_SERVER_ROOT") or ROOT).resolve()
 PY = (
     str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "python").exists() else sys.executable
@@ -147,23 +168,12 @@ class Http:
         for attempt in (0, 1):
             if self.writer is None:
                 self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
-            lines = [
-                f"{method} {path} HTTP/1.1",
-                f"Host: 127.0.0.1:{self.port}",
-                "X-Forwarded-Proto: https",
-                "Connection: keep-alive",
-            ]
-            if self.cookies:
-                lines.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
+            # The same headers wrk's Lua sends (loadgen.request_headers).
+            headers = request_headers(method, path, self.cookies, self.origin)
+            lines = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{self.port}"]
+            lines += [f"{k}: {v}" for k, v in headers.items()]
             if method == "POST":
-                lines += [
-                    f"Origin: {self.origin}",
-                    f"Referer: {self.origin}{path}",
-                    "Content-Type: application/x-www-form-urlencoded",
-                    f"Content-Length: {len(body)}",
-                ]
-                if "csrftoken" in self.cookies:
-                    lines.append(f"X-CSRFToken: {self.cookies['csrftoken']}")
+                lines.append(f"Content-Length: {len(body)}")
             self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
             try:
                 await self.writer.drain()
@@ -237,17 +247,37 @@ def percentiles(samples: list[float]) -> dict:
     return {"p50_ms": at(0.5), "p95_ms": at(0.95), "p99_ms": at(0.99), "max_ms": round(s[-1] * 1000, 1)}
 
 
+def _cpu_seconds_self() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 async def closed_loop(
-    clients: list[Http], action: Callable, *, duration: float = DURATION, ok=(200, 302)
+    clients: list[Http],
+    action: Callable,
+    *,
+    duration: float = DURATION,
+    ok=(200, 302),
+    server_pid: int | None = None,
+    http_per_action: int = 1,
 ) -> dict:
     """Each client repeats `action(client, i)` (an awaitable returning the HTTP status) for
-    `duration` seconds; the first second is a warm-up and is not counted."""
+    `duration` seconds; the first second is a warm-up and is not counted. With `server_pid`, the
+    server's CPU per HTTP request (`http_per_action` of them per action) over the counted part."""
     latencies: list[float] = []
     errors: dict[int, int] = {}
     counter = [0]
     begin = time.perf_counter()
     warm = begin + 1.0
     end = begin + 1.0 + duration
+    marks: dict = {}
+
+    async def mark():
+        await asyncio.sleep(max(0.0, warm - time.perf_counter()))
+        marks["cpu"] = cpu_ticks(server_pid, DB) if server_pid else None
+        marks["self"] = _cpu_seconds_self()
+
+    marker = asyncio.create_task(mark())
 
     async def user(client: Http):
         while time.perf_counter() < end:
@@ -269,7 +299,8 @@ async def closed_loop(
 
     await asyncio.gather(*(user(c) for c in clients))
     elapsed = time.perf_counter() - warm
-    return {
+    await marker
+    out = {
         "requests": len(latencies) + sum(errors.values()),
         "ok": len(latencies),
         "errors": errors,
@@ -277,7 +308,41 @@ async def closed_loop(
         "concurrency": len(clients),
         "seconds": round(elapsed, 1),
         **percentiles(latencies),
+        "loadgen": "asyncio",
     }
+    http_requests = out["requests"] * http_per_action
+    if marks.get("cpu") is not None and http_requests:
+        out.update(cpu_ms_per_request(marks["cpu"], cpu_ticks(server_pid, DB), http_requests))
+        out["loadgen_cpu_ms"] = round((_cpu_seconds_self() - marks["self"]) * 1000 / http_requests, 3)
+    return out
+
+
+async def load(ctx, *, clients, action, ok, script: Callable[[int], str], http_per_action: int = 1) -> dict:
+    """One closed-loop phase of a scenario: wrk running the Lua `script(start)` returns (start: the
+    request counter after the warm-up) when wrk is the load generator, else the asyncio users
+    repeating `action`. Both warm up for one second that is not counted, as the asyncio loop always
+    did (the wrk warm-up is a run of its own: its counter tells the measured run where to go on),
+    and both add the server's CPU per HTTP request (app_cpu_ms, pg_cpu_ms) of the counted part."""
+    if LOADGEN != "wrk":
+        return await closed_loop(
+            clients, action, ok=ok, server_pid=ctx["server_pid"], http_per_action=http_per_action
+        )
+
+    def run() -> dict:
+        warm, _cpu = wrk_run(script(0), port=PORT, concurrency=CONCURRENCY, duration=1)
+        start = warm.get("extra", {}).get("taken", warm["counter"])
+        before = cpu_ticks(ctx["server_pid"], DB)
+        out, cpu = wrk_run(script(start), port=PORT, concurrency=CONCURRENCY, duration=DURATION)
+        if out["requests"]:
+            out.update(cpu_ms_per_request(before, cpu_ticks(ctx["server_pid"], DB), out["requests"]))
+            out["loadgen_cpu_ms"] = round(cpu * 1000 / out["requests"], 3)
+        out["loadgen"] = "wrk"
+        out.pop("counter")
+        if not out.get("extra", True):
+            out.pop("extra")
+        return out
+
+    return await asyncio.to_thread(run)
 
 
 async def sequential(client: Http, path: str, n: int) -> dict:
@@ -323,7 +388,15 @@ async def health(ctx) -> dict:
     async def action(c, _i):
         return (await c.request("GET", "/healthz"))[0]
 
-    return await closed_loop(clients, action)
+    def script(start):
+        get = Variant("GET", "/healthz", request_headers("GET", "/healthz", {}, ORIGIN))
+        return rotating_lua([get], ok=200, start=start)
+
+    return await load(ctx, clients=clients, action=action, ok=(200, 302), script=script)
+
+
+DESCRIPTION = "楼道堆放杂物，请尽快清理（压测 {n}）"
+HOTLINE_DESCRIPTION = "楼道堆放杂物，请尽快清理（热线压测 {n}）"
 
 
 @scenario("intake_form")
@@ -333,12 +406,25 @@ async def intake_form(ctx) -> dict:
     form = {"compound": ctx["resident_compound"], "category": ctx["category"], "urgency": "normal"}
 
     async def action(c, i):
-        data = {**form, "description": f"楼道堆放杂物，请尽快清理（压测 {i}）"}
+        data = {**form, "description": DESCRIPTION.format(n=i)}
         data["csrfmiddlewaretoken"] = c.cookies.get("csrftoken", "")
         status, headers, _ = await c.request("POST", "/workorders/new/", data)
         return status if status != 302 or "/submitted/" in headers.get("location", "") else 599
 
-    out = await closed_loop(clients, action, ok=(302,))
+    def script(start):  # one variant per virtual user's session, taken in turn
+        variants = [
+            form_variant(
+                "/workorders/new/",
+                {**form, "csrfmiddlewaretoken": c.cookies.get("csrftoken", "")},
+                dict(c.cookies),
+                ORIGIN,
+                counted="description=" + DESCRIPTION,
+            )
+            for c in clients
+        ]
+        return rotating_lua(variants, ok=302, location="/submitted/", start=start)
+
+    out = await load(ctx, clients=clients, action=action, ok=(302,), script=script)
     out["unit"] = "creates/s"
     out["compounds"] = 1
     return out
@@ -365,13 +451,31 @@ async def intake_form_spread(ctx) -> dict:
             "compound": compound,
             "category": category,
             "urgency": "normal",
-            "description": f"楼道堆放杂物，请尽快清理（压测 {i}）",
+            "description": DESCRIPTION.format(n=i),
             "csrfmiddlewaretoken": c.cookies.get("csrftoken", ""),
         }
         status, headers, _ = await c.request("POST", "/workorders/new/", data)
         return status if status != 302 or "/submitted/" in headers.get("location", "") else 599
 
-    out = await closed_loop(list(range(CONCURRENCY)), action, ok=(302,))
+    def script(start):  # wrk: request n takes resident n mod BENCH_SPREAD, session and compound
+        variants = [
+            form_variant(
+                "/workorders/new/",
+                {
+                    "compound": compound,
+                    "category": category,
+                    "urgency": "normal",
+                    "csrfmiddlewaretoken": c.cookies.get("csrftoken", ""),
+                },
+                dict(c.cookies),
+                ORIGIN,
+                counted="description=" + DESCRIPTION,
+            )
+            for c, (_name, compound) in zip(sessions, residents, strict=True)
+        ]
+        return rotating_lua(variants, ok=302, location="/submitted/", start=start)
+
+    out = await load(ctx, clients=list(range(CONCURRENCY)), action=action, ok=(302,), script=script)
     out["unit"] = "creates/s"
     out["compounds"] = len(residents)
     for c in sessions:
@@ -415,10 +519,27 @@ async def transitions(ctx) -> dict:
         )
         return status
 
-    out = await closed_loop(clients, action, ok=(302,))
+    def script(start):
+        sessions = [dict(c.cookies) for c in clients]
+        tokens = [c.cookies.get("csrftoken", "") for c in clients]
+        return transitions_lua(ids, sessions, tokens, handler=handler, origin=ORIGIN, start=start)
+
+    out = await load(ctx, clients=clients, action=action, ok=(302,), script=script, http_per_action=2)
     out["unit"] = "order pairs/s (accept + dispatch)"
-    out["transitions_per_second"] = round(out["per_second"] * 2, 1)
     out["orders_available"] = len(ids)
+    extra = out.pop("extra", None)
+    if extra is None:  # asyncio: one action is the pair, its latency the pair's
+        out["transitions_per_second"] = round(out["per_second"] * 2, 1)
+        out["latency_of"] = "accept + dispatch pair"
+        return out
+    # wrk: every 302 is one transition, the latency that of one POST; pairs = dispatches done.
+    out["transitions_per_second"] = out["per_second"]
+    out["per_second"] = round(extra["dispatched"] / out["seconds"], 1) if out["seconds"] else 0.0
+    out["accepted"], out["dispatched"] = extra["accepted"], extra["dispatched"]
+    out["latency_of"] = "one POST"
+    if extra["exhausted"]:
+        out["orders_exhausted"] = True  # wrk stopped early: the rates are over the whole duration
+        log("  transitions: no submitted order left, wrk stopped early (rates understated)")
     return out
 
 
@@ -442,11 +563,18 @@ async def open311_post(ctx) -> dict | None:
             "api_key": ctx["api_key"],
             "service_code": code,
             "address_id": ctx["compound_code"],
-            "description": f"楼道堆放杂物，请尽快清理（热线压测 {i}）",
+            "description": HOTLINE_DESCRIPTION.format(n=i),
         }
         return (await c.request("POST", "/open311/v2/requests.json", data))[0]
 
-    out = await closed_loop(clients, action, ok=(201,))
+    def script(start):
+        fields = {"api_key": ctx["api_key"], "service_code": code, "address_id": ctx["compound_code"]}
+        variant = form_variant(
+            "/open311/v2/requests.json", fields, {}, ORIGIN, counted="description=" + HOTLINE_DESCRIPTION
+        )
+        return rotating_lua([variant], ok=201, start=start)
+
+    out = await load(ctx, clients=clients, action=action, ok=(201,), script=script)
     out["unit"] = "creates/s"
     out["compounds"] = 1
     return out
@@ -465,11 +593,24 @@ async def open311_post_spread(ctx) -> dict | None:
             "api_key": ctx["api_key"],
             "service_code": "sanitation",
             "address_id": codes[i % len(codes)],
-            "description": f"楼道堆放杂物，请尽快清理（热线压测 {i}）",
+            "description": HOTLINE_DESCRIPTION.format(n=i),
         }
         return (await c.request("POST", "/open311/v2/requests.json", data))[0]
 
-    out = await closed_loop(clients, action, ok=(201,))
+    def script(start):  # request n files for compound n mod BENCH_SPREAD, as above
+        variants = [
+            form_variant(
+                "/open311/v2/requests.json",
+                {"api_key": ctx["api_key"], "service_code": "sanitation", "address_id": code},
+                {},
+                ORIGIN,
+                counted="description=" + HOTLINE_DESCRIPTION,
+            )
+            for code in codes
+        ]
+        return rotating_lua(variants, ok=201, start=start)
+
+    out = await load(ctx, clients=clients, action=action, ok=(201,), script=script)
     out["unit"] = "creates/s"
     out["compounds"] = len(codes)
     return out
@@ -736,8 +877,20 @@ def machine() -> dict:
         "postgresql": pg,
         "gunicorn": f"{WORKERS} workers × {THREADS} threads (gthread)"
         + (f", serving {SERVER_ROOT}" if SERVER_ROOT != ROOT else ""),
-        "load_generator": f"asyncio HTTP/1.1 keep-alive, {CONCURRENCY} virtual users, {DURATION:.0f} s per phase, same machine",
+        "load_generator": load_generator_label(),
     }
+
+
+def load_generator_label() -> str:
+    if LOADGEN == "wrk":
+        return (
+            f"wrk {wrk_version()}, 1 thread, {CONCURRENCY} connections, {DURATION:.0f} s per phase "
+            "after a 1 s warm-up, same machine"
+        )
+    return (
+        f"asyncio (Python) HTTP/1.1 keep-alive, {CONCURRENCY} virtual users, {DURATION:.0f} s per phase "
+        "after a 1 s warm-up, same machine"
+    )
 
 
 def _sweep_row(title: str, s: dict) -> str:
@@ -784,14 +937,24 @@ def markdown(results: dict) -> str:
             f"{ds['workorders_assignment']:,} assignments.",
             "",
         ]
-    lines += ["| measurement | result | baseline (same run) | ratio |", "|---|---|---|---|"]
+    table = len(lines)
+    lines += [
+        "| measurement | result | baseline (same run) | ratio | app CPU ms/req | PG CPU ms/req |",
+        "|---|---|---|---|---|---|",
+    ]
     h = r["http"]
     base = h.get("health", {})
+
+    def cpu(x):  # where the 2 cores go: gunicorn workers, and this database's backends
+        return " | ".join("—" if x.get(k) is None else f"{x[k]}" for k in ("app_cpu_ms", "pg_cpu_ms"))
 
     def rate(x):
         return f"{x['per_second']:,} /s, p50 {x['p50_ms']} ms, p99 {x['p99_ms']} ms" + (
             f", errors {x['errors']}" if x.get("errors") else ""
         )
+
+    if base.get("app_cpu_ms") is not None:
+        lines.append(f"| stack baseline, GET /healthz | {rate(base)} | | | {cpu(base)} |")
 
     base_txt = f"/healthz {rate(base)}" if base.get("per_second") else "—"
     for name, label in (
@@ -813,7 +976,7 @@ def markdown(results: dict) -> str:
             ratio = (
                 f"{x['per_second'] / base['per_second']:.3f} of /healthz" if base.get("per_second") else ""
             )
-            lines.append(f"| {label_x} | {rate(x)}{extra} | {base_txt} | {ratio} |")
+            lines.append(f"| {label_x} | {rate(x)}{extra} | {base_txt} | {ratio} | {cpu(x)} |")
     x = h.get("open311_post") or {}
     if x and x.get("skipped"):
         lines.append(f"| Open311 POST requests | not measured: {x['skipped']} | | |")
@@ -859,6 +1022,10 @@ def markdown(results: dict) -> str:
             f"| peak RSS of the server processes | master {rss['master']} MiB, workers {', '.join(str(w) for w in rss['workers'])} MiB | | |"
         )
     lines.append("")
+    # Rows without CPU figures (dashboards, in-process phases) get the two columns empty.
+    for i in range(table, len(lines)):
+        if lines[i].startswith("| ") and len(lines[i].split("|")) == 6:
+            lines[i] += " | |"
     return "\n".join(lines)
 
 
@@ -931,6 +1098,7 @@ def main() -> None:
     if "http" in PHASES:
         log(f"gunicorn on 127.0.0.1:{PORT}")
         server = start_server()
+        ctx["server_pid"] = server.pid
         try:
             for name, fn in SCENARIOS:
                 if ONLY_SCENARIOS and name not in ONLY_SCENARIOS and name != "health":
