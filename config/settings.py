@@ -57,6 +57,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Django's database sessions, the read of each request written out (apps/accounts/sessions.py).
+SESSION_ENGINE = "apps.accounts.sessions"
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_COOKIE_AGE", 8 * 3600)
 
 # ---------------------------------------------------------------- apps
