@@ -64,3 +64,31 @@ def test_console_backend_masks_the_number(settings, caplog):
     with caplog.at_level("INFO", logger="apps.notifications.sms"):
         sms.send_sms("13812345678", "测试")
     assert "138****5678" in caplog.text and "13812345678" not in caplog.text
+
+
+def test_a_batch_writes_every_row_in_chunks(users, monkeypatch, django_assert_num_queries):
+    """Inbox rows go in INSERTs of INSERT_BATCH rows: every recipient of every message gets
+    exactly one row with the message's fields; inactive recipients none."""
+    from django.utils import timezone
+
+    from apps.notifications import services
+
+    monkeypatch.setattr(services, "INSERT_BATCH", 2)
+    people = [u for key, u in sorted(users.items()) if u.is_active][:5]
+    people[0].is_active = False
+    at = timezone.now()
+    messages = [
+        services.Message(
+            recipients=tuple(people), kind="k.one", title="标题一" * 80, body="内容", link="/a/"
+        ),
+        services.Message(recipients=(people[1],), kind="k.two", title="标题二"),
+    ]
+    with django_assert_num_queries(3):  # 5 rows: 2 + 2 + 1
+        assert services.notify_batch(messages, at=at) == 5
+    rows = Notification.objects.filter(kind__startswith="k.").order_by("kind", "recipient_id")
+    assert [(n.kind, n.recipient_id) for n in rows] == sorted(
+        [("k.one", p.pk) for p in people[1:]] + [("k.two", people[1].pk)]
+    )
+    first = rows[0]
+    assert len(first.title) == 200 and first.body == "内容" and first.link == "/a/"
+    assert first.created_at == at and first.read_at is None
