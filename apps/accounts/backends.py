@@ -10,8 +10,9 @@ import functools
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
+
+from apps.core.rows import row_by_pk
 
 
 @functools.cache
@@ -32,49 +33,14 @@ def _permissions_sql() -> str:
     )
 
 
-@functools.cache
-def _user_read(alias: str) -> tuple[str, list[str], list]:
-    """The query reading a user by primary key, the attribute names of its columns, and each
-    column's converters (what the ORM applies to raw values, e.g. SQLite's datetimes)."""
-    from apps.accounts.models import User
-
-    conn = connections[alias]
-    q = conn.ops.quote_name
-    fields = User._meta.concrete_fields
-    sql = (
-        f"SELECT {', '.join(q(f.column) for f in fields)} FROM {q(User._meta.db_table)} "
-        f"WHERE {q(User._meta.pk.column)} = %s"
-    )
-    converters = []
-    for field in fields:
-        col = field.get_col(User._meta.db_table)
-        converters.append((col, conn.ops.get_db_converters(col) + col.get_db_converters(conn)))
-    return sql, [f.attname for f in fields], converters
-
-
 class ModelBackendOneQuery(ModelBackend):
     def get_user(self, user_id):
-        """The signed-in user of a request, read by a written-out query, then the same
-        `user_can_authenticate` check as ModelBackend's."""
+        """The signed-in user of a request, read by a written-out query (apps/core/rows.py), then
+        the same `user_can_authenticate` check as ModelBackend's."""
         from apps.accounts.models import User
 
-        try:
-            user_id = User._meta.pk.to_python(user_id)
-        except ValidationError:
-            return None
-        sql, names, converters = _user_read(connection.alias)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [user_id])
-            row = cursor.fetchone()
-        if row is None:
-            return None
-        values = []
-        for value, (col, funcs) in zip(row, converters, strict=True):
-            for convert in funcs:
-                value = convert(value, col, connection)
-            values.append(value)
-        user = User.from_db(connection.alias, names, values)
-        return user if self.user_can_authenticate(user) else None
+        user = row_by_pk(User, user_id, using=connection.alias)
+        return user if user is not None and self.user_can_authenticate(user) else None
 
     def get_all_permissions(self, user_obj, obj=None):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:

@@ -17,6 +17,7 @@ from django.core.validators import MaxValueValidator
 from django.http import Http404
 
 from apps.core.errors import DomainError
+from apps.core.rows import row_by_pk
 from apps.core.scoping import scoped
 from apps.core.validators import check_mobile, normalize_mobile
 from apps.registry.models import Building, Compound, Unit
@@ -87,11 +88,29 @@ class ActiveCategoryField(forms.ModelChoiceField):
         return category
 
 
+class CompoundInScopeField(forms.ModelChoiceField):
+    """A compound chosen by its primary key, read by a written-out query (apps/core/rows.py) and
+    accepted if the user may file for it (`compound_allowed`, the service's own rule) — the same
+    answer as a get from the user's scoped compounds, which are still what the choices show."""
+
+    user = None
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        compound = row_by_pk(Compound, value)
+        if compound is None or self.user is None or not compound_allowed(self.user, compound):
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            )
+        return compound
+
+
 class WorkOrderSubmitForm(forms.Form):
     """Intake. Residents file for their own compound; staff, grid workers and the hotline desk
     for a compound in their region, with the reporter's name and phone."""
 
-    compound = forms.ModelChoiceField(
+    compound = CompoundInScopeField(
         label="小区",
         queryset=Compound.objects.none(),
         error_messages={"invalid_choice": "所选小区不存在或不在您的辖区内", "required": "请选择小区"},
@@ -144,6 +163,7 @@ class WorkOrderSubmitForm(forms.Form):
         self.user = user
         self.is_resident = user.role in ("resident", "committee")
         self.fields["compound"].queryset = scoped(Compound.objects.all(), user)
+        self.fields["compound"].user = user
         if self.is_resident:
             for name in ("channel", "reporter_name", "reporter_phone"):
                 del self.fields[name]

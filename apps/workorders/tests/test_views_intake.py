@@ -103,6 +103,7 @@ def test_roles_that_do_not_file_are_refused(world, users, client_for, persona):
 BAD = [
     ({"description": "   "}, "请填写诉求内容"),
     ({"compound": "999999"}, "所选小区不存在或不在您的辖区内"),
+    ({"compound": "abc"}, "所选小区不存在或不在您的辖区内"),
     ({"category": "999999"}, "所选分类不存在或已停用"),
     ({"urgency": "panic"}, "选择一个有效的选项"),
     ({"building": "999999"}, "所选楼栋不存在"),
