@@ -13,11 +13,13 @@ def api_client_for_key(key: str) -> ApiClient | None:
     prefix = key_split(key or "")
     if prefix is None:
         return None
-    client = (
-        ApiClient.objects.select_related("user__region", "user__department__region")
-        .filter(key_prefix=prefix)
-        .first()
-    )
-    if client is None or not hmac.compare_digest(client.key_hash, key_digest(key)):
+    # The prefix is unique: a get (no ORDER BY to build), with the service user only — a region
+    # official's scope needs just the user's region code; a department's reads its region
+    # when asked (every call pays for building the query, few for the extra read).
+    try:
+        client = ApiClient.objects.select_related("user").get(key_prefix=prefix)
+    except ApiClient.DoesNotExist:
+        return None
+    if not hmac.compare_digest(client.key_hash, key_digest(key)):
         return None
     return client

@@ -184,12 +184,22 @@ def locate_compound(*, user, data: dict):
     compound named in `address_string`. Open311Error 400 when none (or several) fit."""
     from apps.registry.models import Compound
 
-    compounds = scoped(Compound.objects.all(), user)
     if data.get("address_id"):
-        found = compounds.filter(code=data["address_id"]).first()
+        # The code is unique: one get. A compound the intake service accepts for this client
+        # (`compound_allowed`) is in its scope; any other is checked against the scoped
+        # compounds (e.g. a company's own: found, and then refused by the service with a 403).
+        from apps.workorders.services.intake import compound_allowed
+
+        try:
+            found = Compound.objects.get(code=data["address_id"])
+        except Compound.DoesNotExist:
+            found = None
+        if found is not None and not compound_allowed(user, found):
+            found = scoped(Compound.objects.filter(pk=found.pk), user).first()
         if found is None:
             raise Open311Error(400, f"address_id {data['address_id']} 不是您管辖范围内的小区编码")
         return found
+    compounds = scoped(Compound.objects.all(), user)
     if "lat" in data:
         lat, lon = data["lat"], data["long"]
         dlat = NEAREST_COMPOUND_MAX_METRES / 111_000
