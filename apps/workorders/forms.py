@@ -158,16 +158,21 @@ class WorkOrderSubmitForm(forms.Form):
         help_text=f"{settings.WORKORDER_JOINT_MIN_OWNERS}名以上业主联名的，按联名诉求办理",
     )
 
+    STAFF_ONLY = ("channel", "reporter_name", "reporter_phone")
+
     def __init__(self, *args, user, **kwargs):
+        self.is_resident = user.role in ("resident", "committee")
+        if self.is_resident:  # residents report for themselves: their form never has these
+            self.base_fields = {k: f for k, f in type(self).base_fields.items() if k not in self.STAFF_ONLY}
         super().__init__(*args, **kwargs)
         self.user = user
-        self.is_resident = user.role in ("resident", "committee")
-        self.fields["compound"].queryset = scoped(Compound.objects.all(), user)
         self.fields["compound"].user = user
         if self.is_resident:
-            for name in ("channel", "reporter_name", "reporter_phone"):
-                del self.fields[name]
             self.fields["compound"].initial = getattr(user, "compound_id", None)
+
+    def show_compounds(self) -> None:
+        """The compounds to choose from, for rendering (validation reads the one chosen)."""
+        self.fields["compound"].queryset = scoped(Compound.objects.all(), self.user)
 
     def clean_compound(self):
         compound = self.cleaned_data["compound"]

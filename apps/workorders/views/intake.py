@@ -46,8 +46,8 @@ COMPOUND_SEARCH_LIMIT = 30
 
 
 def submit_form(request, data=None, files=None) -> WorkOrderSubmitForm:
-    """The domain's intake form with what validation needs: the compounds in the user's scope,
-    buildings and units of the chosen compound only. `dressed()` adds what rendering needs; a
+    """The domain's intake form with what validation needs: buildings and units of the chosen
+    compound only (the compound itself is read by its key and checked against the user's scope). `dressed()` adds what rendering needs; a
     valid POST never renders, so it skips that work (the whistle is the busiest POST)."""
     form = WorkOrderSubmitForm(data, files, user=request.user)
     compound_id = _int((data or {}).get("compound")) or _int(form.fields["compound"].initial)
@@ -67,6 +67,7 @@ def dressed(form: WorkOrderSubmitForm) -> WorkOrderSubmitForm:
     """The intake form dressed for a phone: category and urgency as big choices, the compound
     fixed when the user has one, a compound search for scopes too large for one drop-down."""
     data = form.data if form.is_bound else {}
+    form.show_compounds()
     compounds = form.fields["compound"].queryset
     compound_id = _int(data.get("compound")) or _int(form.fields["compound"].initial)
     form.fields["building"].empty_label = "不填"
