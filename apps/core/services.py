@@ -14,6 +14,7 @@ from django.utils import timezone
 from apps.core.audit import diff, json_value, snapshot
 from apps.core.errors import ConflictError, DomainError
 from apps.core.models import Event
+from apps.core.rows import insert_row
 
 
 def region_code_of(obj) -> str:
@@ -35,7 +36,7 @@ def event_record(
     """Write one audit row. Call it inside the transaction of the change it records. `at` is
     for replaying history (the demo and the scale generator); everything else takes now."""
     actor_obj = actor if actor is not None and getattr(actor, "pk", None) else None
-    return Event.objects.create(
+    event = Event(
         actor=actor_obj,
         verb=verb,
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True)
@@ -48,6 +49,8 @@ def event_record(
         note=note,
         created_at=at or timezone.now(),
     )
+    insert_row(event)  # every change writes one: the INSERT is not rebuilt each time
+    return event
 
 
 def verb_for(model: type[models.Model], action: str) -> str:

@@ -13,6 +13,7 @@ from django.http import Http404
 from apps.core.audit import diff, snapshot
 from apps.core.errors import DomainError, ForbiddenError
 from apps.core.roles import OFFICIAL_ROLES, Role
+from apps.core.rows import insert_row
 from apps.core.scoping import scope_of
 from apps.core.validators import check_mobile, normalize_mobile
 from apps.workorders import notify, photos, rollups
@@ -158,7 +159,7 @@ def workorder_submit(
         order.full_clean(exclude=INTAKE_LOADED, validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         raise_validation(exc)
-    order.save()
+    insert_row(order)  # the busiest INSERT: as order.save(), without rebuilding the statement
     saved = []
     try:
         saved = photos.save_photos(order=order, stage=PhotoStage.INTAKE, photos=checked, actor=actor, now=now)
