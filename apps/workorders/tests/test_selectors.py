@@ -221,3 +221,18 @@ def test_the_desk_hears_when_the_reporter_rates_it_themselves(
 
     assert [t.split("：")[0] for t in rated_by("resident")] == ["诉求人已评价（满意），请结案或重办"]
     assert len(rated_by("community")) == 1  # a call-back by the desk itself does not tell the desk
+
+
+def test_tracking_codes_use_every_letter_alike():
+    """Ten letters of the phone-safe alphabet, each equally likely (one random read per code)."""
+    from collections import Counter
+
+    from apps.workorders.models.orders import TRACKING_ALPHABET, new_tracking_code
+
+    codes = [new_tracking_code() for _ in range(3200)]
+    assert all(len(c) == 10 and set(c) <= set(TRACKING_ALPHABET) for c in codes)
+    counts = Counter("".join(codes))
+    assert set(counts) == set(TRACKING_ALPHABET)
+    # 32,000 letters, 1,000 expected each: a biased mapping (e.g. modulo 31) falls far outside
+    assert all(850 < n < 1150 for n in counts.values()), counts
+    assert len(set(codes)) == len(codes)
