@@ -5,6 +5,9 @@ call time."""
 
 from __future__ import annotations
 
+from collections import namedtuple
+
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -27,9 +30,29 @@ def _users():
     return User.objects.filter(is_active=True)
 
 
-def desk_users(region_code: str, level: str):
-    """Officials of `level` whose region holds the community `region_code`."""
-    return region_users(level_region_code(region_code, level), level)
+Recipient = namedtuple("Recipient", "pk email is_active")
+
+
+def desk_users(region_code: str, level: str) -> list[Recipient]:
+    """Officials of `level` whose region holds the community `region_code`, as the rows the
+    inbox and the mail need: every work-order event reads them, so the query is written out
+    (the same rule as `region_users`, the queryset for everything else)."""
+    from apps.accounts.models import User
+
+    code = level_region_code(region_code, level)
+    q = connection.ops.quote_name
+    sql = _desk_sql.get(connection.alias)
+    if sql is None:
+        sql = _desk_sql[connection.alias] = (
+            f"SELECT {q('id')}, {q('email')} FROM {q(User._meta.db_table)} "
+            f"WHERE {q('is_active')} AND {q('role')} = %s AND {q('region_id')} = %s ORDER BY {q('id')}"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [ROLE_FOR_LEVEL[level], code])
+        return [Recipient(pk, email, True) for pk, email in cursor.fetchall()]
+
+
+_desk_sql: dict[str, str] = {}
 
 
 def region_users(code: str, level: str):

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import os
 import secrets
+import threading
 
 from django.conf import settings
 from django.db import models
@@ -24,12 +26,23 @@ TRACKING_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read over
 assert len(TRACKING_ALPHABET) == 32
 
 
+_random = bytearray()
+_random_lock = threading.Lock()
+os.register_at_fork(after_in_child=_random.clear)  # a forked worker never reuses the parent's bytes
+
+
 def new_tracking_code() -> str:
     """10 random characters (50 bits): unguessable, so the code alone may show an order's status.
-    One read of the system's random source: 32 letters are exactly the low 5 bits of a byte, so
-    every letter is equally likely (ten `secrets.choice` calls were ten reads, each letting go of
-    the GIL: under gunicorn's threads a fifth of a whistle's time went waiting for it again)."""
-    return "".join(TRACKING_ALPHABET[b & 31] for b in secrets.token_bytes(10))
+    32 letters are exactly the low 5 bits of a byte, so every letter is equally likely. The bytes
+    come from the system's random source 4 KiB at a time (ten `secrets.choice` calls were ten
+    reads, each letting go of the GIL: under gunicorn's threads a fifth of a whistle's time
+    went waiting to get it back); each byte is used once."""
+    with _random_lock:
+        if len(_random) < 10:
+            _random.extend(secrets.token_bytes(4096))
+        chunk = bytes(_random[-10:])
+        del _random[-10:]
+    return "".join(TRACKING_ALPHABET[b & 31] for b in chunk)
 
 
 class HandlerFields(models.Model):

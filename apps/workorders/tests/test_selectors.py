@@ -236,3 +236,37 @@ def test_tracking_codes_use_every_letter_alike():
     # 32,000 letters, 1,000 expected each: a biased mapping (e.g. modulo 31) falls far outside
     assert all(850 < n < 1150 for n in counts.values()), counts
     assert len(set(codes)) == len(codes)
+
+
+def test_tracking_code_bytes_are_not_shared_with_a_forked_child():
+    import os
+
+    from apps.workorders.models import orders
+
+    orders.new_tracking_code()  # the parent holds unused bytes
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: its first code must not be the parent's next
+        os.write(write, orders.new_tracking_code().encode())
+        os._exit(0)
+    os.waitpid(pid, 0)
+    child = os.read(read, 10).decode()
+    assert len(child) == 10 and child != orders.new_tracking_code()
+
+
+def test_desk_users_are_the_active_officials_of_the_region(world, users):
+    """The written-out read of the desks equals the queryset rule (`region_users`)."""
+    from apps.accounts.models import User
+    from apps.workorders import notify
+    from apps.workorders.choices import Level
+
+    community = world.compound.community_id
+    User.objects.filter(pk=users["community"].pk).update(email="desk@example.cn")
+    for level in (Level.COMMUNITY, Level.STREET, Level.COUNTY, Level.CITY):
+        rows = notify.desk_users(community, level)
+        expected = notify.region_users(notify.level_region_code(community, level), level).order_by("pk")
+        assert [(r.pk, r.email) for r in rows] == [(u.pk, u.email) for u in expected]
+        assert all(r.is_active for r in rows)
+    assert [r.email for r in notify.desk_users(community, Level.COMMUNITY)] == ["desk@example.cn"]
+    User.objects.filter(pk=users["community"].pk).update(is_active=False)
+    assert notify.desk_users(community, Level.COMMUNITY) == []
