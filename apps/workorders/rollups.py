@@ -15,6 +15,7 @@ the shortest time.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
@@ -158,8 +159,6 @@ def _upsert_statements(
         merged[key].update({k: v for k, v in counts.items() if v})
     if not merged:
         return []
-    q = connection.ops.quote_name
-    table = q(model._meta.db_table)
     keys = sorted(merged, key=sort_key)
     statements = []
     for start in range(0, len(keys), batch):
@@ -168,19 +167,31 @@ def _upsert_statements(
         unknown = set(cols) - set(COUNTERS)
         if unknown:
             raise ValueError(f"unknown counters: {sorted(unknown)}")
-        all_cols = [*key_cols, *cols]
-        row_sql = "(" + ", ".join(["%s"] * len(all_cols)) + ")"
         params: list = []
         for key in chunk:
             params.extend(_adapt(v) for v in key)
             params.extend(merged[key].get(c, 0) for c in cols)
-        sets = ", ".join(f"{q(c)} = {table}.{q(c)} + excluded.{q(c)}" for c in cols)
-        columns = ", ".join(q(c) for c in all_cols)
-        values = ", ".join([row_sql] * len(chunk))
-        conflict = ", ".join(q(c) for c in conflict_cols)
-        sql = f"INSERT INTO {table} ({columns}) VALUES {values} ON CONFLICT ({conflict}) DO UPDATE SET {sets}"
+        sql = _upsert_sql(
+            model._meta.db_table, key_cols, conflict_cols, tuple(cols), len(chunk), connection.vendor
+        )
         statements.append((sql, params))
     return statements
+
+
+@functools.lru_cache(maxsize=512)
+def _upsert_sql(
+    table: str, key_cols: tuple, conflict_cols: tuple, cols: tuple, rows: int, vendor: str
+) -> str:
+    """The upsert of `rows` rows of these counters (every event writes a few: built once per shape)."""
+    q = connection.ops.quote_name
+    table = q(table)
+    all_cols = [*key_cols, *cols]
+    row_sql = "(" + ", ".join(["%s"] * len(all_cols)) + ")"
+    sets = ", ".join(f"{q(c)} = {table}.{q(c)} + excluded.{q(c)}" for c in cols)
+    columns = ", ".join(q(c) for c in all_cols)
+    values = ", ".join([row_sql] * rows)
+    conflict = ", ".join(q(c) for c in conflict_cols)
+    return f"INSERT INTO {table} ({columns}) VALUES {values} ON CONFLICT ({conflict}) DO UPDATE SET {sets}"
 
 
 def _adapt(value):
