@@ -23,6 +23,13 @@ from urllib.parse import quote_plus, urlencode
 RESULT_MARK = "WRK_RESULT "
 
 
+# A new connection per request, as nginx proxies to gunicorn by default (HTTP/1.0, no upstream
+# keep-alive; docs/deployment.md). With BENCH_KEEPALIVE=1 each virtual user keeps its connection:
+# the kernel then hands the connections to whichever worker accepts first, and a run may put all
+# eight on one worker (measured: CPU split 9.7 s / 0.0 s, ~217 creates/s against ~350 balanced).
+KEEPALIVE = os.environ.get("BENCH_KEEPALIVE") == "1"
+
+
 def loadgen_choice() -> str:
     """Which load generator runs: "wrk" when it is on the PATH and BENCH_LOADGEN is not "python"."""
     if os.environ.get("BENCH_LOADGEN", "").lower() == "python":
@@ -41,7 +48,7 @@ def wrk_version() -> str:
 def request_headers(method: str, path: str, cookies: dict[str, str], origin: str) -> dict[str, str]:
     """The headers `Http.request` sends besides Host and Content-Length: as if behind a TLS proxy,
     the cookie jar, and for POSTs the Origin/Referer and CSRF header a browser form would bring."""
-    headers = {"X-Forwarded-Proto": "https", "Connection": "keep-alive"}
+    headers = {"X-Forwarded-Proto": "https", "Connection": "keep-alive" if KEEPALIVE else "close"}
     if cookies:
         headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
     if method == "POST":
@@ -371,4 +378,8 @@ def cpu_ms_per_request(before: dict, after: dict, requests: int) -> dict:
     for kind in ("app", "pg"):
         ticks = sum(t - before[kind].get(pid, 0) for pid, t in after[kind].items())
         out[f"{kind}_cpu_ms"] = round(ticks * 1000 / _TICK / requests, 2) if requests else None
+    # CPU seconds of each gunicorn worker: an uneven split means one worker (one GIL) did the work
+    out["worker_cpu_s"] = [
+        round((t - before["app"].get(pid, 0)) / _TICK, 1) for pid, t in sorted(after["app"].items())
+    ]
     return out

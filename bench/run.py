@@ -17,7 +17,8 @@ BENCH_DURATION (seconds per load phase, 15), BENCH_CONCURRENCY (virtual users, 8
 BENCH_WORKERS (gunicorn workers, 2), BENCH_THREADS (threads per worker, 4),
 BENCH_PHASES (http,metrics,sweep,sweep_million), BENCH_SCENARIOS (comma-separated scenario names;
 default all), BENCH_SPREAD (compounds the *_spread intake scenarios file for, 32),
-BENCH_LOADGEN (python: the asyncio client even where wrk is installed),
+BENCH_LOADGEN (python: the asyncio client even where wrk is installed), BENCH_KEEPALIVE (1: each
+virtual user keeps its connection; default a new connection per request, as nginx proxies),
 BENCH_SERVER_ROOT (the checkout gunicorn serves, default this one: measure the commit before a
 change with the same client, data set and minute), BENCH_ORDERS (override the scale's order count), BENCH_OPEN_DAYS (21), BENCH_TEMPLATE (create
 the database as a copy of another, e.g. the province on top of rp_bench_city), SWEEP_N (1000000), BENCH_SECTION (name of the docs section and results file; default the scale).
@@ -43,6 +44,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from loadgen import (
+    KEEPALIVE,
     Variant,
     cpu_ms_per_request,
     cpu_ticks,
@@ -884,11 +886,13 @@ def machine() -> dict:
 def load_generator_label() -> str:
     if LOADGEN == "wrk":
         return (
-            f"wrk {wrk_version()}, 1 thread, {CONCURRENCY} connections, {DURATION:.0f} s per phase "
-            "after a 1 s warm-up, same machine"
+            f"wrk {wrk_version()}, 1 thread, {CONCURRENCY} concurrent requests, "
+            f"{'keep-alive connections' if KEEPALIVE else 'a new connection per request (as nginx proxies)'}, "
+            f"{DURATION:.0f} s per phase after a 1 s warm-up, same machine"
         )
     return (
-        f"asyncio (Python) HTTP/1.1 keep-alive, {CONCURRENCY} virtual users, {DURATION:.0f} s per phase "
+        f"asyncio (Python) HTTP/1.1 {'keep-alive' if KEEPALIVE else 'a new connection per request'}, "
+        f"{CONCURRENCY} virtual users, {DURATION:.0f} s per phase "
         "after a 1 s warm-up, same machine"
     )
 

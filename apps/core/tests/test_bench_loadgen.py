@@ -99,8 +99,14 @@ def test_cpu_ms_per_request_counts_new_processes_from_zero():
     before = {"app": {1: 100, 2: 100}, "pg": {3: 50}}
     after = {"app": {1: 150, 2: 130}, "pg": {3: 60, 4: 10}}
     out = loadgen.cpu_ms_per_request(before, after, 10)
-    assert out == {"app_cpu_ms": round(80 * tick_ms / 10, 2), "pg_cpu_ms": round(20 * tick_ms / 10, 2)}
-    assert loadgen.cpu_ms_per_request(before, after, 0) == {"app_cpu_ms": None, "pg_cpu_ms": None}
+    split = [round(50 / loadgen._TICK, 1), round(30 / loadgen._TICK, 1)]  # each worker's seconds
+    assert out == {
+        "app_cpu_ms": round(80 * tick_ms / 10, 2),
+        "pg_cpu_ms": round(20 * tick_ms / 10, 2),
+        "worker_cpu_s": split,
+    }
+    none = loadgen.cpu_ms_per_request(before, after, 0)
+    assert none["app_cpu_ms"] is None and none["pg_cpu_ms"] is None
 
 
 def test_transitions_lua_wants_a_token_per_session():
@@ -126,6 +132,8 @@ class StandIn(BaseHTTPRequestHandler):
         if location:
             self.send_header("Location", location)
         self.send_header("Content-Length", "0")
+        if self.headers.get("Connection", "").lower() == "close":
+            self.send_header("Connection", "close")  # as gunicorn answers (wrk then reconnects)
         self.end_headers()
 
     def do_GET(self):
@@ -224,3 +232,12 @@ def test_wrk_dispatches_each_order_only_after_its_accept(stand_in):
     dispatches = [parse_qs(body) for path, _h, body in handler.seen if path.endswith("/dispatch/")]
     assert all(d["handler"] == ["unit:9"] for d in dispatches)
     assert json.dumps(out)  # the result is JSON for bench/results
+
+
+def test_a_new_connection_per_request_unless_keep_alive_is_asked(monkeypatch):
+    """As nginx proxies to gunicorn (HTTP/1.0 upstream): kept-alive connections may all land on
+    one worker, which then measures one core instead of two."""
+    monkeypatch.setattr(loadgen, "KEEPALIVE", False)
+    assert loadgen.request_headers("GET", "/healthz", {}, ORIGIN)["Connection"] == "close"
+    monkeypatch.setattr(loadgen, "KEEPALIVE", True)
+    assert loadgen.request_headers("GET", "/healthz", {}, ORIGIN)["Connection"] == "keep-alive"
