@@ -61,11 +61,8 @@ def notify(
         return 0
     users = {u.pk: u for u in recipients if u is not None and getattr(u, "is_active", True)}
     at = at or timezone.now()
-    rows = [
-        Notification(recipient_id=pk, kind=kind, title=title[:200], body=body, link=link, created_at=at)
-        for pk in sorted(users)
-    ]
-    Notification.objects.bulk_create(rows)
+    rows = [(pk, kind, title[:200], body, link) for pk in sorted(users)]
+    _insert(rows, at)
     if email and settings.NOTIFY_BY_EMAIL:
         addresses = sorted({u.email for u in users.values() if u.email})
         if addresses:
