@@ -60,6 +60,9 @@ def _mount() -> None:
 
     for router in (regions, registry, party, committees, workorders, dashboards):
         api.add_router("/", router)
+    from apps.campaigns.api import router as campaigns  # TEMP(campaigns): until contributions mount
+
+    api.add_router("/", campaigns)
 
 
 _mount()

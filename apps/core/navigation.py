@@ -10,6 +10,8 @@ NAV_ITEMS: list[tuple[str, str, str | None]] = [
     ("治理驾驶舱", "dashboard", "regions.view_region"),
     ("吹哨工单", "workorder_list", "workorders.view_workorder"),
     ("分类时限", "category_list", "workorders.change_categorylimit"),
+    ("大排查", "campaign_overview", "campaigns.view_project"),  # TEMP(campaigns)
+    ("联席会议", "meeting_list", "campaigns.view_jointmeeting"),  # TEMP(campaigns)
     ("小区", "compound_list", "registry.view_compound"),
     ("物业企业", "company_list", "registry.view_propertycompany"),
     ("党组织", "partyorg_list", "party.view_partyorg"),
