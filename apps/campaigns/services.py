@@ -989,6 +989,7 @@ def next_meeting_for(order) -> JointMeeting | None:
 @transaction.atomic
 def workorder_lift_to_meeting(*, actor, order, meeting: JointMeeting | None = None) -> AgendaItem:
     """One action: a whistle that needs several parties goes onto the next joint meeting."""
+    _require(actor, "campaigns.change_jointmeeting", "您的角色不能编排会议议题")
     _visible(actor, order)
     if meeting is None:
         meeting = next_meeting_for(order)
@@ -1002,6 +1003,7 @@ def workorder_lift_to_meeting(*, actor, order, meeting: JointMeeting | None = No
 @transaction.atomic
 def workorder_lift_to_project(*, actor, order, name: str = "") -> Project:
     """One action: a whistle that needs several parties becomes a livelihood project."""
+    _require(actor, "campaigns.add_project", "您的角色不能新建民生项目")
     _visible(actor, order)
     if Project.objects.filter(source_order=order).exists():
         raise DomainError("该工单已转为民生项目")
