@@ -512,7 +512,8 @@ def subitem_add(
     finish). Its deadline and warning are counted on the working-day calendar."""
     _require(actor, "campaigns.change_project", "您的角色不能编排民生项目")
     _visible(actor, project)
-    if project.status != ProjectStatus.OPEN:
+    # read from the database: the last acceptance may have closed it since the caller loaded it
+    if not Project.objects.filter(pk=project.pk, status=ProjectStatus.OPEN).exists():
         raise DomainError("项目已完成，不能再新增子项目")
     if funding_source not in FundingSource.values:
         raise _field_error("funding_source", "资金来源", "请选择资金来源")
@@ -623,7 +624,9 @@ def subitem_progress(
 
 
 @transaction.atomic
-def subitem_accept(*, actor, subitem: SubItem, note: str, approve: bool = True, now=None) -> SubItem:
+def subitem_accept(
+    *, actor, subitem: SubItem, note: str, approve: bool = True, side: str | None = None, now=None
+) -> SubItem:
     """Acceptance (验收) of a completed sub-item by the compound's party branch (signed by the
     community) and by its owners' committee with the residents' satisfaction note. Both sign:
     accepted, and the project closes when all its sub-items are. A refusal sends the work back."""
@@ -632,8 +635,15 @@ def subitem_accept(*, actor, subitem: SubItem, note: str, approve: bool = True, 
     _visible(actor, subitem)
     if subitem.status != SubItemStatus.COMPLETED:
         raise _field_error("status", "子项目状态", f"子项目{subitem.get_status_display()}，不能验收")
-    side = "committee" if actor is not None and actor.role == Role.COMMITTEE else "branch"
-    if side == "committee" and scope_of(actor).compound_id != subitem.project.compound_id:
+    if actor is not None:  # a person signs for the side their role stands for
+        side = "committee" if actor.role == Role.COMMITTEE else "branch"
+    elif side not in ("committee", "branch"):
+        raise DomainError("系统录入验收须指明签字方（党支部或业委会）")
+    if (
+        side == "committee"
+        and actor is not None
+        and scope_of(actor).compound_id != subitem.project.compound_id
+    ):
         raise ForbiddenError("只有本小区业委会可以验收")
     label = "居民满意度说明" if side == "committee" else "党支部验收意见"
     text = _text(note, field="note", label=label)

@@ -62,8 +62,9 @@ def test_overdue_subitem_yellow_then_red_across_the_holiday(cw, settings):
 
 def test_accepted_or_completed_subitems_are_never_carded(cw, png):
     item = subitem(cw, planned_start=datetime.date(2026, 9, 21), planned_finish=datetime.date(2026, 9, 22))
-    services.subitem_progress(actor=cw.users["company"], subitem=item, note="完工", completes=True,
-                              after_photos=[png()])
+    services.subitem_progress(
+        actor=cw.users["company"], subitem=item, note="完工", completes=True, after_photos=[png()]
+    )
     campaigns_sweep(now=at(2026, 11, 1))
     item.refresh_from_db()
     assert item.card == Card.NONE
@@ -77,8 +78,13 @@ def _decision(world, deadline):
     world.own["meeting"].refresh_from_db()
     meeting = held_meeting(world)
     return services.decision_add(
-        actor=world.users["street"], meeting=meeting, text="物业公司划定停车位，业委会公示方案",
-        owner_kind="company", owner_unit="罗庄安居物业", deadline=deadline, required_evidence="公示照片",
+        actor=world.users["street"],
+        meeting=meeting,
+        text="物业公司划定停车位，业委会公示方案",
+        owner_kind="company",
+        owner_unit="罗庄安居物业",
+        deadline=deadline,
+        required_evidence="公示照片",
     )
 
 

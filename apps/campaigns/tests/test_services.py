@@ -37,27 +37,44 @@ def test_county_launches_a_campaign_with_checklist(cw):
 
 @pytest.mark.parametrize(
     "persona,region,exc",
-    [("street", "371311", ForbiddenError), ("county", "371302", Http404), ("outsider", "371311", ForbiddenError)],
+    [
+        ("street", "371311", ForbiddenError),
+        ("county", "371302", Http404),
+        ("outsider", "371311", ForbiddenError),
+    ],
 )
 def test_campaign_launch_refusals(cw, persona, region, exc):
     r = Region.objects.get(pk=region)
     with pytest.raises(exc):
         services.campaign_create(
-            actor=cw.users[persona], name="x", region=r, start_date=datetime.date(2026, 1, 1),
-            end_date=datetime.date(2026, 2, 1), regions=[r], checklist=["a"],
+            actor=cw.users[persona],
+            name="x",
+            region=r,
+            start_date=datetime.date(2026, 1, 1),
+            end_date=datetime.date(2026, 2, 1),
+            regions=[r],
+            checklist=["a"],
         )
 
 
 def test_campaign_bad_input_names_the_field(cw):
     county = Region.objects.get(pk="371311")
-    base = dict(actor=cw.users["county"], name="x", region=county, start_date=datetime.date(2026, 2, 1),
-                end_date=datetime.date(2026, 1, 1), regions=[county], checklist=["a"])
+    base = dict(
+        actor=cw.users["county"],
+        name="x",
+        region=county,
+        start_date=datetime.date(2026, 2, 1),
+        end_date=datetime.date(2026, 1, 1),
+        regions=[county],
+        checklist=["a"],
+    )
     n = Campaign.objects.count()
     with pytest.raises(DomainError, match="结束日期"):
         services.campaign_create(**base)
     with pytest.raises(DomainError, match="排查范围"):
-        services.campaign_create(**{**base, "end_date": datetime.date(2026, 3, 1),
-                                    "regions": [Region.objects.get(pk="371302")]})
+        services.campaign_create(
+            **{**base, "end_date": datetime.date(2026, 3, 1), "regions": [Region.objects.get(pk="371302")]}
+        )
     with pytest.raises(DomainError, match="排查清单"):
         services.campaign_create(**{**base, "end_date": datetime.date(2026, 3, 1), "checklist": [" "]})
     assert Campaign.objects.count() == n
@@ -76,10 +93,19 @@ def test_campaign_close_once(cw):
 def test_inspection_records_answers_problems_and_photos(cw, png):
     campaign = cw.own["campaign"]
     i = services.inspection_record(
-        actor=cw.users["community"], campaign=campaign, compound=cw.compound,
+        actor=cw.users["community"],
+        campaign=campaign,
+        compound=cw.compound,
         answers=answers_for(campaign, ok=False),
-        problems=[services.ProblemInput("3号楼顶楼漏水", location="3号楼", severity="high",
-                                        suggested_handling="project", photo_files=(png(),))],
+        problems=[
+            services.ProblemInput(
+                "3号楼顶楼漏水",
+                location="3号楼",
+                severity="high",
+                suggested_handling="project",
+                photo_files=(png(),),
+            )
+        ],
     )
     p = i.problems.get()
     assert p.region_code == cw.compound.community_id and p.status == ProblemStatus.OPEN
@@ -90,16 +116,27 @@ def test_inspection_records_answers_problems_and_photos(cw, png):
 def test_inspection_refusals(cw):
     campaign = cw.own["campaign"]
     with pytest.raises(DomainError, match="请答复"):
-        services.inspection_record(actor=cw.users["community"], campaign=campaign, compound=cw.compound, answers={})
+        services.inspection_record(
+            actor=cw.users["community"], campaign=campaign, compound=cw.compound, answers={}
+        )
     with pytest.raises(DomainError, match="排查范围"):  # 兰山 compound not in 罗庄 campaign
-        services.inspection_record(actor=cw.users["city"], campaign=campaign, compound=cw.other_compound,
-                                   answers=answers_for(campaign))
+        services.inspection_record(
+            actor=cw.users["city"],
+            campaign=campaign,
+            compound=cw.other_compound,
+            answers=answers_for(campaign),
+        )
     with pytest.raises(ForbiddenError):
-        services.inspection_record(actor=cw.users["company"], campaign=campaign, compound=cw.compound,
-                                   answers=answers_for(campaign))
+        services.inspection_record(
+            actor=cw.users["company"], campaign=campaign, compound=cw.compound, answers=answers_for(campaign)
+        )
     with pytest.raises(Http404):
-        services.inspection_record(actor=cw.users["other_county"], campaign=campaign, compound=cw.compound,
-                                   answers=answers_for(campaign))
+        services.inspection_record(
+            actor=cw.users["other_county"],
+            campaign=campaign,
+            compound=cw.compound,
+            answers=answers_for(campaign),
+        )
     inspect(cw)
     with pytest.raises(DomainError, match="已有排查记录"):
         inspect(cw)
@@ -123,7 +160,10 @@ def test_problem_to_workorder_through_intake_linked_back(cw, png):
 
     campaign = cw.own["campaign"]
     i = services.inspection_record(
-        actor=cw.users["community"], campaign=campaign, compound=cw.compound, answers=answers_for(campaign),
+        actor=cw.users["community"],
+        campaign=campaign,
+        compound=cw.compound,
+        answers=answers_for(campaign),
         problems=[services.ProblemInput("垃圾堆放", photo_files=(png(),))],
     )
     problem = i.problems.get()
@@ -211,11 +251,14 @@ def test_progress_derived_from_subitems(cw, png):
 
 
 def _complete(world, item, png):
-    services.subitem_progress(actor=world.users["company"], subitem=item, note="开工", before_photos=[png("b.png")])
+    services.subitem_progress(
+        actor=world.users["company"], subitem=item, note="开工", before_photos=[png("b.png")]
+    )
     item.refresh_from_db()
     assert item.status == SubItemStatus.IN_PROGRESS and item.started_at
-    services.subitem_progress(actor=world.users["company"], subitem=item, note="完工", completes=True,
-                              after_photos=[png("a.png")])
+    services.subitem_progress(
+        actor=world.users["company"], subitem=item, note="完工", completes=True, after_photos=[png("a.png")]
+    )
     item.refresh_from_db()
     assert item.status == SubItemStatus.COMPLETED
 
@@ -270,12 +313,19 @@ def test_acceptance_refusals_and_sending_back(cw, png):
 # ------------------------------------------------------------------ meetings
 def test_meeting_convene_refusals(cw):
     street = Region.objects.get(pk="371311003")
-    args = dict(title="会", convener_region=street, convener_name="街道党工委",
-                scheduled_at=timezone.now(), invitees=[services.InviteeInput("company", "物业")])
+    args = dict(
+        title="会",
+        convener_region=street,
+        convener_name="街道党工委",
+        scheduled_at=timezone.now(),
+        invitees=[services.InviteeInput("company", "物业")],
+    )
     with pytest.raises(ForbiddenError):
         services.meeting_convene(actor=cw.users["county"], **args)
     with pytest.raises(Http404):
-        services.meeting_convene(actor=cw.users["street"], **{**args, "convener_region": Region.objects.get(pk="371302001")})
+        services.meeting_convene(
+            actor=cw.users["street"], **{**args, "convener_region": Region.objects.get(pk="371302001")}
+        )
     with pytest.raises(DomainError, match="参会单位"):
         services.meeting_convene(actor=cw.users["street"], **{**args, "invitees": []})
     with pytest.raises(DomainError, match="涉及小区"):
@@ -300,8 +350,15 @@ def test_agenda_from_another_street_is_refused(cw):
 def test_meeting_record_and_decisions(cw):
     meeting = cw.own["meeting"]
     with pytest.raises(DomainError, match="先记录会议纪要"):
-        services.decision_add(actor=cw.users["street"], meeting=meeting, text="x", owner_kind="company",
-                              owner_unit="物业", deadline=timezone.localdate(), required_evidence="照片")
+        services.decision_add(
+            actor=cw.users["street"],
+            meeting=meeting,
+            text="x",
+            owner_kind="company",
+            owner_unit="物业",
+            deadline=timezone.localdate(),
+            required_evidence="照片",
+        )
     with pytest.raises(DomainError, match="会议纪要"):
         services.meeting_record(actor=cw.users["street"], meeting=meeting, minutes="", attended=[])
     held_meeting(cw)
@@ -315,9 +372,15 @@ def test_meeting_record_and_decisions(cw):
 
 def test_decision_without_owner_or_deadline_is_refused(cw):
     meeting = held_meeting(cw)
-    base = dict(actor=cw.users["street"], meeting=meeting, text="划定车位", owner_kind="company",
-                owner_unit="罗庄安居物业", deadline=timezone.localdate() + datetime.timedelta(days=10),
-                required_evidence="施工照片")
+    base = dict(
+        actor=cw.users["street"],
+        meeting=meeting,
+        text="划定车位",
+        owner_kind="company",
+        owner_unit="罗庄安居物业",
+        deadline=timezone.localdate() + datetime.timedelta(days=10),
+        required_evidence="施工照片",
+    )
     with pytest.raises(DomainError, match="责任单位：请填写责任单位"):
         services.decision_add(**{**base, "owner_unit": ""})
     with pytest.raises(DomainError, match="完成期限：请填写完成期限"):
@@ -331,9 +394,15 @@ def test_decision_without_owner_or_deadline_is_refused(cw):
 
 def test_decision_close_on_time_and_twice(cw):
     meeting = held_meeting(cw)
-    d = services.decision_add(actor=cw.users["street"], meeting=meeting, text="划定车位", owner_kind="company",
-                              owner_unit="物业", deadline=timezone.localdate() + datetime.timedelta(days=10),
-                              required_evidence="照片")
+    d = services.decision_add(
+        actor=cw.users["street"],
+        meeting=meeting,
+        text="划定车位",
+        owner_kind="company",
+        owner_unit="物业",
+        deadline=timezone.localdate() + datetime.timedelta(days=10),
+        required_evidence="照片",
+    )
     with pytest.raises(ForbiddenError):
         services.decision_close(actor=cw.users["company"], decision=d, evidence_note="done")
     with pytest.raises(DomainError, match="落实情况及佐证"):
@@ -350,9 +419,12 @@ def _order(world):
     from apps.workorders.models import Category
     from apps.workorders.services import workorder_submit
 
-    return workorder_submit(actor=world.users["resident"], compound=world.compound,
-                            category=Category.objects.filter(is_active=True).first(),
-                            description="小区停车难，需要物业、业委会和街道一起解决")
+    return workorder_submit(
+        actor=world.users["resident"],
+        compound=world.compound,
+        category=Category.objects.filter(is_active=True).first(),
+        description="小区停车难，需要物业、业委会和街道一起解决",
+    )
 
 
 def test_order_lifted_onto_next_meeting_and_into_project(cw):
