@@ -13,9 +13,9 @@ def world_objects(world) -> None:
     from apps.regions.models import Region
 
     today = timezone.localdate()
-    for side, compound, county, street in (
-        (world.own, world.compound, t.COUNTY, t.STREET),
-        (world.other, world.other_compound, t.OTHER_COUNTY, t.OTHER_STREET),
+    for side, compound, county, street, street_name in (
+        (world.own, world.compound, t.COUNTY, t.STREET, "盛庄街道"),
+        (world.other, world.other_compound, t.OTHER_COUNTY, t.OTHER_STREET, "兰山街道"),
     ):
         tag = "罗庄" if side is world.own else "兰山"
         campaign = services.campaign_create(
@@ -34,7 +34,7 @@ def world_objects(world) -> None:
             actor=None,
             title=f"{tag}物业联席会议",
             convener_region=Region.objects.get(pk=street),
-            convener_name=f"{tag}街道党工委",
+            convener_name=f"{street_name}党工委",
             scheduled_at=timezone.now() + datetime.timedelta(days=3),
             compound=compound,
             invitees=[services.InviteeInput("branch", f"{compound.name}党支部")],
