@@ -86,8 +86,3 @@ class CampaignsConfig(AppConfig):
         },
         audit_verbs=VERB_LABELS,
     )
-
-    def ready(self):
-        from apps.core.audit import register_verbs
-
-        register_verbs(VERB_LABELS)  # until core registers every contribution's audit_verbs

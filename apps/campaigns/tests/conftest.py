@@ -17,10 +17,9 @@ def _isolated(settings, tmp_path):
 
 @pytest.fixture
 def cw(world):
-    """The persona world plus one campaign, project and meeting on each side."""
-    from apps.campaigns.testing import world_objects
-
-    world_objects(world)
+    """The persona world; its builder (apps.campaigns.testing) added one campaign, project and
+    meeting on each side."""
+    assert "meeting" in world.own
     return world
 
 

@@ -34,10 +34,7 @@ def png(label: str, colour) -> dict:
 def test_inspection_to_closed_project(live_server, browser, transactional_world, console_errors):
     from django.utils import timezone
 
-    from apps.campaigns.testing import world_objects
-
-    world = transactional_world
-    world_objects(world)
+    world = transactional_world  # with the campaign, project and meeting of apps.campaigns.testing
     users, base = world.users, live_server.url
     campaign, meeting = world.own["campaign"], world.own["meeting"]
 
