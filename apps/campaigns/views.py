@@ -143,8 +143,9 @@ def campaign_create(request):
 
 @login_required
 def campaign_detail(request, pk):
-    _perm(request, "campaigns.view_campaign")
+    # the scoped lookup first: outsiders get 404, never learning that the object exists
     campaign = get_scoped_or_404(selectors.campaign_list_for(user=request.user), request.user, pk=pk)
+    _perm(request, "campaigns.view_campaign")
     progress = selectors.campaign_progress(campaign)
     inspections = selectors.inspection_list_for(user=request.user).filter(campaign=campaign)[:50]
     return render(
@@ -219,8 +220,8 @@ def inspection_create(request, pk):
 
 @login_required
 def inspection_detail(request, pk):
-    _perm(request, "campaigns.view_inspection")
     inspection = get_scoped_or_404(selectors.inspection_list_for(user=request.user), request.user, pk=pk)
+    _perm(request, "campaigns.view_inspection")
     form = ProblemForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         _perm(request, "campaigns.add_inspection")
@@ -264,8 +265,8 @@ def inspection_detail(request, pk):
 # ------------------------------------------------------------------ problems
 @login_required
 def problem_detail(request, pk):
-    _perm(request, "campaigns.view_problem")
     problem = get_scoped_or_404(selectors.problem_list_for(user=request.user), request.user, pk=pk)
+    _perm(request, "campaigns.view_problem")
     projects = selectors.project_list_for(user=request.user).filter(compound=problem.compound, status="open")
     forms = {
         "workorder": ToWorkorderForm(prefix="wo"),
@@ -355,8 +356,8 @@ class ProjectList(ListPage):
 
 @login_required
 def project_detail(request, pk):
-    _perm(request, "campaigns.view_project")
     project = get_scoped_or_404(selectors.project_list_for(user=request.user), request.user, pk=pk)
+    _perm(request, "campaigns.view_project")
     user = request.user
     subitems = list(
         project.subitems.select_related("branch_accepted_by", "committee_accepted_by").prefetch_related(
@@ -563,8 +564,8 @@ def _meeting_for(request, pk):
 
 @login_required
 def meeting_detail(request, pk):
-    _perm(request, "campaigns.view_jointmeeting")
     meeting = _meeting_for(request, pk)
+    _perm(request, "campaigns.view_jointmeeting")
     user = request.user
     invitees = list(meeting.invitees.all())
     agenda = meeting.agenda.select_related("workorder", "problem", "project")
@@ -696,8 +697,8 @@ def decision_close(request, pk):
 
 @login_required
 def meeting_export(request, pk):
-    _perm(request, "campaigns.view_jointmeeting")
     meeting = _meeting_for(request, pk)
+    _perm(request, "campaigns.view_jointmeeting")
     from apps.campaigns.export import meeting_docx
 
     content = meeting_docx(meeting)
