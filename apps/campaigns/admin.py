@@ -28,7 +28,15 @@ class CampaignAdmin(ReadOnlyScopedAdmin):
 class SubItemInline(admin.TabularInline):
     model = SubItem
     extra = 0
-    fields = ("name", "responsible_unit", "budget", "funding_source", "planned_start", "planned_finish", "status")
+    fields = (
+        "name",
+        "responsible_unit",
+        "budget",
+        "funding_source",
+        "planned_start",
+        "planned_finish",
+        "status",
+    )
     readonly_fields = fields
     can_delete = False
 

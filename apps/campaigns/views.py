@@ -586,12 +586,27 @@ def meeting_detail(request, pk):
             "decisions": decisions,
             "agenda_form": AgendaForm() if can_edit and planned else None,
             "minutes_form": MinutesForm(invitees=invitees) if can_edit and planned else None,
-            "decision_form": DecisionForm(agenda=meeting.agenda.all())
+            "decision_form": DecisionForm(
+                agenda=meeting.agenda.all(), initial={"deadline": _default_deadline(meeting)}
+            )
             if user.has_perm("campaigns.add_decision") and not planned
             else None,
             "close_form": CloseDecisionForm() if user.has_perm("campaigns.close_decision") else None,
         },
     )
+
+
+def _default_deadline(meeting):
+    """The form's suggestion: CAMPAIGNS_DECISION_DEFAULT_WORKING_DAYS working days after the meeting."""
+    from django.conf import settings
+
+    from apps.workdays.calendar import CalendarMissing, add_working_days
+
+    try:
+        day = timezone.localtime(meeting.scheduled_at).date()
+        return add_working_days(day, settings.CAMPAIGNS_DECISION_DEFAULT_WORKING_DAYS)
+    except CalendarMissing:
+        return None
 
 
 def _scoped_or_none(request, model_selector, pk):
