@@ -297,19 +297,26 @@ class Seeder:
                 )
                 plan = []
                 for n, (name, kind, funding, budget) in enumerate(subs):
-                    s = day + datetime.timedelta(days=10 + 5 * n)
-                    f = s + datetime.timedelta(days=self.rng.randint(20, 60))
-                    if state == "overdue":
-                        f = min(f, self.today - datetime.timedelta(days=8))
-                        s = min(s, f)
+                    s, f = self.dates(state, day + datetime.timedelta(days=10 + 5 * n))
                     item = self.subitem(project, name, kind, funding, budget, start=s, finish=f)
-                    if state == "overdue" or (state == "accepted" and f > self.today):
-                        sub_state = "in_progress"
-                    else:
-                        sub_state = state
+                    sub_state = "in_progress" if state == "overdue" else state
                     plan.append((item, sub_state, min(s, self.today)))
                 for item, sub_state, s in plan:
                     self.advance(item, sub_state, start=s)
+
+    def dates(self, state: str, start: datetime.date) -> tuple[datetime.date, datetime.date]:
+        """Planned start and finish that fit the state: accepted work finished in the past,
+        running work due in the coming weeks, overdue work due some days ago."""
+        r, today = self.rng.randint, self.today
+        start = min(start, today - datetime.timedelta(days=30))
+        if state == "accepted":
+            return start, min(start + datetime.timedelta(days=r(10, 30)), today - datetime.timedelta(days=3))
+        if state == "overdue":
+            return start, max(start, today - datetime.timedelta(days=r(5, 20)))
+        if state == "planned":
+            s = today + datetime.timedelta(days=r(2, 10))
+            return s, s + datetime.timedelta(days=r(7, 14))
+        return start, today + datetime.timedelta(days=r(4, 20))  # in progress / completed
 
     def to_workorder(self, problem, day):
         from apps.workorders.models import Category
