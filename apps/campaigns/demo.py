@@ -26,7 +26,7 @@ from apps.workdays.calendar import CALENDAR_TZ
 
 CAMPAIGN_NAME = "大排查、解难题、暖万家"
 COUNTIES_PER_CAMPAIGN = 2
-MAX_INSPECTIONS = 90  # per city: the demo stays quick; progress shows a campaign under way
+MAX_INSPECTIONS = 50  # per city: the demo stays quick; progress shows a campaign under way
 CHECKLIST = [
     "主干道和地面是否硬化完好",
     "停车是否规范、有无占用绿化带和消防通道",
