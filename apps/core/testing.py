@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from apps.core.roles import Role
-from apps.core.validators import credit_code_check_char, id_number_check_char
+from apps.core.fakes import make_credit_code, make_id_number  # noqa: F401  (re-exported for tests)
 
 PASSWORD = "demo-pass-2026"
 
@@ -28,18 +28,6 @@ OTHER_COMMUNITY = "371302001001"  # 前十里堡社区
 HEZE = "371700"
 
 
-def make_credit_code(rng: random.Random, region: str = "371300") -> str:
-    """A valid unified social credit code (GB 32100) for generated companies."""
-    charset = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-    body = "91" + region + "".join(rng.choice("0123456789") for _ in range(8)) + rng.choice(charset)
-    return body + credit_code_check_char(body)
-
-
-def make_id_number(rng: random.Random, area: str = "371311") -> str:
-    """A valid resident ID number (GB 11643) with a real birth date, for generated owners."""
-    birth = datetime.date(1950, 1, 1) + datetime.timedelta(days=rng.randrange(0, 365 * 50))
-    body = f"{area}{birth:%Y%m%d}{rng.randrange(0, 1000):03d}"
-    return body + id_number_check_char(body)
 
 
 @dataclass
