@@ -12,8 +12,8 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
+from apps.core.fakes import make_credit_code, make_id_number
 from apps.core.roles import Role
-from apps.core.fakes import make_credit_code, make_id_number  # noqa: F401  (re-exported for tests)
 
 PASSWORD = "demo-pass-2026"
 
@@ -26,8 +26,6 @@ OTHER_COUNTY = "371302"  # 兰山区
 OTHER_STREET = "371302001"  # 兰山街道
 OTHER_COMMUNITY = "371302001001"  # 前十里堡社区
 HEZE = "371700"
-
-
 
 
 @dataclass
