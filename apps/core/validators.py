@@ -163,3 +163,27 @@ def mask_name(value: str) -> str:
 
 def mask_id_last4(last4: str) -> str:
     return f"{'*' * 14}{last4}" if last4 else ""
+
+
+# ------------------------------------------------------------ dates of things that have happened
+def future_date_errors(obj, labels: dict[str, str], *, today: datetime.date | None = None) -> dict[str, str]:
+    """Field → Chinese message for each date field of `obj` (field name → label) that lies after
+    today: a founding, election, filing or hand-over date records something that has happened."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    errors = {}
+    for name, label in labels.items():
+        value = getattr(obj, name, None)
+        if isinstance(value, datetime.date) and value > today:
+            errors[name] = f"{label}不能晚于今天（{today.year}年{today.month}月{today.day}日）"
+    return errors
+
+
+def future_year_error(year: int | None, label: str, *, today: datetime.date | None = None) -> str | None:
+    from django.utils import timezone
+
+    this_year = (today or timezone.localdate()).year
+    if year and year > this_year:
+        return f"{label}不能晚于今年（{this_year}年）"
+    return None
