@@ -111,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "apps.core.context_processors.platform",
                 "apps.notifications.context_processors.inbox",
+                "apps.workdays.context_processors.calendar_banner",
             ],
         },
     },

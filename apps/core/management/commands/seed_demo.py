@@ -9,6 +9,9 @@ from apps.core.errors import DomainError
 
 
 class Command(BaseCommand):
+    # A data step of `make run`: the system checks (e.g. the missing-holidays warning) are the
+    # server's to print, once, not every preparatory command's.
+    requires_system_checks = []
     help = (
         "生成临沂、菏泽的演示数据（标记为演示数据）。可重复运行：已生成的步骤跳过，不做任何修改。"
         "演示账号用 manage.py demo_logins 列出。"
