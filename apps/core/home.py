@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from apps.committees.selectors import committee_list_for, red_committee_ids
 from apps.core.scoping import scope_of
-from apps.party.selectors import party_org_list_for, secretary_list_for
+from apps.party.selectors import party_org_list_for, secretary_home_card
 from apps.regions.selectors import region_home_for
 from apps.registry.models import CompanyKind
 from apps.registry.selectors import company_list_for, compound_list_for, owner_list_for
@@ -66,13 +66,7 @@ def registry_counts_for(user) -> list[dict]:
             {"label": "五星级企业党组织", "value": agg["five"], "url": url + "?kind=company_org&stars=5"},
         ]
     if user.has_perm("party.view_redcollarsecretary"):
-        cards.append(
-            {
-                "label": "在岗红领书记",
-                "value": secretary_list_for(user=user, in_post_on=today).count(),
-                "url": reverse("secretary_list") + "?in_post=1",
-            }
-        )
+        cards.append(secretary_home_card(user=user, today=today))
     if user.has_perm("committees.view_ownerscommittee"):
         committees = list(committee_list_for(user=user).filter(term_start__lte=today, term_end__gte=today))
         cards += [

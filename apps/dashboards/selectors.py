@@ -226,6 +226,12 @@ def secretaries_in_post(scope: Scope, on: datetime.date) -> QuerySet[RedCollarSe
     )
 
 
+def secretaries_registered(code: str) -> bool:
+    """Has the region ever had a red-collar secretary (in post or since left)? Heze, for one, does
+    not dispatch them (the seed article names the practice for Linyi only)."""
+    return scoped_to(RedCollarSecretary.objects.all(), region_scope(code)).exists()
+
+
 def welfare_companies(scope: Scope) -> QuerySet[PropertyCompany]:
     """Public-welfare companies registered in the region or backing a compound there, with the
     fallback compounds and households they back inside the region."""

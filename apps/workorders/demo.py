@@ -37,6 +37,7 @@ MONTHS = 24
 ORDERS_PER_CITY_MONTH = 32  # at the start; falls to 60 % of that by the end (≈ 1,200 orders in all)
 BACKLOG_DAYS = 21  # orders of the last weeks stop at a random step: the workbenches' queues
 COMPOUNDS_PER_CITY = 48
+PILOT_STREETS_PER_CITY = 3
 
 CATEGORY_WEIGHTS = {
     "sanitation": 16,
@@ -209,7 +210,13 @@ def _compounds(city: str, rng: random.Random):
         for c in pool
         if c.name in ARTICLE_COMPOUNDS or (c.company and c.company.name == LUOZHUANG_BIG_COMPANY)
     ]
-    rest = [c for c in pool if c not in first]
+    # The orders come from a few pilot streets (the featured compounds' own first): spread over
+    # a whole city, no street or company reached WORKORDER_RANKING_MIN_CALLBACKS valid call-backs
+    # in a month and the red and black lists stayed empty.
+    streets = list(dict.fromkeys(c.community.parent_id for c in first))
+    others = sorted({c.community.parent_id for c in pool} - set(streets))
+    streets += rng.sample(others, max(0, min(PILOT_STREETS_PER_CITY - len(streets), len(others))))
+    rest = [c for c in pool if c not in first and c.community.parent_id in streets]
     picked = first[:COMPOUNDS_PER_CITY] + rng.sample(
         rest, max(0, min(COMPOUNDS_PER_CITY - len(first), len(rest)))
     )
