@@ -26,6 +26,11 @@ class Command(BaseCommand):
             help="以哪一天为“今天”生成任期、评定年度等（YYYY-MM-DD，默认今天）",
         )
 
+    def _log(self, message: str) -> None:
+        # Flushed line by line: `make run` (or a pipe into tee) shows progress as it happens.
+        self.stdout.write(message)
+        self.stdout.flush()
+
     def handle(self, *args, seed, today, **options):
         from apps.accounts.demo import check_demo_password
 
@@ -34,7 +39,7 @@ class Command(BaseCommand):
         try:
             if "apps.accounts.demo" in pending_steps():
                 check_demo_password()
-            results = run(seed=seed, today=today, log=self.stdout.write)
+            results = run(seed=seed, today=today, log=self._log)
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         seconds = time.monotonic() - started
