@@ -300,5 +300,24 @@ def boundaries_of(regions: list[Region]) -> QuerySet[RegionBoundary]:
     return RegionBoundary.objects.filter(region__in=regions).select_related("region").order_by("region_id")
 
 
+MAX_POINTS = 5000
+
+
+def compound_points(*, region: Region) -> list[dict]:
+    """The located compounds of a region for the map (at most MAX_POINTS + 1, nearest first by
+    code): name, coordinates, management mode, old-compound flag. One query."""
+    rows = (
+        scoped_to(Compound.objects.all(), region_scope(region.code))
+        .filter(latitude__isnull=False, longitude__isnull=False)
+        .order_by("code")
+        .values("pk", "name", "latitude", "longitude", "management_mode", "is_old")[: MAX_POINTS + 1]
+    )
+    return list(rows)
+
+
+def compound_count(*, region: Region) -> int:
+    return scoped_to(Compound.objects.all(), region_scope(region.code)).count()
+
+
 def boundary_count(regions: list[Region]) -> int:
     return RegionBoundary.objects.filter(region__in=regions).count()

@@ -193,6 +193,7 @@ class DashboardPage(LoginRequiredMixin, View):
                 "rows": table.cells(),
                 "base_query": query.urlencode(),
                 "api_url": f"{reverse('api-v1:dashboard_coverage')}?region={region.code}",
+                "points_url": f"{reverse('api-v1:dashboard_points')}?region={region.code}",
                 "wo_api_url": f"{reverse('api-v1:dashboard_workorders')}?region={region.code}&{period.query}",
                 "panel": panel,
                 "period": period,
