@@ -194,6 +194,7 @@ class DashboardPage(LoginRequiredMixin, View):
                 "base_query": query.urlencode(),
                 "api_url": f"{reverse('api-v1:dashboard_coverage')}?region={region.code}",
                 "points_url": f"{reverse('api-v1:dashboard_points')}?region={region.code}",
+                "old_compounds": cov.figures.old_compound_coverage.denominator,
                 "wo_api_url": f"{reverse('api-v1:dashboard_workorders')}?region={region.code}&{period.query}",
                 "panel": panel,
                 "period": period,

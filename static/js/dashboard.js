@@ -106,6 +106,7 @@
   // ---------------------------------------------------------------- old compounds by mode
   function drawModes(data) {
     var items = data.old_compounds_by_mode.filter(function (m) { return m.count > 0; });
+    if (!document.getElementById("chart-modes")) return;  // no old compounds: said in the page
     var instance = chart("chart-modes");
     if (!items.length) {
       instance.setOption({
