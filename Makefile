@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then echo $$p; break; fi; done)
 
-.PHONY: run test test-browser install migrate demo lint format check bench bench-wrk clean help
+.PHONY: run test test-browser install install-run migrate demo lint format check bench bench-wrk clean help
 
 help:
 	@echo "make run           start the platform with demo data on http://127.0.0.1:$(PORT)"
@@ -21,17 +21,28 @@ $(BIN)/python:
 	@if [ -z "$(PYTHON)" ]; then echo "需要 Python 3.11 或更高版本 (Python >= 3.11 is required)"; exit 1; fi
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+# `make run` needs only the runtime dependencies (no Playwright, schemathesis …): a shorter first
+# start. pip's own lines ("Collecting …", "Installing …") are the progress, not hidden by --quiet.
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	@echo "==> [1/3] 安装运行依赖到 $(VENV)（首次约1分钟；已安装则跳过）"
+	$(BIN)/python -m pip install --disable-pip-version-check --progress-bar on -e .
 	@touch $@
 
-install: $(VENV)/.installed
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	@echo "==> 安装运行和开发依赖到 $(VENV)（测试、代码检查用）"
+	$(BIN)/python -m pip install --disable-pip-version-check --quiet --upgrade pip
+	$(BIN)/python -m pip install --disable-pip-version-check --progress-bar on -e '.[dev]'
+	@touch $@ $(VENV)/.installed-run
 
-migrate: install
-	$(BIN)/python manage.py migrate --noinput
+install: $(VENV)/.installed
+install-run: $(VENV)/.installed-run
+
+migrate: install-run
+	@echo "==> [2/3] 建立数据库表"
+	$(BIN)/python manage.py migrate --noinput --skip-checks
 
 demo: migrate
+	@echo "==> [3/3] 生成演示数据（已生成的步骤跳过）"
 	$(BIN)/python manage.py seed_demo
 
 run: demo

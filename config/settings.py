@@ -112,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "apps.core.context_processors.platform",
                 "apps.notifications.context_processors.inbox",
+                "apps.workdays.context_processors.calendar_banner",
             ],
         },
     },
@@ -206,6 +207,9 @@ BRANCH_MIN_PARTY_MEMBERS = env_int("BRANCH_MIN_PARTY_MEMBERS", 3)
 RATING_TARGET_MIN_STARS = env_int("RATING_TARGET_MIN_STARS", 3)
 # Compounds built before this year are proposed as old compounds (老旧小区) on entry.
 OLD_COMPOUND_BUILT_BEFORE = env_int("OLD_COMPOUND_BUILT_BEFORE", 2000)
+# A compound built after this year cannot be flagged 老旧小区 (city plans include some early-2000s
+# compounds, hence later than the hint above). Entry is refused with a message naming the year.
+OLD_COMPOUND_LATEST_YEAR = env_int("OLD_COMPOUND_LATEST_YEAR", 2005)
 # §2 Owners' committee defaults (Shandong; Heze adds the street-office takeover at 30 days).
 COMMITTEE_RULES_DEFAULT = {
     "min_members": 5,

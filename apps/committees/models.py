@@ -150,6 +150,12 @@ class OwnersCommittee(TimeStampedModel):
                 errors["term_end"] = f"每届任期不得超过{rules.max_term_years}年"
         if self.dissolved_on and self.term_start and self.dissolved_on < self.term_start:
             errors["dissolved_on"] = "终止日期不能早于任期开始日期"
+        from apps.core.validators import future_date_errors
+
+        for name, message in future_date_errors(
+            self, {"elected_on": "选举（成立）日期", "filed_on": "备案日期", "dissolved_on": "终止日期"}
+        ).items():
+            errors.setdefault(name, message)
         if errors:
             raise ValidationError(errors)
 

@@ -112,6 +112,9 @@ class PartyOrg(TimeStampedModel):
             errors["compound"] = "只有小区党支部填写所在小区"
         if self.parent_id and self.parent_id == self.pk:
             errors["parent"] = "上级党组织不能是自身"
+        from apps.core.validators import future_date_errors
+
+        errors.update(future_date_errors(self, {"founded_on": "成立日期"}))
         if errors:
             raise ValidationError(errors)
 
@@ -231,8 +234,15 @@ class PartyOrgRating(TimeStampedModel):
         return self.party_org.region_id
 
     def clean(self):
+        from apps.core.validators import future_date_errors, future_year_error
+
+        errors = future_date_errors(self, {"issued_on": "评定日期"})
+        if message := future_year_error(self.year, "年度"):
+            errors["year"] = message
         if self.party_org_id and self.party_org.kind != PartyOrgKind.COMPANY_ORG:
-            raise ValidationError({"party_org": "星级评定只适用于物业企业党组织"})
+            errors["party_org"] = "星级评定只适用于物业企业党组织"
+        if errors:
+            raise ValidationError(errors)
 
     @classmethod
     def scope_q(cls, scope: Scope, via: str = ""):
