@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "apps.workdays",
     "apps.notifications",
     "apps.workorders",
+    "apps.voting",
     "apps.dashboards",
     "apps.api",
 ]
