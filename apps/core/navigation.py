@@ -15,6 +15,7 @@ NAV_ITEMS: list[tuple[str, str, str | None]] = [
     ("党组织", "partyorg_list", "party.view_partyorg"),
     ("红领书记", "secretary_list", "party.view_redcollarsecretary"),
     ("业委会", "committee_list", "committees.view_ownerscommittee"),
+    ("业主表决", "decision_list", "voting.view_decision"),  # TEMP(votes): until nav iterates contributions
     ("职能部门", "department_list", "registry.view_department"),
     ("行政区划", "region_list", "regions.view_region"),
 ]

@@ -15,8 +15,8 @@ ORGANISE = {
     "voting.view_turnout",
     "voting.enter_paperballot",
     "voting.add_proxy",
-    "voting.change_countingpolicy",
-    "voting.view_countingpolicy",
+    "voting.change_countingpolicyrecord",
+    "voting.view_countingpolicyrecord",
 }
 
 
@@ -29,8 +29,8 @@ class VotingConfig(AppConfig):
         api_router="apps.voting.api:router",
         nav=(NavItem("业主表决", "decision_list", "voting.view_decision", order=72),),
         grants={
-            Role.CITY: VIEW | {"voting.view_turnout", "voting.view_countingpolicy"},
-            Role.COUNTY: VIEW | {"voting.view_turnout", "voting.view_countingpolicy"},
+            Role.CITY: VIEW | {"voting.view_turnout", "voting.view_countingpolicyrecord"},
+            Role.COUNTY: VIEW | {"voting.view_turnout", "voting.view_countingpolicyrecord"},
             Role.STREET: VIEW | ORGANISE,
             Role.COMMUNITY: VIEW | ORGANISE,
             Role.COMMITTEE: VIEW | ORGANISE,
