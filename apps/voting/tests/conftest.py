@@ -60,3 +60,14 @@ def open_decision(world, roll, users, no_advance_notice):
         matters=[{"number": 5, "title": "使用维修资金更换3号楼电梯"}, {"number": 6, "title": "续筹维修资金"}],
     )
     return decision_open(decision=d, actor=users["committee"])
+
+
+@pytest.fixture
+def world(world):
+    """The persona world with a decision on each side (until core's build_world runs the
+    contribution's world builders itself)."""
+    from apps.voting.testing import world_objects
+
+    if "decision" not in world.own:
+        world_objects(world)
+    return world

@@ -74,7 +74,7 @@ def test_count_at_closing_double_majority_and_three_quarters(open_decision, roll
     turnout = decision_turnout(d)
     assert turnout[0].heads.value == Fraction(5, 6)
     d = services.decision_close(decision=d, actor=users["committee"], note="全部表决完毕前提前截止（测试）")
-    (m5, r5), (m6, r6) = decision_tally(d)
+    (m5, r5), (_m6, r6) = decision_tally(d)
     assert r5.quorum and r5.heads.participation.value == Fraction(5, 6)
     assert r5.area.participation.value == Fraction(Decimal("620.5")) / 710
     assert r5.heads.approval.value == Fraction(3, 5) and r5.passed
@@ -176,7 +176,7 @@ def test_zero_area_unit_blocks_opening(world, roll, users, no_advance_notice):
         },
         matters=[{"number": 1, "title": "修改议事规则"}],
     )
-    with pytest.raises(DomainError, match="表决楼205.*必须大于0"):
+    with pytest.raises(DomainError, match=r"表决楼205.*必须大于0"):
         services.decision_open(decision=d, actor=users["committee"])
     d.refresh_from_db()
     assert d.status == DecisionStatus.DRAFT and not RollVoter.objects.filter(decision=d).exists()
