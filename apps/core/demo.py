@@ -39,6 +39,10 @@ DEMO_STEPS: tuple[tuple[str, str], ...] = (
     ("apps.committees.demo", "业委会：规则、业主委员会、物管会、党建指导员"),
     ("apps.accounts.demo", "演示账号：每个角色一个"),
     ("apps.workorders.demo", "吹哨报到工单"),
+    (
+        "apps.voting.demo",
+        "业主共同决定：表决事项、名册与选票",
+    ),  # TEMP(votes): until steps come from contributions
 )
 MARKER_VERB = "demo.seed"
 DEFAULT_SEED = 2021  # the year of the seed article

@@ -3,6 +3,7 @@ ballots chained by hash, paper double entry and proxies. The arithmetic lives in
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 
@@ -477,7 +478,7 @@ class Ballot(models.Model):
             "cast_by": self.cast_by_id,
             "proxy": self.proxy_id,
             "paper": self.paper_id,
-            "submitted_at": self.submitted_at.isoformat(),
+            "submitted_at": self.submitted_at.astimezone(datetime.UTC).isoformat(),  # as stored
         }
 
     def compute_hash(self) -> str:
