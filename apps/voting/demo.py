@@ -68,7 +68,7 @@ def _vote(rng, decision, share_part: float, share_yes: float, start, end) -> int
     cast = 0
     for i, voter in enumerate(taking):
         choice = "yes" if i < yes_n else ("no" if rng.random() < 0.75 else "abstain")
-        owner = list(voter.owners.all())[0]
+        owner = next(iter(voter.owners.all()))
         when = start + datetime.timedelta(seconds=span * (i + 1) / (len(taking) + 2))
         services.ballot_cast(
             decision=decision,
