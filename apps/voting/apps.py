@@ -47,8 +47,13 @@ class VotingConfig(AppConfig):
             "open": "开始表决",
             "close": "截止表决",
             "publish": "公布结果",
-            "cast": "投票",
+            "cast": "投票（不含表决意见）",
             "enter": "录入纸质选票",
             "void": "作废",
         },
     )
+
+    def ready(self):
+        from apps.core.audit import register_verbs
+
+        register_verbs(dict(self.contribution.audit_verbs))  # harmless if core registers them too

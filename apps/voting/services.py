@@ -203,7 +203,7 @@ def decision_open(*, decision: Decision, actor, now=None) -> Decision:
         raise DomainError("至少应有一个表决事项才能开始表决。")
     rules = voting_rules_for(decision.compound.community_id)
     earliest = now + datetime.timedelta(days=rules.advance_notice_days)
-    if decision.opens_at < earliest - datetime.timedelta(minutes=1):
+    if decision.opens_at < earliest - datetime.timedelta(minutes=10):  # the form has minutes only
         raise DomainError(
             f"投票开始时间应在公告名册之日起{rules.advance_notice_days}日以后"
             f"（不早于{timezone.localtime(earliest):%Y-%m-%d %H:%M}）。"

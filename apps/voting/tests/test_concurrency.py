@@ -44,7 +44,9 @@ def _open(world, spec):
 def test_the_database_refuses_a_second_ballot(world):
     d, roll = _open(world, [("1", ["甲"], "100", None, None)])
     voter = RollVoter.objects.get(decision=d, owners=roll["owners"]["甲"])
-    services.ballot_cast(decision=d, voter=voter, choices={d.matters.get().pk: "yes"}, actor=roll["users"]["甲"])
+    services.ballot_cast(
+        decision=d, voter=voter, choices={d.matters.get().pk: "yes"}, actor=roll["users"]["甲"]
+    )
     first = Ballot.objects.get()
     with pytest.raises(IntegrityError), transaction.atomic():
         Ballot.objects.create(
