@@ -340,3 +340,20 @@ def test_permissions_and_scope_of_the_services(world, users, roll, no_advance_no
     d = services.decision_create(actor=users["street"], data=dict(data), matters=matters)
     with pytest.raises(ForbiddenError):
         services.decision_open(decision=d, actor=users["resident"])
+
+
+def test_rules_per_jurisdiction_nearest_wins(settings):
+    from apps.voting.rules import voting_rules_for
+
+    settings.VOTING_RULES_BY_REGION = {
+        "370000": {"proxy_limit": 5},
+        "371300": {"proxy_limit": 2},
+        "371311": {"retention_years": 0},
+    }
+    here = voting_rules_for("371311003003")
+    assert here.proxy_limit == 2 and here.retention_years == 1  # never below the one year of 第280条
+    assert voting_rules_for("371702001001").proxy_limit == 5
+    settings.VOTING_RULES_BY_REGION = {}
+    assert (
+        voting_rules_for("371311003003").proxy_limit == 3 and voting_rules_for("").advance_notice_days == 15
+    )

@@ -17,6 +17,7 @@ from apps.voting.tally import TallyError, tally_document
 
 class Command(BaseCommand):
     help = "按民法典第二百七十八条试算一份表决结果（JSON 文件，分数精确计算）"
+    requires_system_checks: list = []  # a calculator: no database, and stdout stays pure JSON
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="JSON 文件路径；“-”表示标准输入")
