@@ -16,9 +16,9 @@ from apps.voting.tally import Share, TallyResult, Voter, tally
 
 
 def decision_list_for(*, user) -> QuerySet[Decision]:
-    qs = Decision.objects.select_related("compound", "organiser").annotate(
-        matter_count=Count("matters", distinct=True)
-    )
+    qs = Decision.objects.select_related(
+        "compound", "organiser__compound", "elects_committee__compound"
+    ).annotate(matter_count=Count("matters", distinct=True))
     qs = scoped(qs, user)
     if getattr(user, "role", "") == "resident" and not user.is_superuser:
         # Owners see decisions once they are put to the vote; drafts are the organiser's.

@@ -11,4 +11,6 @@ urlpatterns = [
     path("<int:pk>/paper/", views.paper, name="decision_paper"),
     path("<int:pk>/proxies/", views.proxy, name="decision_proxy"),
     path("<int:pk>/notice/", views.notice, name="decision_notice"),
+    path("<int:pk>/paper/<int:paper_pk>/scan/", views.paper_scan, name="paperballot_scan"),
+    path("<int:pk>/proxies/<int:proxy_pk>/document/", views.proxy_document, name="proxy_document"),
 ]

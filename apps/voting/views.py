@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -132,6 +132,7 @@ def decision_detail(request, pk):
             ("表决形式", decision.get_form_display()),
             ("投票期间", f"{_fmt(decision.opens_at)} 至 {_fmt(decision.closes_at)}"),
             ("召集", str(decision.organiser) if decision.organiser_id else "—"),
+            ("选举产生的业委会", str(decision.elects_committee) if decision.elects_committee_id else "—"),
             ("名册冻结", _fmt(decision.roll_frozen_at)),
             ("计票规则", decision.policy_basis or "法定计票方法（司法解释第九条），开始表决时确定"),
         ],
@@ -374,3 +375,44 @@ def notice(request, pk):
             "draft": decision.status != DecisionStatus.PUBLISHED,
         },
     )
+
+
+def _file_response(field) -> HttpResponse:
+    """A scan the caller may see, streamed (or handed to nginx behind MEDIA_ACCEL_REDIRECT)."""
+    import mimetypes
+
+    from django.conf import settings
+
+    content_type = mimetypes.guess_type(field.name)[0] or "application/octet-stream"
+    if settings.MEDIA_ACCEL_REDIRECT:
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = f"/{settings.MEDIA_URL.strip('/')}/{field.name}"
+    else:
+        try:
+            handle = field.storage.open(field.name, "rb")
+        except (FileNotFoundError, OSError) as exc:
+            raise Http404("文件不存在") from exc
+        response = FileResponse(handle, content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Disposition"] = "inline"
+    return response
+
+
+@login_required
+def paper_scan(request, pk, paper_pk):
+    """The scan of a paper ballot: staff who enter ballots, in scope (it shows a choice)."""
+    decision = _staff(request, pk, "voting.enter_paperballot")
+    sheet = selectors.paper_list_for(user=request.user, decision=decision).filter(pk=paper_pk).first()
+    if sheet is None:
+        raise Http404("未找到该纸质选票。")
+    return _file_response(sheet.scan)
+
+
+@login_required
+def proxy_document(request, pk, proxy_pk):
+    decision = _staff(request, pk, "voting.add_proxy")
+    item = decision.proxies.filter(pk=proxy_pk).first()
+    if item is None:
+        raise Http404("未找到该委托。")
+    return _file_response(item.document)

@@ -227,3 +227,62 @@ def test_api_list_query_count(world, api_get, django_assert_max_num_queries):
     api_get("/api/v1/voting/decisions", as_="city")  # the key is made on first use
     with django_assert_max_num_queries(15):
         assert api_get("/api/v1/voting/decisions", as_="city").status_code == 200
+
+
+def test_scans_only_for_staff_in_scope(open_decision, roll, client_for):
+    d = open_decision
+    voter = RollVoter.objects.get(decision=d, owners=roll["owners"]["赵六"])
+    client = client_for("community")
+    client.post(
+        url("decision_paper", d),
+        {"action": "enter", "voter": voter.pk, f"m{d.matters.first().pk}": "yes", "scan": scan()},
+    )
+    sheet = PaperBallot.objects.get(decision=d)
+    r = client.get(url("paperballot_scan", d, sheet.pk))
+    assert r.status_code == 200 and b"".join(r.streaming_content).startswith(b"%PDF")
+    assert client_for("resident").get(url("paperballot_scan", d, sheet.pk)).status_code == 403
+    assert client_for("other_county").get(url("paperballot_scan", d, sheet.pk)).status_code == 404
+    assert client_for("outsider").get(url("paperballot_scan", d, sheet.pk)).status_code in (403, 404)
+
+
+def test_proxy_page_registers_with_document(open_decision, roll, client_for):
+    d = open_decision
+    client = client_for("committee")
+    principal = RollVoter.objects.get(decision=d, owners=roll["owners"]["孙七"])
+    r = client.post(url("decision_proxy", d), {"principal": principal.pk, "agent": roll["owners"]["张三"].pk})
+    assert r.status_code == 200 and "授权委托书" in r.content.decode() and not d.proxies.exists()
+    r = client.post(
+        url("decision_proxy", d),
+        {"principal": principal.pk, "agent": roll["owners"]["张三"].pk, "document": scan("auth.pdf")},
+    )
+    assert r.status_code == 302 and d.proxies.count() == 1
+    item = d.proxies.get()
+    assert client.get(url("proxy_document", d, item.pk)).status_code == 200
+    # the agent sees a second card on the ballot page
+    client.force_login(roll["users"]["张三"])
+    page = client.get(url("decision_ballot", d)).content.decode()
+    assert "受托代为投票" in page
+
+
+def test_owner_page_and_home_tile(open_decision, roll, client):
+    d = open_decision
+    client.force_login(roll["users"]["李四"])
+    page = client.get(url("decision_detail", d)).content.decode()
+    assert "我要投票" in page and "实时参与情况" not in page and "操作记录" not in page
+    from apps.voting.selectors import home_tiles
+
+    tiles = home_tiles(roll["users"]["李四"])
+    assert tiles[0]["value"] == 1 and tiles[0]["sub"] == "待我投票 1 项"
+    assert home_tiles(roll["users"]["李四"].__class__(role="")) == []
+
+
+def test_vote_verify_unknown_decision(db):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="没有编号"):
+        call_command("vote_verify", "999999")
+
+
+def test_openapi_schema_lists_the_voting_endpoints(world, client_for):
+    schema = client_for("city").get("/api/v1/openapi.json").json()
+    assert {"/api/v1/voting/decisions", "/api/v1/voting/my-ballots"} <= set(schema["paths"])
