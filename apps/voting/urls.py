@@ -5,6 +5,7 @@ from apps.voting import views
 urlpatterns = [
     path("", views.DecisionList.as_view(), name="decision_list"),
     path("new/", views.DecisionCreate.as_view(), name="decision_create"),
+    path("policy/<int:compound_pk>/", views.policy_edit, name="countingpolicy_edit"),
     path("<int:pk>/", views.decision_detail, name="decision_detail"),
     path("<int:pk>/<str:verb>/do/", views.decision_action, name="decision_action"),
     path("<int:pk>/ballot/", views.ballot, name="decision_ballot"),

@@ -125,6 +125,9 @@ def decision_detail(request, pk):
     context = {
         "title": decision.title,
         "decision": decision,
+        "policy_url": reverse("countingpolicy_edit", args=[decision.compound_id])
+        if user.has_perm("voting.change_countingpolicyrecord")
+        else "",
         "matters": list(decision.matters.all()),
         "status_tag": STATUS_TAGS[decision.status],
         "fields": [
@@ -416,3 +419,40 @@ def proxy_document(request, pk, proxy_pk):
     if item is None:
         raise Http404("未找到该委托。")
     return _file_response(item.document)
+
+
+@login_required
+def policy_edit(request, compound_pk):
+    """The compound's counting method where its assembly's rules depart from the statute."""
+    from apps.core.scoping import get_scoped_or_404
+    from apps.registry.models import Compound
+    from apps.voting.forms import PolicyForm
+    from apps.voting.models import CountingPolicyRecord
+
+    compound = get_scoped_or_404(Compound.objects.all(), request.user, pk=compound_pk)
+    if not request.user.has_perm("voting.change_countingpolicyrecord"):
+        raise PermissionDenied("您的角色无权修改计票规则。")
+    record = CountingPolicyRecord.objects.filter(compound=compound).first()
+    form = PolicyForm(instance=CountingPolicyRecord.objects.filter(pk=record.pk).first() if record else None)
+    if request.method == "POST":
+        form = PolicyForm(
+            request.POST,
+            instance=CountingPolicyRecord.objects.filter(pk=record.pk).first() if record else None,
+        )
+        form.instance.compound = compound
+        if form.is_valid():
+            data = {k: form.cleaned_data[k] for k in PolicyForm.Meta.fields}
+            try:
+                services.policy_set(compound=compound, actor=request.user, data=data)
+            except ValidationError as exc:
+                apply_validation_error(form, exc)
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, "计票规则已保存，并记入操作记录。此后开始的表决按此计票。")
+                return HttpResponseRedirect(request.path)
+    return render(
+        request,
+        "voting/policy.html",
+        {"title": f"{compound.name}计票规则", "compound": compound, "form": form, "record": record},
+    )

@@ -286,3 +286,33 @@ def test_vote_verify_unknown_decision(db):
 def test_openapi_schema_lists_the_voting_endpoints(world, client_for):
     schema = client_for("city").get("/api/v1/openapi.json").json()
     assert {"/api/v1/voting/decisions", "/api/v1/voting/my-ballots"} <= set(schema["paths"])
+
+
+def test_counting_policy_page(world, client_for):
+    target = reverse("countingpolicy_edit", args=[world.compound.pk])
+    client = client_for("committee")
+    assert "法定方法" in client.get(target).content.decode()
+    base = {
+        "developer_units_one_person": "on",
+        "multi_unit_owner_one_person": "on",
+        "abstention_participates": "on",
+    }
+    r = client.post(target, {**base, "silence_follows_majority": "on", "basis": ""})
+    assert r.status_code == 200 and "依据" in r.content.decode()
+    from apps.voting.models import CountingPolicyRecord
+
+    assert not CountingPolicyRecord.objects.exists()
+    assert (
+        client.post(target, {**base, "silence_follows_majority": "on", "basis": "议事规则第8条"}).status_code
+        == 302
+    )
+    assert CountingPolicyRecord.objects.get().silence_follows_majority
+    for persona in ("resident", "county", "company"):
+        assert client_for(persona).get(target).status_code == 403
+    assert client_for("other_county").get(target).status_code == 404
+    assert (
+        client_for("committee")
+        .get(reverse("countingpolicy_edit", args=[world.other_compound.pk]))
+        .status_code
+        == 404
+    )
