@@ -3,6 +3,8 @@ choices), the owner's ballot (phone first), staff paper entry, proxies and the r
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -153,6 +155,12 @@ def decision_detail(request, pk):
         "early": decision.status == DecisionStatus.OPEN and timezone.now() < decision.closes_at,
         "quorum": QUORUM,
     }
+    if decision.status == DecisionStatus.CLOSED and decision.closed_at:
+        days = voting_rules_for(decision.compound.community_id).publish_within_days
+        due = timezone.localtime(decision.closed_at).date() + datetime.timedelta(days=days)
+        context["publish_due"] = (
+            f"应于 {due:%Y-%m-%d} 前公布表决结果（山东省物业管理条例第三十二条：{days}日内公告）"
+        )
     if organiser and decision.status != DecisionStatus.DRAFT:
         context["turnout"] = selectors.decision_turnout(decision)
         context["roll"] = selectors.roll_summary(decision)
