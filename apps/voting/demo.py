@@ -138,5 +138,7 @@ def seed(*, rng, today, log) -> None:
             matters=[{"number": n, "title": t} for n, t in matters],
         )
         services.decision_open(decision=decision, actor=None, now=opens - datetime.timedelta(days=16))
-        cast = _vote(rng, decision, 0.3, 0.7, opens, min(timezone.now(), _at(today, 0, 8)))
+        cast = _vote(
+            rng, decision, 0.3, 0.7, opens, min(timezone.now(), _at(today, 0, 8)), spare_accounts=True
+        )
         log(f"{name}《{title}》表决中，已有 {cast} 人投票")
