@@ -57,10 +57,12 @@ def _at(today: datetime.date, days_before: int, hour: int = 9) -> datetime.datet
     return timezone.make_aware(datetime.datetime(day.year, day.month, day.day, hour))
 
 
-def _vote(rng, decision, share_part: float, share_yes: float, start, end) -> int:
+def _vote(rng, decision, share_part: float, share_yes: float, start, end, *, spare_accounts=False) -> int:
     voters = [
         v for v in RollVoter.objects.filter(decision=decision).prefetch_related("owners") if v.owners.all()
     ]
+    if spare_accounts:  # the demo resident (an owner with an account) still has a vote to cast
+        voters = [v for v in voters if not any(o.user_id for o in v.owners.all())]
     rng.shuffle(voters)
     taking = voters[: round(len(voters) * share_part)]
     yes_n = round(len(taking) * share_yes)
