@@ -27,7 +27,7 @@ class VotingConfig(AppConfig):
     contribution = Contribution(
         urls=("voting/", "apps.voting.urls"),
         api_router="apps.voting.api:router",
-        nav=(NavItem("业主表决", "decision_list", "voting.view_decision", order=72),),
+        nav=(NavItem("业主表决", "voting_decision_list", "voting.view_decision", order=72),),
         grants={
             Role.CITY: VIEW | {"voting.view_turnout", "voting.view_countingpolicyrecord"},
             Role.COUNTY: VIEW | {"voting.view_turnout", "voting.view_countingpolicyrecord"},
@@ -40,7 +40,9 @@ class VotingConfig(AppConfig):
         home_tiles="apps.voting.selectors:home_tiles",
         demo=DemoStep("apps.voting.demo", "业主共同决定：表决事项、名册与选票", order=80),
         world="apps.voting.testing:world_objects",
-        scope_surfaces={"decision": Surface("decision_list", "decision_detail", "voting/decision", "title")},
+        scope_surfaces={
+            "decision": Surface("voting_decision_list", "voting_decision_detail", "voting/decision", "title")
+        },
         audit_verbs={
             "create": "新建",
             "update": "修改",

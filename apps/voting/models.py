@@ -155,7 +155,7 @@ class Decision(TimeStampedModel):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("decision_detail", args=[self.pk])
+        return reverse("voting_decision_detail", args=[self.pk])
 
     @property
     def audit_region_code(self) -> str:

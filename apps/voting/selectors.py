@@ -170,7 +170,11 @@ def home_tiles(user) -> list[dict]:
     qs = decision_list_for(user=user)
     open_n = qs.filter(status=DecisionStatus.OPEN).count()
     tiles = [
-        {"label": "表决中的业主共同决定", "value": open_n, "url": reverse("decision_list") + "?status=open"}
+        {
+            "label": "表决中的业主共同决定",
+            "value": open_n,
+            "url": reverse("voting_decision_list") + "?status=open",
+        }
     ]
     if getattr(user, "role", "") == "resident":
         owner = getattr(user, "owner", None)

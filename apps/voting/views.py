@@ -56,7 +56,7 @@ class DecisionList(ListPage):
     filter_form = DecisionFilter
     default_ordering = ("-opens_at", "-id")
     export_name = "业主共同决定"
-    create_url_name = "decision_create"
+    create_url_name = "voting_decision_create"
     create_permission = "voting.add_decision"
     selector = selectors.decision_list_for
 
@@ -91,7 +91,7 @@ class DecisionCreate(FormPage):
     permission = "voting.add_decision"
     title = "新建业主共同决定（草拟）"
     success_message = "已保存草稿。核对事项后可开始表决（冻结名册）。"
-    cancel_url_name = "decision_list"
+    cancel_url_name = "voting_decision_list"
 
     def get_form(self, data=None, files=None):
         form = super().get_form(data, files)
@@ -127,7 +127,7 @@ def decision_detail(request, pk):
     context = {
         "title": decision.title,
         "decision": decision,
-        "policy_url": reverse("countingpolicy_edit", args=[decision.compound_id])
+        "policy_url": reverse("voting_countingpolicy_edit", args=[decision.compound_id])
         if user.has_perm("voting.change_countingpolicyrecord")
         else "",
         "matters": list(decision.matters.all()),
@@ -232,7 +232,7 @@ def ballot(request, pk):
                 messages.error(request, exc.message)
             else:
                 messages.success(request, "选票已提交。提交后不能修改。")
-                return HttpResponseRedirect(reverse("decision_ballot", args=[decision.pk]))
+                return HttpResponseRedirect(reverse("voting_decision_ballot", args=[decision.pk]))
             forms_by_voter[target["voter"].pk] = form
     cards = []
     for t in targets:

@@ -22,19 +22,26 @@ def test_list_is_scoped_and_query_bounded(world, client_for, django_assert_max_n
     for persona in ("county", "street", "community", "committee"):
         client = client_for(persona)
         with django_assert_max_num_queries(20):
-            body = client.get(reverse("decision_list")).content.decode()
+            body = client.get(reverse("voting_decision_list")).content.decode()
         assert own.title in body and other.title not in body, persona
-    assert other.title in client_for("other_county").get(reverse("decision_list")).content.decode()
-    assert own.title not in client_for("other_county").get(reverse("decision_list")).content.decode()
-    city = client_for("city").get(reverse("decision_list")).content.decode()
+    assert other.title in client_for("other_county").get(reverse("voting_decision_list")).content.decode()
+    assert own.title not in client_for("other_county").get(reverse("voting_decision_list")).content.decode()
+    city = client_for("city").get(reverse("voting_decision_list")).content.decode()
     assert own.title in city and other.title in city  # both counties are in Linyi
-    heze = client_for("heze_city").get(reverse("decision_list")).content.decode()
+    heze = client_for("heze_city").get(reverse("voting_decision_list")).content.decode()
     assert own.title not in heze and other.title not in heze
-    assert client_for("outsider").get(reverse("decision_list")).status_code == 403
+    assert client_for("outsider").get(reverse("voting_decision_list")).status_code == 403
 
 
 @pytest.mark.parametrize(
-    "name", ["decision_detail", "decision_ballot", "decision_paper", "decision_proxy", "decision_notice"]
+    "name",
+    [
+        "voting_decision_detail",
+        "voting_decision_ballot",
+        "voting_decision_paper",
+        "voting_decision_proxy",
+        "voting_decision_notice",
+    ],
 )
 @pytest.mark.parametrize("persona", ["outsider", "other_county", "heze_city"])
 def test_pages_refuse_outsider_and_wrong_region(world, client_for, name, persona):
@@ -46,8 +53,8 @@ def test_pages_refuse_outsider_and_wrong_region(world, client_for, name, persona
 
 def test_drafts_are_hidden_from_owners(world, client_for):
     d = world.own["decision"]
-    assert client_for("resident").get(url("decision_detail", d)).status_code == 404
-    assert client_for("committee").get(url("decision_detail", d)).status_code == 200
+    assert client_for("resident").get(url("voting_decision_detail", d)).status_code == 404
+    assert client_for("committee").get(url("voting_decision_detail", d)).status_code == 200
 
 
 def test_create_through_the_form(world, client_for):
@@ -65,18 +72,18 @@ def test_create_through_the_form(world, client_for):
         "matter_2_number": "12",
         "matter_2_title": "越界",
     }
-    r = client.post(reverse("decision_create"), data)
+    r = client.post(reverse("voting_decision_create"), data)
     assert r.status_code == 400 and not Decision.objects.filter(title="选举第三届业委会").exists()
     data["matter_2_number"] = "8"
-    r = client.post(reverse("decision_create"), data)
+    r = client.post(reverse("voting_decision_create"), data)
     assert r.status_code == 302
     d = Decision.objects.get(title="选举第三届业委会")
     assert [m.rule for m in d.matters.order_by("position")] == ["majority", "three_quarters"]
     # the other compound is not offered and a forged id is refused
     data["compound"] = world.other_compound.pk
     data["title"] = "伪造"
-    assert client.post(reverse("decision_create"), data).status_code == 400
-    assert client_for("resident").get(reverse("decision_create")).status_code == 403
+    assert client.post(reverse("voting_decision_create"), data).status_code == 400
+    assert client_for("resident").get(reverse("voting_decision_create")).status_code == 403
 
 
 def test_open_needs_the_verb_permission(world, client_for, roll, no_advance_notice):
@@ -91,9 +98,9 @@ def test_open_needs_the_verb_permission(world, client_for, roll, no_advance_noti
         },
         matters=[{"number": 4, "title": "续聘物业"}],
     )
-    assert client_for("county").post(url("decision_action", d, "open")).status_code == 403
-    assert client_for("company").post(url("decision_action", d, "open")).status_code == 403
-    assert client_for("committee").post(url("decision_action", d, "open")).status_code == 302
+    assert client_for("county").post(url("voting_decision_action", d, "open")).status_code == 403
+    assert client_for("company").post(url("voting_decision_action", d, "open")).status_code == 403
+    assert client_for("committee").post(url("voting_decision_action", d, "open")).status_code == 302
     d.refresh_from_db()
     assert d.status == "open" and RollVoter.objects.filter(decision=d).exists()
 
@@ -101,19 +108,21 @@ def test_open_needs_the_verb_permission(world, client_for, roll, no_advance_noti
 def test_owner_votes_on_the_ballot_page_and_cannot_change(open_decision, roll, client):
     d = open_decision
     client.force_login(roll["users"]["张三"])
-    page = client.get(url("decision_ballot", d)).content.decode()
+    page = client.get(url("voting_decision_ballot", d)).content.decode()
     assert "提交选票" in page and "150.00" in page
     m1, m2 = d.matters.order_by("position")
     voter = RollVoter.objects.get(decision=d, owners=roll["owners"]["张三"])
-    r = client.post(url("decision_ballot", d), {"voter": voter.pk, f"m{m1.pk}": "yes", f"m{m2.pk}": "no"})
+    r = client.post(
+        url("voting_decision_ballot", d), {"voter": voter.pk, f"m{m1.pk}": "yes", f"m{m2.pk}": "no"}
+    )
     assert r.status_code == 302
     assert Ballot.objects.filter(voter=voter).count() == 2
-    again = client.post(url("decision_ballot", d), {"voter": voter.pk, f"m{m1.pk}": "no"}, follow=True)
+    again = client.post(url("voting_decision_ballot", d), {"voter": voter.pk, f"m{m1.pk}": "no"}, follow=True)
     assert "不能修改" in again.content.decode() or "已投票" in again.content.decode()
     assert Ballot.objects.get(voter=voter, matter=m1).choice == "yes"
     # another owner cannot vote as 张三
     client.force_login(roll["users"]["赵六"])
-    client.post(url("decision_ballot", d), {"voter": voter.pk, f"m{m1.pk}": "no"})
+    client.post(url("voting_decision_ballot", d), {"voter": voter.pk, f"m{m1.pk}": "no"})
     assert Ballot.objects.filter(voter=voter).count() == 2
 
 
@@ -126,11 +135,11 @@ def test_turnout_shows_participation_but_no_choices(open_decision, roll, client_
         choices={m1.pk: "no"},
         actor=roll["users"]["张三"],
     )
-    body = client_for("committee").get(url("decision_detail", d)).content.decode()
+    body = client_for("committee").get(url("voting_decision_detail", d)).content.decode()
     assert "实时参与情况" in body and "1/6" in body and "150/710" in body
     assert "反对" not in body and "同意" not in body.split("实时参与情况")[1].split("</table>")[0]
     # the notice (with choices) is not there before closing
-    assert client_for("committee").get(url("decision_notice", d)).status_code == 403
+    assert client_for("committee").get(url("voting_decision_notice", d)).status_code == 403
 
 
 def test_paper_entry_page_double_entry(open_decision, roll, client_for, users):
@@ -139,18 +148,18 @@ def test_paper_entry_page_double_entry(open_decision, roll, client_for, users):
     voter = RollVoter.objects.get(decision=d, owners=roll["owners"]["赵六"])
     first = client_for("community")
     r = first.post(
-        url("decision_paper", d),
+        url("voting_decision_paper", d),
         {"action": "enter", "voter": voter.pk, f"m{m1.pk}": "yes", f"m{m2.pk}": "yes", "scan": scan()},
     )
     assert r.status_code == 302
     sheet = PaperBallot.objects.get(decision=d)
-    page = first.get(url("decision_paper", d)).content.decode()
+    page = first.get(url("voting_decision_paper", d)).content.decode()
     assert "须由另一名工作人员复录" in page
     second = client_for("committee")
-    page = second.get(url("decision_paper", d)).content.decode()
+    page = second.get(url("voting_decision_paper", d)).content.decode()
     assert "保存复录" in page
     second.post(
-        url("decision_paper", d),
+        url("voting_decision_paper", d),
         {
             "action": "confirm",
             "paper": sheet.pk,
@@ -160,7 +169,7 @@ def test_paper_entry_page_double_entry(open_decision, roll, client_for, users):
     )
     sheet.refresh_from_db()
     assert sheet.status == "matched" and Ballot.objects.filter(paper=sheet).count() == 2
-    assert client_for("resident").get(url("decision_paper", d)).status_code == 403
+    assert client_for("resident").get(url("voting_decision_paper", d)).status_code == 403
 
 
 def test_notice_shows_every_figure_as_a_fraction(open_decision, roll, users, client_for):
@@ -179,9 +188,9 @@ def test_notice_shows_every_figure_as_a_fraction(open_decision, roll, users, cli
             actor=roll["users"][name],
         )
     services.decision_close(decision=d, actor=users["committee"], note="测试提前截止")
-    assert client_for("resident").get(url("decision_notice", d)).status_code in (403, 404)
+    assert client_for("resident").get(url("voting_decision_notice", d)).status_code in (403, 404)
     services.decision_publish(decision=d, actor=users["committee"])
-    body = client_for("resident").get(url("decision_notice", d)).content.decode()
+    body = client_for("resident").get(url("voting_decision_notice", d)).content.decode()
     assert "620.5/710 = 1241/1420（87.39%）" in body
     assert "5/6 = 5/6（83.33%）" in body
     assert "3/5 = 3/5（60.00%）" in body
@@ -234,40 +243,42 @@ def test_scans_only_for_staff_in_scope(open_decision, roll, client_for):
     voter = RollVoter.objects.get(decision=d, owners=roll["owners"]["赵六"])
     client = client_for("community")
     client.post(
-        url("decision_paper", d),
+        url("voting_decision_paper", d),
         {"action": "enter", "voter": voter.pk, f"m{d.matters.first().pk}": "yes", "scan": scan()},
     )
     sheet = PaperBallot.objects.get(decision=d)
-    r = client.get(url("paperballot_scan", d, sheet.pk))
+    r = client.get(url("voting_paperballot_scan", d, sheet.pk))
     assert r.status_code == 200 and b"".join(r.streaming_content).startswith(b"%PDF")
-    assert client_for("resident").get(url("paperballot_scan", d, sheet.pk)).status_code == 403
-    assert client_for("other_county").get(url("paperballot_scan", d, sheet.pk)).status_code == 404
-    assert client_for("outsider").get(url("paperballot_scan", d, sheet.pk)).status_code in (403, 404)
+    assert client_for("resident").get(url("voting_paperballot_scan", d, sheet.pk)).status_code == 403
+    assert client_for("other_county").get(url("voting_paperballot_scan", d, sheet.pk)).status_code == 404
+    assert client_for("outsider").get(url("voting_paperballot_scan", d, sheet.pk)).status_code in (403, 404)
 
 
 def test_proxy_page_registers_with_document(open_decision, roll, client_for):
     d = open_decision
     client = client_for("committee")
     principal = RollVoter.objects.get(decision=d, owners=roll["owners"]["孙七"])
-    r = client.post(url("decision_proxy", d), {"principal": principal.pk, "agent": roll["owners"]["张三"].pk})
+    r = client.post(
+        url("voting_decision_proxy", d), {"principal": principal.pk, "agent": roll["owners"]["张三"].pk}
+    )
     assert r.status_code == 200 and "授权委托书" in r.content.decode() and not d.proxies.exists()
     r = client.post(
-        url("decision_proxy", d),
+        url("voting_decision_proxy", d),
         {"principal": principal.pk, "agent": roll["owners"]["张三"].pk, "document": scan("auth.pdf")},
     )
     assert r.status_code == 302 and d.proxies.count() == 1
     item = d.proxies.get()
-    assert client.get(url("proxy_document", d, item.pk)).status_code == 200
+    assert client.get(url("voting_proxy_document", d, item.pk)).status_code == 200
     # the agent sees a second card on the ballot page
     client.force_login(roll["users"]["张三"])
-    page = client.get(url("decision_ballot", d)).content.decode()
+    page = client.get(url("voting_decision_ballot", d)).content.decode()
     assert "受托代为投票" in page
 
 
 def test_owner_page_and_home_tile(open_decision, roll, client):
     d = open_decision
     client.force_login(roll["users"]["李四"])
-    page = client.get(url("decision_detail", d)).content.decode()
+    page = client.get(url("voting_decision_detail", d)).content.decode()
     assert "我要投票" in page and "实时参与情况" not in page and "操作记录" not in page
     from apps.voting.selectors import home_tiles
 
@@ -289,7 +300,7 @@ def test_openapi_schema_lists_the_voting_endpoints(world, client_for):
 
 
 def test_counting_policy_page(world, client_for):
-    target = reverse("countingpolicy_edit", args=[world.compound.pk])
+    target = reverse("voting_countingpolicy_edit", args=[world.compound.pk])
     client = client_for("committee")
     assert "法定方法" in client.get(target).content.decode()
     base = {
@@ -312,7 +323,7 @@ def test_counting_policy_page(world, client_for):
     assert client_for("other_county").get(target).status_code == 404
     assert (
         client_for("committee")
-        .get(reverse("countingpolicy_edit", args=[world.other_compound.pk]))
+        .get(reverse("voting_countingpolicy_edit", args=[world.other_compound.pk]))
         .status_code
         == 404
     )
