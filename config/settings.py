@@ -3,6 +3,7 @@
 Defaults are for local use on SQLite. Every variable is listed in .env.example.
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -79,6 +80,7 @@ INSTALLED_APPS = [
     "apps.workdays",
     "apps.notifications",
     "apps.workorders",
+    "apps.voting",
     "apps.campaigns",
     "apps.dashboards",
     "apps.api",
@@ -222,6 +224,22 @@ COMMITTEE_RULES_DEFAULT = {
     "red_min_party_share": "1/2",
     "management_min_owner_share": "1/2",
 }
+
+# §1 Owners' joint decisions (apps/voting; docs/voting.md). Per jurisdiction: VOTING_RULES_BY_REGION
+# maps a region code to the values that differ there (JSON in the environment); the nearest wins.
+VOTING_RULES_DEFAULT = {
+    # owners one agent may represent in one decision (潍坊 第32条: 每一业主接受的委托不得超过三人)
+    "proxy_limit": env_int("VOTING_PROXY_LIMIT", 3),
+    # days between opening the roll and the start of voting (物业管理条例 第14条: 15日以前通知)
+    "advance_notice_days": env_int("VOTING_ADVANCE_NOTICE_DAYS", 15),
+    # the result is posted within this many days of the decision (山东 第32条: 三日内公告)
+    "publish_within_days": env_int("VOTING_PUBLISH_WITHIN_DAYS", 3),
+    # how long the result notice stays up (calendar days) [PRACTICE]
+    "notice_period_days": env_int("VOTING_NOTICE_PERIOD_DAYS", 15),
+    # ballots and audit trail kept at least (民法典 第280条, 司法解释 第12条: 一年内可诉请撤销)
+    "retention_years": env_int("VOTING_RETENTION_YEARS", 10),
+}
+VOTING_RULES_BY_REGION = json.loads(env("VOTING_RULES_BY_REGION", "{}") or "{}")
 
 # ---------------------------------------------------------------- working-day calendar
 # The per-process calendar cache re-checks the override tables at most this often (seconds);
