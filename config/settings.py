@@ -86,6 +86,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # apps/core/middleware.py: CSP + no-store, refusal of NUL / bad UTF-8 / oversized bodies,
+    # a Chinese 503 with Retry-After while the database is away.
+    "apps.core.middleware.SecurityHeadersMiddleware",
+    "apps.core.middleware.DatabaseOutageMiddleware",
+    "apps.core.middleware.BadInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -182,6 +187,28 @@ STORAGES = {
     },
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+# Largest request body outside file uploads (JSON, forms); larger ones get a 413.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", 2621440)
+
+# ---------------------------------------------------------------- security headers, errors, logins
+# Sent on every HTML answer (apps/core/middleware.py). Scripts only from the site's own static
+# files (no inline script anywhere); inline style attributes are allowed (progress bars, ECharts).
+CONTENT_SECURITY_POLICY = env(
+    "DJANGO_CONTENT_SECURITY_POLICY",
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+    "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'",
+)
+# Seconds a client is told to wait (Retry-After) when the database is unavailable (503).
+RETRY_AFTER_SECONDS = env_int("RETRY_AFTER_SECONDS", 5)
+# Login throttling (apps/accounts/lockout.py), counted in the database so that every process
+# shares one count: after LOGIN_MAX_FAILURES failed logins for one account within
+# LOGIN_FAILURE_WINDOW seconds, or LOGIN_MAX_FAILURES_PER_IP from one address, further attempts
+# are refused for LOGIN_LOCKOUT_SECONDS.
+LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
+LOGIN_MAX_FAILURES_PER_IP = env_int("LOGIN_MAX_FAILURES_PER_IP", 20)
+LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 900)
+LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 900)
 
 # ---------------------------------------------------------------- mail / logging
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -26,3 +26,9 @@ urlpatterns = [
     path("inbox/", include("apps.notifications.urls")),
     path("", include("apps.api.urls")),  # /api/v1/ and /open311/v2/
 ]
+
+# Chinese error pages in the site layout; JSON under /api/ and /open311/ (apps/core/errorpages.py).
+handler400 = "apps.core.errorpages.bad_request"
+handler403 = "apps.core.errorpages.permission_denied"
+handler404 = "apps.core.errorpages.page_not_found"
+handler500 = "apps.core.errorpages.server_error"

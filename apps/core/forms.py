@@ -22,7 +22,18 @@ class PiiFormMixin:
         self._pii_clean_data = None
         instance = getattr(self, "instance", None)
         model = getattr(getattr(self, "_meta", None), "model", None)
-        if instance is None or model is None or instance.pk is None or can_unmask(user, model):
+        if instance is None or model is None or instance.pk is None:
+            return
+        if can_unmask(user, model):
+            # The role may see it in full: the edit form is an unmasked view, logged (RULES.md §7).
+            if not self.is_bound and any(
+                getattr(instance, n, "") for n in pii_fields(model) if n in self.fields
+            ):
+                from apps.core.services import event_record
+
+                event_record(
+                    actor=user, verb=f"{model._meta.model_name}.view_pii", obj=instance, note="编辑表单"
+                )
             return
         restore = {}
         for name, _kind in pii_fields(model).items():
