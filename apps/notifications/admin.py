@@ -1,11 +1,13 @@
 from django.contrib import admin
 
+from apps.core.admin import ScopedAdminMixin
 from apps.notifications.models import Notification
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    """Read-only: messages are written by services only."""
+class NotificationAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Read-only: messages are written by services only. An inbox is personal: every user,
+    officials included, sees only their own messages here (Notification.scope_q)."""
 
     list_display = ["created_at", "recipient", "kind", "title", "read_at"]
     list_filter = ["kind"]
