@@ -117,6 +117,11 @@ def _pydantic_message(err: dict) -> str:
         "value_error": "取值无效",
         "extra_forbidden": "不允许的字段",
     }
+    if kind == "value_error":
+        # Our own validators raise Chinese messages; pydantic prefixes them with "Value error, ".
+        text = str(err.get("msg", "")).removeprefix("Value error, ")
+        if text and not text.isascii():
+            return text
     if kind in simple:
         return simple[kind]
     if kind in {"greater_than_equal", "greater_than"}:
