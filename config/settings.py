@@ -206,6 +206,9 @@ RETRY_AFTER_SECONDS = env_int("RETRY_AFTER_SECONDS", 5)
 # LOGIN_FAILURE_WINDOW seconds, or LOGIN_MAX_FAILURES_PER_IP from one address, further attempts
 # are refused for LOGIN_LOCKOUT_SECONDS.
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
+# Where login and API counters live (apps/core/ratelimit.py): "auto" = the cache when it is
+# shared (Redis, Memcached), else the database; "cache" or "database" to force one.
+RATE_LIMIT_STORE = env("RATE_LIMIT_STORE", "auto")
 LOGIN_MAX_FAILURES_PER_IP = env_int("LOGIN_MAX_FAILURES_PER_IP", 20)
 LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 900)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 900)
