@@ -12,7 +12,7 @@ class LoginView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        if settings.DEBUG:
+        if settings.DEBUG or settings.DEMO_MODE:
             from apps.accounts.demo import demo_logins
 
             context["demo_logins"] = [username for username, _, _ in demo_logins()]
