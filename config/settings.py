@@ -203,6 +203,7 @@ CONTENT_SECURITY_POLICY = env(
     "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
     "frame-ancestors 'none'",
 )
+CSRF_FAILURE_VIEW = "apps.core.errorpages.csrf_failure"
 # Seconds a client is told to wait (Retry-After) when the database is unavailable (503).
 RETRY_AFTER_SECONDS = env_int("RETRY_AFTER_SECONDS", 5)
 # Login throttling (apps/accounts/lockout.py), counted in the database so that every process

@@ -20,6 +20,7 @@ from django.http import HttpResponseRedirect
 from apps.core.errors import DomainError
 from apps.core.forms import PiiFormMixin
 from apps.core.models import Event
+from apps.core.pii import can_unmask, pii_fields
 from apps.core.scoping import scoped
 
 
@@ -59,6 +60,14 @@ class ScopedAdminMixin:
                     item = (item, admin.RelatedOnlyFieldListFilter)
             out.append(item)
         return out
+
+    def get_search_fields(self, request):
+        # Searching a masked field would confirm a full name or phone one guess at a time.
+        fields = super().get_search_fields(request)
+        if can_unmask(request.user, self.model):
+            return fields
+        hidden = set(pii_fields(self.model))
+        return tuple(f for f in fields if f.lstrip("^=@").split("__")[0] not in hidden)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

@@ -127,3 +127,8 @@ def server_error(request):
     if isinstance(exc, OperationalError | InterfaceError):
         return error_answer(request, 503)
     return error_answer(request, 500)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a Chinese 403 (JSON under /api/) instead of Django's English page."""
+    return error_answer(request, 403, "页面已过期或来源校验失败（CSRF），请刷新页面后重试。")

@@ -60,6 +60,17 @@ class BadInputMiddleware:
                 problem = _bad_bytes(unquote_to_bytes(body.replace(b"+", b" ")))
                 if problem is not None:
                     return errorpages.error_answer(request, 400, problem)
+            elif ctype.startswith("multipart/form-data"):
+                # Django decodes multipart text fields with errors="replace": a field that held
+                # invalid UTF-8 would be stored with U+FFFD in it. Refuse it instead.
+                try:
+                    values = [v for key in request.POST for v in request.POST.getlist(key)]
+                except RequestDataTooBig:
+                    return errorpages.error_answer(request, 413)
+                except Exception:
+                    values = []  # a malformed body: the view's form answers it
+                if any("\ufffd" in v for v in values):
+                    return errorpages.error_answer(request, 400, "请求中含有无效的 UTF-8 字符")
         try:
             return self.get_response(request)
         except RequestDataTooBig:

@@ -14,6 +14,11 @@ class NotificationAdmin(ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["title"]
     readonly_fields = [f.name for f in Notification._meta.fields]
 
+    def get_queryset(self, request):
+        # Even a superuser's scope covers only their own inbox (as on the inbox pages): other
+        # people's messages name residents — anonymous reporters included — and tracking codes.
+        return super().get_queryset(request).filter(recipient_id=request.user.pk)
+
     def has_add_permission(self, request):
         return False
 

@@ -107,3 +107,22 @@ def test_admin_autocomplete_and_filters_are_scoped(client, world):
     if r.status_code == 200:
         ids = {int(x["id"]) for x in r.json()["results"]}
         assert world.other_compound.pk not in ids
+
+
+def test_superuser_admin_inbox_is_personal_too(client, inboxes):
+    from apps.accounts.services import user_create
+
+    admin_user = user_create(
+        actor=None,
+        username="t_admin",
+        password="x" * 12,
+        full_name="管理员",
+        role="",
+        is_superuser=True,
+        is_staff=True,
+    )
+    client.force_login(admin_user)
+    response = client.get(reverse("admin:notifications_notification_changelist"))
+    assert response.status_code == 200
+    assert "匿名诉求人" not in response.content.decode()
+    assert list(response.context["cl"].queryset) == []

@@ -260,3 +260,34 @@ def test_signed_in_pages_are_not_cached(client, world):
     client.force_login(world.users["community"])
     response = client.get(world.own["owner"].get_absolute_url())
     assert "no-store" in response["Cache-Control"]
+
+
+def test_invalid_utf8_in_a_multipart_field_is_refused(client, world):
+    client.force_login(world.users["county"])
+    body = (
+        b'--BoUnDaRy\r\nContent-Disposition: form-data; name="name"\r\n\r\n\xff\xfe\xfd\r\n'
+        b'--BoUnDaRy\r\nContent-Disposition: form-data; name="floors"\r\n\r\n5\r\n--BoUnDaRy--\r\n'
+    )
+    response = client.generic(
+        "POST", "/registry/buildings/new/", body, content_type="multipart/form-data; boundary=BoUnDaRy"
+    )
+    assert response.status_code == 400
+
+
+def test_admin_search_skips_masked_fields(client, world):
+    client.force_login(world.users["county"])  # no owner pii permission
+    owner = world.own["owner"]
+    hit = client.get("/admin/registry/owner/", {"q": owner.name})
+    miss = client.get("/admin/registry/owner/", {"q": "不存在的名字"})
+    assert hit.status_code == 200
+    # The answer is the same for a right and a wrong guess: search does not confirm a name.
+    assert {o.pk for o in hit.context["cl"].result_list} == {o.pk for o in miss.context["cl"].result_list}
+
+
+def test_csrf_failure_is_a_chinese_page(db):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/login/", {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    assert "CSRF" in response.content.decode() and "刷新" in response.content.decode()
