@@ -55,6 +55,19 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
                 actor=request.user, verb="user.update" if change else "user.create", obj=obj, changes=changes
             )
 
+    def user_change_password(self, request, id, form_url=""):
+        """The administrator's password reset (docs/deployment.md §7): audited, and it lifts a
+        login lockout of the account."""
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            from apps.accounts import lockout
+            from apps.core.services import event_record
+
+            user = User.objects.get(pk=id)
+            lockout.unlock(user.username)
+            event_record(actor=request.user, verb="user.password_reset", obj=user, note="管理员重置密码")
+        return response
+
     def has_module_permission(self, request):
         return request.user.is_superuser
 

@@ -83,3 +83,23 @@ def test_api_budget_is_counted_in_the_database_not_per_process(db, settings):
 
     cache.clear()
     assert hit("token", "42", "2/min") is not None
+
+
+def test_administrator_password_reset_is_audited_and_unlocks(client, world, limits):
+    from apps.accounts.services import user_create
+
+    user = world.users["street"]
+    for _ in range(3):
+        _login(client, user.username, "wrong")
+    admin_user = user_create(
+        actor=None, username="t_root", password="x" * 12, role="", is_superuser=True, is_staff=True
+    )
+    client.force_login(admin_user)
+    r = client.post(
+        f"/admin/accounts/user/{user.pk}/password/",
+        {"password1": "Neu-Passwort-2026!", "password2": "Neu-Passwort-2026!", "usable_password": "true"},
+    )
+    assert r.status_code == 302, r.content.decode()[:500]
+    assert Event.objects.filter(verb="user.password_reset", object_id=str(user.pk), actor=admin_user).exists()
+    client.logout()
+    assert _login(client, user.username, "Neu-Passwort-2026!").status_code == 302
