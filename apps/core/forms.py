@@ -85,14 +85,6 @@ class ScopedModelForm(PiiFormMixin, forms.ModelForm):
         self._pii_setup(user)
 
 
-def community_choices_queryset(user):
-    from apps.regions.models import Region, RegionLevel
-
-    return scoped(
-        Region.objects.filter(level=RegionLevel.COMMUNITY).select_related("parent__parent"), user
-    ).order_by("code")
-
-
 class RegionChoiceField(forms.ModelChoiceField):
     """A region select whose labels carry the path (街道 · 社区) so long lists stay readable."""
 
