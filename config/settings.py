@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "apps.workdays",
     "apps.notifications",
     "apps.workorders",
+    "apps.campaigns",
     "apps.dashboards",
     "apps.api",
 ]
@@ -343,3 +344,13 @@ API_PAGE_SIZE = env_int("API_PAGE_SIZE", 25)
 API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 100)
 # Days an API client's key stays valid when `create_api_client` is not given --days.
 API_CLIENT_DEFAULT_DAYS = env_int("API_CLIENT_DEFAULT_DAYS", 365)
+
+# ---------------------------------------------------------------- campaigns, projects, joint meetings (RULES.md §8)
+# Sub-items and decisions: yellow card during the last N working days before the planned finish /
+# deadline (practice, configurable) ...
+CAMPAIGNS_YELLOW_BEFORE_WORKING_DAYS = env_int("CAMPAIGNS_YELLOW_BEFORE_WORKING_DAYS", 3)
+# ... and an open decision escalates to the convening level this many working days after its
+# deadline (0 = as soon as it is overdue).
+CAMPAIGNS_DECISION_ESCALATE_AFTER_WORKING_DAYS = env_int("CAMPAIGNS_DECISION_ESCALATE_AFTER_WORKING_DAYS", 0)
+# A decision's default deadline: this many working days after the meeting (the form's suggestion).
+CAMPAIGNS_DECISION_DEFAULT_WORKING_DAYS = env_int("CAMPAIGNS_DECISION_DEFAULT_WORKING_DAYS", 10)
