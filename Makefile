@@ -45,9 +45,19 @@ demo: migrate
 	@echo "==> [3/3] 生成演示数据（已生成的步骤跳过）"
 	$(BIN)/python manage.py seed_demo
 
+# The demo runs production-like (docs/deployment.md "make run"): DEBUG off, so a visitor never sees
+# Django's debug page; a local secret key kept in .venv; static files collected and served by
+# WhiteNoise; http on 127.0.0.1 only. DEV=1 runs the development server with DEBUG on instead.
 run: demo
+	@test -s $(VENV)/demo-secret-key || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $(VENV)/demo-secret-key
 	@$(BIN)/python manage.py demo_logins --port $(PORT)
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@if [ -n "$(DEV)" ]; then $(BIN)/python manage.py runserver 127.0.0.1:$(PORT); else \
+	  export DJANGO_DEBUG=0 DJANGO_DEMO_MODE=1 DJANGO_SECRET_KEY="$$(cat $(VENV)/demo-secret-key)" \
+	    PII_HASH_KEY="$${PII_HASH_KEY:-django-insecure-redproperty-local-development-only}" \
+	    DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SECURE_HSTS_SECONDS=0 \
+	    DJANGO_SECURE_COOKIES=0; \
+	  $(BIN)/python manage.py collectstatic --noinput -v 0 && \
+	  exec $(BIN)/python manage.py runserver --noreload 127.0.0.1:$(PORT); fi
 
 # Persistent connections would keep the live-server threads' sessions open and block the
 # test database from being dropped at the end of a PostgreSQL run.

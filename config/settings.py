@@ -50,12 +50,16 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 PII_HASH_KEY = env("PII_HASH_KEY", SECRET_KEY)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+# Cookies only over https in production; `make run` (DEBUG off on http://127.0.0.1) turns it off.
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = not DEBUG
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
+# `make run`: the local demo, production-like (DEBUG off) but naming the demo accounts on the
+# login page. Never set it on a real deployment.
+DEMO_MODE = env_bool("DJANGO_DEMO_MODE", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 # Django's database sessions, the read of each request written out (apps/accounts/sessions.py).
@@ -89,6 +93,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # apps/core/middleware.py: CSP + no-store, refusal of NUL / bad UTF-8 / oversized bodies,
+    # a Chinese 503 with Retry-After while the database is away.
+    "apps.core.middleware.SecurityHeadersMiddleware",
+    "apps.core.middleware.DatabaseOutageMiddleware",
+    "apps.core.middleware.BadInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -186,6 +195,32 @@ STORAGES = {
     },
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+# Largest request body outside file uploads (JSON, forms); larger ones get a 413.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", 2621440)
+
+# ---------------------------------------------------------------- security headers, errors, logins
+# Sent on every HTML answer (apps/core/middleware.py). Scripts only from the site's own static
+# files (no inline script anywhere); inline style attributes are allowed (progress bars, ECharts).
+CONTENT_SECURITY_POLICY = env(
+    "DJANGO_CONTENT_SECURITY_POLICY",
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+    "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'",
+)
+CSRF_FAILURE_VIEW = "apps.core.errorpages.csrf_failure"
+# Seconds a client is told to wait (Retry-After) when the database is unavailable (503).
+RETRY_AFTER_SECONDS = env_int("RETRY_AFTER_SECONDS", 5)
+# Login throttling (apps/accounts/lockout.py), counted in the database so that every process
+# shares one count: after LOGIN_MAX_FAILURES failed logins for one account within
+# LOGIN_FAILURE_WINDOW seconds, or LOGIN_MAX_FAILURES_PER_IP from one address, further attempts
+# are refused for LOGIN_LOCKOUT_SECONDS.
+LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
+# Where login and API counters live (apps/core/ratelimit.py): "auto" = the cache when it is
+# shared (Redis, Memcached), else the database; "cache" or "database" to force one.
+RATE_LIMIT_STORE = env("RATE_LIMIT_STORE", "auto")
+LOGIN_MAX_FAILURES_PER_IP = env_int("LOGIN_MAX_FAILURES_PER_IP", 20)
+LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 900)
+LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 900)
 
 # ---------------------------------------------------------------- mail / logging
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -178,6 +178,9 @@ class MemberPosition(models.TextChoices):
 class CommitteeMember(TimeStampedModel):
     """A member of an owners' committee, with party membership and cross-appointment."""
 
+    pii_fields = {"name": "name", "phone": "mobile"}  # apps/core/pii.py
+    pii_permission = "registry.view_owner_pii"
+
     committee = models.ForeignKey(
         OwnersCommittee, verbose_name="业委会", on_delete=models.CASCADE, related_name="members"
     )

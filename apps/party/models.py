@@ -22,6 +22,8 @@ class PartyOrgKind(models.TextChoices):
 class PartyOrg(TimeStampedModel):
     """A party organisation: industry committee, company organisation, compound or joint branch."""
 
+    pii_fields = {"secretary_phone": "mobile"}  # apps/core/pii.py; shown masked to every role
+
     name = models.CharField("党组织名称", max_length=120, db_index=True)
     kind = models.CharField("类别", max_length=24, choices=PartyOrgKind.choices, db_index=True)
     parent = models.ForeignKey(
@@ -135,6 +137,8 @@ class PartyOrg(TimeStampedModel):
 
 class PartyInstructor(TimeStampedModel):
     """A party-building instructor (党建指导员): gives work coverage to companies and committees."""
+
+    pii_fields = {"phone": "mobile"}  # apps/core/pii.py; shown masked to every role
 
     name = models.CharField("姓名", max_length=50)
     phone = models.CharField("手机号", max_length=11, blank=True, validators=[validate_mobile])
@@ -251,6 +255,8 @@ class PartyOrgRating(TimeStampedModel):
 
 class RedCollarSecretary(TimeStampedModel):
     """A red-collar secretary (红领书记): a cadre dispatched to a community party organisation."""
+
+    pii_fields = {"phone": "mobile"}  # apps/core/pii.py; shown masked to every role
 
     name = models.CharField("姓名", max_length=50)
     phone = models.CharField("手机号", max_length=11, blank=True, validators=[validate_mobile])

@@ -413,6 +413,9 @@ class Unit(models.Model):
 class Owner(TimeStampedModel):
     """An owner (业主). ID numbers are kept only as a keyed hash plus the last four characters."""
 
+    pii_fields = {"name": "name", "phone": "mobile", "id_last4": "id_last4"}  # apps/core/pii.py
+    pii_permission = "registry.view_owner_pii"
+
     name = models.CharField("姓名", max_length=50)
     phone = models.CharField("手机号", max_length=11, blank=True, validators=[validate_mobile])
     id_hash = models.CharField("身份证号摘要", max_length=64, blank=True, db_index=True, editable=False)
