@@ -181,7 +181,8 @@ def survey_respond(
 ) -> SurveyResponse:
     """One household answers. Verified by the logged-in resident's own unit in the compound or
     a one-time unit code; a second response of the same household is refused, nothing saved.
-    (`unit` is for the demo, which answers for generated households.)"""
+    (`unit` and `demo_household` are for the demo, which answers for generated households of
+    compounds whose units are not registered.)"""
     today = today or timezone.localdate()
     campaign = SurveyCampaign.objects.select_related("template").get(pk=campaign.pk)
     if not campaign.is_open(today):
@@ -192,9 +193,9 @@ def survey_respond(
         raise DomainError("该小区不在本次测评范围内。")
     via = ResponseVia.LOGIN
     code_row = None
-    if unit is None:
+    if unit is None and not demo_household:
         unit = _resident_unit(user, compound)
-    if unit is None:
+    if unit is None and not demo_household:
         if not code:
             raise ValidationError({"code": "户码：请登录本小区的业主账号，或输入发放到户的一次性户码"})
         code_row = (
@@ -208,7 +209,7 @@ def survey_respond(
         if code_row.used_at is not None:
             raise ValidationError({"code": "户码：该户码已使用，每户只能提交一次"})
         unit, via = code_row.unit, ResponseVia.CODE
-    key = household_key(campaign.pk, unit.pk)
+    key = household_key(campaign.pk, unit.pk if unit is not None else demo_household)
     if SurveyResponse.objects.filter(campaign=campaign, household_key=key).exists():
         raise DomainError("该户已提交过本次测评，每户只能提交一次。")
     rows, index = _answers(campaign.template, answers)
