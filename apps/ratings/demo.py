@@ -76,10 +76,7 @@ def seed(*, rng, today, log) -> None:
     for city, years in ((LINYI, (last_year - 1, last_year)), (HEZE, (last_year,))):
         for year in years:
             _round(rng, schemes[city], city, year, stats, revoke=(city == LINYI and year == last_year))
-    log(
-        "星级评定（引擎）："
-        + "，".join(f"{k} {v}" for k, v in sorted(stats.items()))
-    )
+    log("星级评定（引擎）：" + "，".join(f"{k} {v}" for k, v in sorted(stats.items())))
     five = RatingEntry.objects.filter(
         region__pk__startswith="3713", status=EntryStatus.FINAL, year=last_year, stars=5
     ).count()
@@ -130,7 +127,6 @@ def _surveys(rng, today, last_year, log) -> int:
     """Half-yearly campaigns over the two rated years in every compound served by a company;
     the mean answer rises campaign by campaign (the article: satisfaction up)."""
     from apps.regions.models import Region
-    from apps.registry.models import Compound
 
     total = 0
     for city in (LINYI, HEZE):
@@ -201,7 +197,9 @@ def _surveyed(rng, city: str) -> list:
     from apps.registry.models import Compound
 
     chosen = {}
-    for c in Compound.objects.filter(community__pk__startswith=city[:4], company__isnull=False).order_by("pk"):
+    for c in Compound.objects.filter(community__pk__startswith=city[:4], company__isnull=False).order_by(
+        "pk"
+    ):
         if c.company_id not in chosen or c.name in ARTICLE_COMPOUNDS:
             chosen.setdefault(c.company_id, []).append(c)
     return sorted({c.pk: c for cs in chosen.values() for c in cs}.values(), key=lambda c: c.pk)
@@ -290,11 +288,14 @@ def _round(rng, scheme, city: str, year: int, stats: Counter, *, revoke: bool) -
     on_notice = list(rnd.entries.filter(status=EntryStatus.NOTICE).order_by("pk")[:1])
     if on_notice:
         objection = objection_lodge(
-            entry=on_notice[0], text="该企业服务小区去年发生多次电梯困人，建议核实后再定星级。", actor=None,
+            entry=on_notice[0],
+            text="该企业服务小区去年发生多次电梯困人，建议核实后再定星级。",
+            actor=None,
             today=notice_day,
         )
         objection_answer(
-            objection=objection, answer="经核查，电梯困人均在规定时间内处置，维保记录完整，维持评定结果。",
+            objection=objection,
+            answer="经核查，电梯困人均在规定时间内处置，维保记录完整，维持评定结果。",
             actor=None,
         )
     round_finalize(round=rnd, actor=None, today=rnd.notice_ends_on + datetime.timedelta(days=1))
@@ -304,7 +305,10 @@ def _round(rng, scheme, city: str, year: int, stats: Counter, *, revoke: bool) -
         )
         if victim is not None:
             result_revoke(
-                entry=victim, reason="服务小区发生电梯坠落致人重伤的重大安全责任事故", veto_code="V2", actor=None,
+                entry=victim,
+                reason="服务小区发生电梯坠落致人重伤的重大安全责任事故",
+                veto_code="V2",
+                actor=None,
                 today=datetime.date(year + 1, 3, 2),
             )
             stats["撤销"] += 1

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from apps.ratings.choices import CurveKind, Indicator, ItemMethod
 
-A, O = ItemMethod.ASSESSOR, ItemMethod.OBJECTIVE
+ASSESSOR, O = ItemMethod.ASSESSOR, ItemMethod.OBJECTIVE
 
 
 def _obj(code, name, points, indicator, curve_kind, curve, guidance=""):
@@ -24,7 +24,7 @@ def _obj(code, name, points, indicator, curve_kind, curve, guidance=""):
 
 
 def _ass(code, name, points, guidance=""):
-    return {"code": code, "name": name, "method": A, "max_points": points, "guidance": guidance}
+    return {"code": code, "name": name, "method": ASSESSOR, "max_points": points, "guidance": guidance}
 
 
 COMPANY_ORG_TITLE = "物业服务企业党组织星级评定办法（示例）"
@@ -35,11 +35,27 @@ COMPANY_ORG = {
             "name": "组织建设好",
             "max_points": 20,
             "items": [
-                _ass("A1", "党组织设置规范，按期换届，“三会一课”等组织生活正常", 10, "查阅会议记录、换届材料"),
-                _obj("A2", "企业党组织党员人数", 4, Indicator.PARTY_MEMBERS, CurveKind.THRESHOLDS,
-                     {"steps": [[3, 2], [5, 3], [8, 4]]}, "3人得2分，5人得3分，8人及以上得4分"),
-                _obj("A3", "服务小区建立党支部", 6, Indicator.BRANCH_PRESENT, CurveKind.LINEAR,
-                     {"zero": 0, "full": 60}, "覆盖率0%得0分，60%及以上得满分，其间按比例"),
+                _ass(
+                    "A1", "党组织设置规范，按期换届，“三会一课”等组织生活正常", 10, "查阅会议记录、换届材料"
+                ),
+                _obj(
+                    "A2",
+                    "企业党组织党员人数",
+                    4,
+                    Indicator.PARTY_MEMBERS,
+                    CurveKind.THRESHOLDS,
+                    {"steps": [[3, 2], [5, 3], [8, 4]]},
+                    "3人得2分，5人得3分，8人及以上得4分",
+                ),
+                _obj(
+                    "A3",
+                    "服务小区建立党支部",
+                    6,
+                    Indicator.BRANCH_PRESENT,
+                    CurveKind.LINEAR,
+                    {"zero": 0, "full": 60},
+                    "覆盖率0%得0分，60%及以上得满分，其间按比例",
+                ),
             ],
         },
         {
@@ -47,23 +63,56 @@ COMPANY_ORG = {
             "max_points": 15,
             "items": [
                 _ass("B1", "项目经理、一线骨干中党员比例，党员亮身份、设岗定责", 9, "查阅人员名册、岗位设置"),
-                _obj("B2", "与业委会交叉任职", 6, Indicator.CROSS_APPOINTED, CurveKind.THRESHOLDS,
-                     {"steps": [[0.5, 2], [1, 4], [2, 6]]}, "每小区平均交叉任职人数"),
+                _obj(
+                    "B2",
+                    "与业委会交叉任职",
+                    6,
+                    Indicator.CROSS_APPOINTED,
+                    CurveKind.THRESHOLDS,
+                    {"steps": [[0.5, 2], [1, 4], [2, 6]]},
+                    "每小区平均交叉任职人数",
+                ),
             ],
         },
         {
             "name": "服务质量好",
             "max_points": 35,
             "items": [
-                _obj("C1", "吹哨报到工单综合得分", 12, Indicator.COMPOSITE_SCORE, CurveKind.LINEAR,
-                     {"zero": 50, "full": 85}, "综合得分50分得0分，85分及以上得满分"),
-                _obj("C2", "居民满意度测评指数", 12, Indicator.SURVEY_INDEX, CurveKind.LINEAR,
-                     {"zero": 40, "full": 80}, "指数40得0分，80及以上得满分"),
-                _obj("C3", "每千户投诉量", 6, Indicator.COMPLAINTS_PER_1000, CurveKind.THRESHOLDS,
-                     {"steps": [[400, 2], [200, 4], [100, 6]], "lower_is_better": True},
-                     "考评期内每千户工单不超过100件得6分，200件得4分，400件得2分"),
-                _obj("C4", "工单按时办结率", 5, Indicator.ON_TIME_RATE, CurveKind.LINEAR,
-                     {"zero": 60, "full": 95}),
+                _obj(
+                    "C1",
+                    "吹哨报到工单综合得分",
+                    12,
+                    Indicator.COMPOSITE_SCORE,
+                    CurveKind.LINEAR,
+                    {"zero": 50, "full": 85},
+                    "综合得分50分得0分，85分及以上得满分",
+                ),
+                _obj(
+                    "C2",
+                    "居民满意度测评指数",
+                    12,
+                    Indicator.SURVEY_INDEX,
+                    CurveKind.LINEAR,
+                    {"zero": 40, "full": 80},
+                    "指数40得0分，80及以上得满分",
+                ),
+                _obj(
+                    "C3",
+                    "每千户投诉量",
+                    6,
+                    Indicator.COMPLAINTS_PER_1000,
+                    CurveKind.THRESHOLDS,
+                    {"steps": [[400, 2], [200, 4], [100, 6]], "lower_is_better": True},
+                    "考评期内每千户工单不超过100件得6分，200件得4分，400件得2分",
+                ),
+                _obj(
+                    "C4",
+                    "工单按时办结率",
+                    5,
+                    Indicator.ON_TIME_RATE,
+                    CurveKind.LINEAR,
+                    {"zero": 60, "full": 95},
+                ),
             ],
         },
         {
@@ -71,8 +120,14 @@ COMPANY_ORG = {
             "max_points": 15,
             "items": [
                 _ass("D1", "制度健全，收支公开，服务合同履约", 10, "查阅公示材料、合同"),
-                _obj("D2", "服务小区为红色业委会", 5, Indicator.RED_COMMITTEE, CurveKind.LINEAR,
-                     {"zero": 0, "full": 40}),
+                _obj(
+                    "D2",
+                    "服务小区为红色业委会",
+                    5,
+                    Indicator.RED_COMMITTEE,
+                    CurveKind.LINEAR,
+                    {"zero": 0, "full": 40},
+                ),
             ],
         },
         {
@@ -100,20 +155,61 @@ PROJECT = {
             "name": "党建引领好",
             "max_points": 20,
             "items": [
-                _obj("P1", "小区建立党支部", 5, Indicator.BRANCH_PRESENT, CurveKind.THRESHOLDS, {"steps": [[100, 5]]}),
-                _obj("P2", "红色业委会", 6, Indicator.RED_COMMITTEE, CurveKind.THRESHOLDS, {"steps": [[100, 6]]}),
-                _obj("P3", "交叉任职人数", 9, Indicator.CROSS_APPOINTED, CurveKind.THRESHOLDS,
-                     {"steps": [[1, 3], [2, 6], [3, 9]]}, "交叉任职 3+3+3"),
+                _obj(
+                    "P1",
+                    "小区建立党支部",
+                    5,
+                    Indicator.BRANCH_PRESENT,
+                    CurveKind.THRESHOLDS,
+                    {"steps": [[100, 5]]},
+                ),
+                _obj(
+                    "P2",
+                    "红色业委会",
+                    6,
+                    Indicator.RED_COMMITTEE,
+                    CurveKind.THRESHOLDS,
+                    {"steps": [[100, 6]]},
+                ),
+                _obj(
+                    "P3",
+                    "交叉任职人数",
+                    9,
+                    Indicator.CROSS_APPOINTED,
+                    CurveKind.THRESHOLDS,
+                    {"steps": [[1, 3], [2, 6], [3, 9]]},
+                    "交叉任职 3+3+3",
+                ),
             ],
         },
         {
             "name": "服务质量好",
             "max_points": 50,
             "items": [
-                _obj("Q1", "工单综合得分", 15, Indicator.COMPOSITE_SCORE, CurveKind.LINEAR, {"zero": 50, "full": 85}),
-                _obj("Q2", "满意度测评指数", 15, Indicator.SURVEY_INDEX, CurveKind.LINEAR, {"zero": 40, "full": 80}),
-                _obj("Q3", "每千户投诉量", 10, Indicator.COMPLAINTS_PER_1000, CurveKind.THRESHOLDS,
-                     {"steps": [[400, 4], [200, 7], [100, 10]], "lower_is_better": True}),
+                _obj(
+                    "Q1",
+                    "工单综合得分",
+                    15,
+                    Indicator.COMPOSITE_SCORE,
+                    CurveKind.LINEAR,
+                    {"zero": 50, "full": 85},
+                ),
+                _obj(
+                    "Q2",
+                    "满意度测评指数",
+                    15,
+                    Indicator.SURVEY_INDEX,
+                    CurveKind.LINEAR,
+                    {"zero": 40, "full": 80},
+                ),
+                _obj(
+                    "Q3",
+                    "每千户投诉量",
+                    10,
+                    Indicator.COMPLAINTS_PER_1000,
+                    CurveKind.THRESHOLDS,
+                    {"steps": [[400, 4], [200, 7], [100, 10]], "lower_is_better": True},
+                ),
                 _ass("Q4", "环境卫生、绿化、设施设备维护现场检查", 10),
             ],
         },

@@ -33,7 +33,7 @@ from apps.ratings.services.common import check_perm
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read off paper
 
 
-def household_key(campaign_id: int, unit_id: int) -> str:
+def household_key(campaign_id: int, unit_id: int | str) -> str:
     msg = f"survey:{campaign_id}:{unit_id}".encode()
     return hmac.new(settings.SECRET_KEY.encode(), msg, hashlib.sha256).hexdigest()
 
@@ -178,6 +178,7 @@ def survey_respond(
     today: datetime.date | None = None,
     is_generated: bool = False,
     unit=None,
+    demo_household: str = "",
 ) -> SurveyResponse:
     """One household answers. Verified by the logged-in resident's own unit in the compound or
     a one-time unit code; a second response of the same household is refused, nothing saved.

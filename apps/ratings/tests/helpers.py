@@ -98,7 +98,10 @@ def self_assess(entry, actor, a1=5, c2=3):
     it = items(entry.scheme)
     return entry_self_assess(
         entry=entry,
-        scores={it["A1"].pk: {"points": a1, "note": "台账齐全"}, it["C2"].pk: {"points": c2, "note": "现场照片"}},
+        scores={
+            it["A1"].pk: {"points": a1, "note": "台账齐全"},
+            it["C2"].pk: {"points": c2, "note": "现场照片"},
+        },
         actor=actor,
     )
 

@@ -92,12 +92,16 @@ def test_only_the_city_in_its_jurisdiction_creates_schemes(world):
 
 def test_a_scheme_in_use_is_never_edited_but_versioned(world):
     scheme = make_scheme()
-    scheme_update(scheme=scheme, data={"title": "测试评定办法"}, structure=STRUCTURE, actor=None)  # not in use yet
+    scheme_update(
+        scheme=scheme, data={"title": "测试评定办法"}, structure=STRUCTURE, actor=None
+    )  # not in use yet
     open_round(scheme)
     with pytest.raises(DomainError) as exc:
         scheme_update(scheme=scheme, data={}, structure=STRUCTURE, actor=None)
     assert "新版本" in exc.value.message
-    new = scheme_new_version(scheme=scheme, actor=world.users["city"], data={"star_cutoffs": [9, 11, 13, 15, 17]})
+    new = scheme_new_version(
+        scheme=scheme, actor=world.users["city"], data={"star_cutoffs": [9, 11, 13, 15, 17]}
+    )
     assert (new.version, new.previous_id, new.star_cutoffs) == (2, scheme.pk, [9, 11, 13, 15, 17])
     assert new.items.count() == scheme.items.count()
     scheme.refresh_from_db()
