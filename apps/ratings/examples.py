@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from apps.ratings.choices import CurveKind, Indicator, ItemMethod
 
-ASSESSOR, O = ItemMethod.ASSESSOR, ItemMethod.OBJECTIVE
+ASSESSOR, OBJECTIVE = ItemMethod.ASSESSOR, ItemMethod.OBJECTIVE
 
 
 def _obj(code, name, points, indicator, curve_kind, curve, guidance=""):
     return {
         "code": code,
         "name": name,
-        "method": O,
+        "method": OBJECTIVE,
         "max_points": points,
         "indicator": indicator,
         "curve_kind": curve_kind,
