@@ -68,14 +68,18 @@ SUGGESTIONS = (
 
 
 def seed(*, rng, today, log) -> None:
+    import time
+
+    started = time.monotonic()
     last_year = today.year - 1
     schemes = _schemes(today, log)
     responses = _surveys(rng, today, last_year, log)
-    log(f"满意度测评答卷 {responses:,} 份")
+    log(f"满意度测评答卷 {responses:,} 份（{time.monotonic() - started:.0f} 秒）")
     stats = Counter()
     for city, years in ((LINYI, (last_year - 1, last_year)), (HEZE, (last_year,))):
         for year in years:
             _round(rng, schemes[city], city, year, stats, revoke=(city == LINYI and year == last_year))
+            log(f"{CITY_NAMES[city]}{year}年度评定完成（累计 {time.monotonic() - started:.0f} 秒）")
     log("星级评定（引擎）：" + "，".join(f"{k} {v}" for k, v in sorted(stats.items())))
     five = RatingEntry.objects.filter(
         region__pk__startswith="3713", status=EntryStatus.FINAL, year=last_year, stars=5

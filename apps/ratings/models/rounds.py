@@ -282,6 +282,7 @@ class Objection(TimeStampedModel):
         settings.AUTH_USER_MODEL,
         verbose_name="提出人",
         null=True,
+        blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )

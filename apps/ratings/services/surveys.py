@@ -130,41 +130,51 @@ def _resident_unit(user, compound):
 
 
 def _answers(template: SurveyTemplate, answers: dict) -> tuple[list[SurveyAnswer], Decimal | None]:
-    rows, scales = [], []
+    rows, scales, errors = [], [], {}
     for i, q in enumerate(template.questions.order_by("order", "pk"), start=1):
-        raw = answers.get(q.pk, answers.get(str(q.pk)))
-        field, label = f"q_{q.pk}", f"第{i}题"
-        empty = raw in (None, "", []) or (isinstance(raw, list) and not any(raw))
-        if empty:
-            if q.required:
-                raise ValidationError({field: f"{label}：此题必答"})
-            continue
-        a = SurveyAnswer(question=q)
-        if q.kind == QuestionKind.SCALE:
-            try:
-                a.scale = int(raw)
-            except (TypeError, ValueError) as exc:
-                raise ValidationError({field: f"{label}：请选择 1 到 5 分"}) from exc
-            if not 1 <= a.scale <= 5:
-                raise ValidationError({field: f"{label}：请选择 1 到 5 分"})
-            scales.append(a.scale)
-        elif q.kind == QuestionKind.SINGLE:
-            if raw not in q.options:
-                raise ValidationError({field: f"{label}：请从选项中选择"})
-            a.choices = [raw]
-        elif q.kind == QuestionKind.MULTIPLE:
-            chosen = raw if isinstance(raw, list) else [raw]
-            if any(c not in q.options for c in chosen):
-                raise ValidationError({field: f"{label}：请从选项中选择"})
-            a.choices = list(dict.fromkeys(chosen))
-        else:
-            a.text = str(raw).strip()[:1000]
-        rows.append(a)
+        try:
+            _answer(q, i, answers, rows, scales)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors:  # every unanswered or wrong question at once, each named
+        raise ValidationError(errors)
     index = None
     if scales:
         index = (Decimal(sum(scales)) / len(scales) - 1) / 4 * 100
         index = index.quantize(Decimal("0.1"))
     return rows, index
+
+
+def _answer(q, i: int, answers: dict, rows: list, scales: list) -> None:
+    """Check one answer and append it (ValidationError naming the question)."""
+    raw = answers.get(q.pk, answers.get(str(q.pk)))
+    field, label = f"q_{q.pk}", f"第{i}题"
+    empty = raw in (None, "", []) or (isinstance(raw, list) and not any(raw))
+    if empty:
+        if q.required:
+            raise ValidationError({field: f"{label}：此题必答"})
+        return
+    a = SurveyAnswer(question=q)
+    if q.kind == QuestionKind.SCALE:
+        try:
+            a.scale = int(raw)
+        except (TypeError, ValueError) as exc:
+            raise ValidationError({field: f"{label}：请选择 1 到 5 分"}) from exc
+        if not 1 <= a.scale <= 5:
+            raise ValidationError({field: f"{label}：请选择 1 到 5 分"})
+        scales.append(a.scale)
+    elif q.kind == QuestionKind.SINGLE:
+        if raw not in q.options:
+            raise ValidationError({field: f"{label}：请从选项中选择"})
+        a.choices = [raw]
+    elif q.kind == QuestionKind.MULTIPLE:
+        chosen = raw if isinstance(raw, list) else [raw]
+        if any(c not in q.options for c in chosen):
+            raise ValidationError({field: f"{label}：请从选项中选择"})
+        a.choices = list(dict.fromkeys(chosen))
+    else:
+        a.text = str(raw).strip()[:1000]
+    rows.append(a)
 
 
 @transaction.atomic

@@ -53,7 +53,7 @@ def test_a_round_end_to_end(browser, live_server, transactional_world, console_e
     ):
         city.fill(f"#id_{field}", day)
     screenshot(city, "ratings-01-city-opens-round")
-    city.click("button[type=submit]")
+    city.click("form.card button[type=submit]")
     city.wait_for_selector("#entries")
     rnd = RatingRound.objects.get()
     entry = RatingEntry.objects.get(round=rnd, party_org=world.own["partyorg"])
@@ -146,7 +146,7 @@ def test_a_resident_answers_on_a_phone_from_the_qr_link(
     )
     phone.goto(link if link.startswith("http") else f"{base}{link}")
     phone.wait_for_selector("text=每户一份")
-    phone.click("button[type=submit]")  # nothing answered: the required questions are named
+    phone.click(".survey button[type=submit]")  # nothing answered: the required questions are named
     phone.wait_for_selector("text=此题必答")
     screenshot(phone, "ratings-survey-01-errors")
     phone.check(f"input[name=q_{questions[0].pk}][value='5']")
@@ -156,13 +156,14 @@ def test_a_resident_answers_on_a_phone_from_the_qr_link(
     screenshot(phone, "ratings-survey-02-filled")
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"page is {width}px wide on a 390px phone"
-    phone.click("button[type=submit]")
+    phone.click(".survey button[type=submit]")
     phone.wait_for_selector("#done")
     screenshot(phone, "ratings-survey-03-done")
     phone.goto(link if link.startswith("http") else f"{base}{link}")
     phone.check(f"input[name=q_{questions[0].pk}][value='1']")
     phone.check(f"input[name=q_{questions[1].pk}][value='当天']")
-    phone.click("button[type=submit]")
+    phone.click(".survey button[type=submit]")
     phone.wait_for_selector("text=只能提交一次")
     assert campaign.responses.count() == 1
-    assert not console_errors.errors
+    # The refused submissions answer 400 (as intended); nothing else may fail.
+    assert not [e for e in console_errors.errors if "status of 400" not in e]
