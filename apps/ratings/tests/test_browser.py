@@ -80,7 +80,7 @@ def test_a_round_end_to_end(browser, live_server, transactional_world, console_e
     assert "改动理由" in county.content()
 
     city.goto(f"{base}{entry.get_absolute_url()}")
-    city.click("text=审定")
+    city.click("form[action$='/approve/'] button")
     city.wait_for_selector("text=已审定。")
     city.goto(f"{base}{rnd.get_absolute_url()}")
     city.click("text=开始公示")
@@ -95,6 +95,9 @@ def test_a_round_end_to_end(browser, live_server, transactional_world, console_e
 
     after = datetime.datetime.combine(rnd.notice_ends_on + datetime.timedelta(days=1), datetime.time(10))
     with time_machine.travel(after, tick=True):
+        # A week later: the 8-hour sessions have ended, sign in again.
+        log_in(city, base, "t_city")
+        log_in(county, base, "t_county")
         city.goto(f"{base}{rnd.get_absolute_url()}")
         city.click("text=确认生效")
         city.wait_for_selector("text=异议未答复")
