@@ -23,7 +23,6 @@ urlpatterns = [
     path("committees/", include("apps.committees.urls")),
     path("dashboard/", include("apps.dashboards.urls")),
     path("workorders/", include("apps.workorders.urls")),
-    path("ratings/", include("apps.ratings.urls")),  # TEMP until main mounts contributions
     path("inbox/", include("apps.notifications.urls")),
     path("", include("apps.api.urls")),  # /api/v1/ and /open311/v2/
 ]

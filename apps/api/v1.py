@@ -56,10 +56,9 @@ def _mount() -> None:
     from apps.party.api import router as party
     from apps.regions.api import router as regions
     from apps.registry.api import router as registry
-    from apps.ratings.api import router as ratings  # TEMP until main mounts contributions
     from apps.workorders.api import router as workorders
 
-    for router in (regions, registry, party, committees, workorders, ratings, dashboards):
+    for router in (regions, registry, party, committees, workorders, dashboards):
         api.add_router("/", router)
 
 

@@ -39,7 +39,6 @@ DEMO_STEPS: tuple[tuple[str, str], ...] = (
     ("apps.committees.demo", "业委会：规则、业主委员会、物管会、党建指导员"),
     ("apps.accounts.demo", "演示账号：每个角色一个"),
     ("apps.workorders.demo", "吹哨报到工单"),
-    ("apps.ratings.demo", "星级评定与满意度测评"),  # TEMP until main runs contribution demo steps
 )
 MARKER_VERB = "demo.seed"
 DEFAULT_SEED = 2021  # the year of the seed article

@@ -15,8 +15,6 @@ NAV_ITEMS: list[tuple[str, str, str | None]] = [
     ("党组织", "partyorg_list", "party.view_partyorg"),
     ("红领书记", "secretary_list", "party.view_redcollarsecretary"),
     ("业委会", "committee_list", "committees.view_ownerscommittee"),
-    ("星级评定", "round_list", "ratings.view_ratinground"),  # TEMP until main's nav reads contributions
-    ("满意度测评", "campaign_list", "ratings.view_surveycampaign"),  # TEMP
     ("职能部门", "department_list", "registry.view_department"),
     ("行政区划", "region_list", "regions.view_region"),
 ]

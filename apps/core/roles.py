@@ -160,11 +160,7 @@ def sync_role_groups() -> None:
         f"{p.content_type.app_label}.{p.codename}": p
         for p in Permission.objects.select_related("content_type")
     }
-    from apps.core.contributions import role_grants  # TEMP until main merges contribution grants
-
-    grants = role_grants()
     for role, perm_keys in ROLE_PERMISSIONS.items():
-        perm_keys = set(perm_keys) | set(grants.get(str(role), ()))
         group, _ = Group.objects.get_or_create(name=group_name(role))
         wanted = [by_key[k] for k in sorted(perm_keys) if k in by_key]
         missing = sorted(k for k in perm_keys if k not in by_key)
