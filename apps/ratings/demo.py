@@ -31,7 +31,7 @@ from apps.ratings.services import (
     round_open,
     round_publish,
     scheme_create,
-    survey_respond,
+    survey_responses_generate,
     template_create,
 )
 
@@ -170,7 +170,8 @@ def _surveys(rng, today, last_year, log) -> int:
             for c in compounds:
                 n = rng.randint(5, 9) if rng.random() < 0.92 else rng.randint(1, 4)  # a few below n
                 base = 3.5 + 0.25 * step + quality[c.pk]
-                for i in range(n):
+                sets = []
+                for _ in range(n):
                     answers = {}
                     for q in questions:
                         if q.kind == QuestionKind.SCALE:
@@ -181,15 +182,14 @@ def _surveys(rng, today, last_year, log) -> int:
                             answers[q.pk] = rng.sample(q.options, rng.randint(0, 2))
                         elif rng.random() < 0.3:
                             answers[q.pk] = rng.choice(SUGGESTIONS)
-                    survey_respond(
-                        campaign=campaign,
-                        compound=c,
-                        answers=answers,
-                        today=start + datetime.timedelta(days=rng.randint(0, 20)),
-                        demo_household=f"demo:{c.pk}:{i}",
-                        is_generated=True,
-                    )
-                    total += 1
+                    sets.append(answers)
+                total += survey_responses_generate(
+                    campaign=campaign,
+                    compound=c,
+                    answer_sets=sets,
+                    today=start + datetime.timedelta(days=rng.randint(0, 20)),
+                    key_prefix=f"demo:{c.pk}",
+                )
         log(f"{CITY_NAMES[city]}：满意度测评 {len(periods)} 次，参评小区 {len(compounds)} 个")
     return total
 

@@ -13,7 +13,13 @@ from apps.ratings.services.rounds import (
     round_publish,
 )
 from apps.ratings.services.schemes import scheme_create, scheme_new_version, scheme_update
-from apps.ratings.services.surveys import campaign_create, survey_respond, template_create, unit_codes_issue
+from apps.ratings.services.surveys import (
+    campaign_create,
+    survey_respond,
+    survey_responses_generate,
+    template_create,
+    unit_codes_issue,
+)
 
 __all__ = [
     "campaign_create",
@@ -33,6 +39,7 @@ __all__ = [
     "scheme_new_version",
     "scheme_update",
     "survey_respond",
+    "survey_responses_generate",
     "template_create",
     "unit_codes_issue",
 ]

@@ -129,9 +129,11 @@ def _resident_unit(user, compound):
     return Unit.objects.filter(compound=compound, owner_links__owner__user=user).order_by("pk").first()
 
 
-def _answers(template: SurveyTemplate, answers: dict) -> tuple[list[SurveyAnswer], Decimal | None]:
+def _answers(
+    template: SurveyTemplate, answers: dict, questions=None
+) -> tuple[list[SurveyAnswer], Decimal | None]:
     rows, scales, errors = [], [], {}
-    for i, q in enumerate(template.questions.order_by("order", "pk"), start=1):
+    for i, q in enumerate(questions or template.questions.order_by("order", "pk"), start=1):
         try:
             _answer(q, i, answers, rows, scales)
         except ValidationError as exc:
@@ -252,3 +254,46 @@ def survey_respond(
         region_code=compound.community_id,
     )
     return response
+
+
+@transaction.atomic
+def survey_responses_generate(
+    *, campaign: SurveyCampaign, compound, answer_sets: list[dict], today: datetime.date, key_prefix: str
+) -> int:
+    """The demo's households of one compound answer at once: the same checks as survey_respond
+    (open campaign, compound in it, each answer set validated), written in two INSERTs. Generated
+    households are keyed by `key_prefix` and their index; one audit row for the batch."""
+    if not campaign.is_open(today):
+        raise DomainError("本次测评不在答题时间内。")
+    if not campaign.compounds.filter(pk=compound.pk).exists():
+        raise DomainError("该小区不在本次测评范围内。")
+    questions = list(campaign.template.questions.order_by("order", "pk"))
+    checked = [_answers(campaign.template, a, questions) for a in answer_sets]
+    responses = SurveyResponse.objects.bulk_create(
+        [
+            SurveyResponse(
+                campaign=campaign,
+                compound=compound,
+                household_key=household_key(campaign.pk, f"{key_prefix}:{i}"),
+                via=ResponseVia.CODE,
+                submitted_on=today,
+                index=index,
+                is_generated=True,
+            )
+            for i, (_, index) in enumerate(checked)
+        ]
+    )
+    rows = []
+    for response, (answers, _) in zip(responses, checked, strict=True):
+        for a in answers:
+            a.response = response
+            rows.append(a)
+    SurveyAnswer.objects.bulk_create(rows)
+    event_record(
+        actor=None,
+        verb="surveycampaign.respond",
+        obj=campaign,
+        note=f"{compound.name} 收到演示答卷 {len(responses)} 份",
+        region_code=compound.community_id,
+    )
+    return len(responses)
