@@ -82,7 +82,7 @@ def seed(*, rng, today, log) -> None:
             log(f"{CITY_NAMES[city]}{year}年度评定完成（累计 {time.monotonic() - started:.0f} 秒）")
     log("星级评定（引擎）：" + "，".join(f"{k} {v}" for k, v in sorted(stats.items())))
     five = RatingEntry.objects.filter(
-        region__pk__startswith="3713", status=EntryStatus.FINAL, year=last_year, stars=5
+        region__pk__startswith="3713", status=EntryStatus.FINAL, year=last_year, stars=5, is_legacy=False
     ).count()
     log(f"临沂 {last_year} 年度评定为五星的企业党组织 {five} 个")
 
@@ -146,8 +146,10 @@ def _surveys(rng, today, last_year, log) -> int:
             actor=None,
         )
         compounds = _surveyed(rng, city)
-        # Each compound has a quality of its own; every campaign lifts everyone a little.
-        quality = {c.pk: rng.gauss(0, 0.3) for c in compounds}
+        # Each compound has a quality of its own, better where the company's party organisation
+        # holds more stars; every campaign lifts everyone a little.
+        stars = _company_stars(city)
+        quality = {c.pk: rng.gauss(0, 0.25) + 0.2 * (stars.get(c.company_id, 3) - 3) for c in compounds}
         periods = [
             (datetime.date(last_year - 1, 10, 1), datetime.date(last_year - 1, 10, 31), f"{last_year - 1}年"),
             (datetime.date(last_year, 5, 1), datetime.date(last_year, 5, 31), f"{last_year}年上半年"),
@@ -194,6 +196,19 @@ def _surveys(rng, today, last_year, log) -> int:
     return total
 
 
+def _company_stars(city: str) -> dict[int, int]:
+    """Company → the best star record of its party organisations (the party step's)."""
+    from apps.party.models import PartyOrgRating
+
+    out: dict[int, int] = {}
+    rows = PartyOrgRating.objects.filter(party_org__region__pk__startswith=city[:4]).values_list(
+        "party_org__company_id", "stars"
+    )
+    for company_id, stars in rows:
+        out[company_id] = max(out.get(company_id, 0), stars)
+    return out
+
+
 def _surveyed(rng, city: str) -> list:
     """The surveyed compounds: one per property company of the city (its first compound), so
     every rated organisation has a survey index, plus the seed article's compounds."""
@@ -216,6 +231,16 @@ def _targets(city: str, year: int) -> dict[int, int]:
     return dict(
         PartyOrgRating.objects.filter(party_org__region__pk__startswith=city[:4], year=year).values_list(
             "party_org_id", "stars"
+        )
+    )
+
+
+def _rated_after(city: str, year: int) -> set[int]:
+    from apps.party.models import PartyOrgRating
+
+    return set(
+        PartyOrgRating.objects.filter(party_org__region__pk__startswith=city[:4], year__gt=year).values_list(
+            "party_org_id", flat=True
         )
     )
 
@@ -259,16 +284,16 @@ def _round(rng, scheme, city: str, year: int, stats: Counter, *, revoke: bool) -
     targets = _targets(city, year)
     items = list(scheme.items.all())
     assessor = [i for i in items if i.method == ItemMethod.ASSESSOR]
+    assessor_max = sum(i.max_points for i in assessor)
     entries = list(rnd.entries.select_related("party_org__company", "round"))
+    # Self-assessment first (it computes the objective items from the platform's data), a little
+    # generous; organisations without a star record that year do not take part.
+    submitted = []
     for entry in entries:
-        target = targets.get(entry.party_org_id)
-        if target is None:
+        if entry.party_org_id not in targets:
             stats["未参评"] += 1
             continue
-        low, high = _band(scheme, target)
-        wanted = low + (high - low) * D(str(round(rng.uniform(0.1, 0.8), 2)))
-        # Self-assessment first (it computes the objective items), a little generous.
-        self_pts = _spread(D(sum(i.max_points for i in assessor)) * D("0.9"), assessor)
+        self_pts = _spread(assessor_max * D("0.9"), assessor)
         entry = entry_self_assess(
             entry=entry,
             scores={pk: {"points": p, "note": "见年度工作台账与影像资料"} for pk, p in self_pts.items()},
@@ -277,6 +302,24 @@ def _round(rng, scheme, city: str, year: int, stats: Counter, *, revoke: bool) -
         objective = sum(
             (s.computed_points or D(0)) for s in entry.scores.all() if s.item.method == ItemMethod.OBJECTIVE
         )
+        submitted.append((objective, entry))
+    # The party step's stars of the year, best first, go to the best objective scores: the same
+    # numbers of five-, four-, three-star ... organisations, each reachable by its assessor items.
+    # Organisations rated again in a later year are shuffled among themselves only, so the count of
+    # organisations whose *latest* rating has n stars is the party step's.
+    later = _rated_after(city, year)
+    pairs = []
+    for group in (True, False):
+        members = sorted(
+            ((o, e) for o, e in submitted if (e.party_org_id in later) == group),
+            key=lambda p: (-p[0], p[1].pk),
+        )
+        stars_desc = sorted((targets[e.party_org_id] for _, e in members), reverse=True)
+        pairs += list(zip(members, stars_desc, strict=True))
+    for (objective, entry), target in pairs:
+        low, high = _band(scheme, target)
+        wanted = low + (high - low) * D(str(round(rng.uniform(0.1, 0.8), 2)))
+        wanted = min(max(wanted, objective), objective + assessor_max)
         review = _spread(wanted - objective, assessor)
         entry = entry_review(
             entry=entry,
@@ -284,7 +327,7 @@ def _round(rng, scheme, city: str, year: int, stats: Counter, *, revoke: bool) -
             actor=None,
         )
         if entry.stars != target:
-            stats["与原记录不同"] += 1
+            stats["未达目标星级"] += 1
         entry_approve(entry=entry, actor=None)
         stats[f"{entry.stars or 0}星"] += 1
     notice_day = datetime.date(year, 12, 15)

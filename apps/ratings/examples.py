@@ -28,7 +28,7 @@ def _ass(code, name, points, guidance=""):
 
 
 COMPANY_ORG_TITLE = "物业服务企业党组织星级评定办法（示例）"
-COMPANY_ORG_CUTOFFS = [60, 70, 80, 88, 94]
+COMPANY_ORG_CUTOFFS = [60, 70, 80, 86, 92]
 COMPANY_ORG = {
     "dimensions": [
         {
@@ -36,25 +36,25 @@ COMPANY_ORG = {
             "max_points": 20,
             "items": [
                 _ass(
-                    "A1", "党组织设置规范，按期换届，“三会一课”等组织生活正常", 10, "查阅会议记录、换届材料"
+                    "A1", "党组织设置规范，按期换届，“三会一课”等组织生活正常", 14, "查阅会议记录、换届材料"
                 ),
                 _obj(
                     "A2",
                     "企业党组织党员人数",
-                    4,
+                    3,
                     Indicator.PARTY_MEMBERS,
                     CurveKind.THRESHOLDS,
-                    {"steps": [[3, 2], [5, 3], [8, 4]]},
-                    "3人得2分，5人得3分，8人及以上得4分",
+                    {"steps": [[3, 1], [5, 2], [8, 3]]},
+                    "3人得1分，5人得2分，8人及以上得3分",
                 ),
                 _obj(
                     "A3",
                     "服务小区建立党支部",
-                    6,
+                    3,
                     Indicator.BRANCH_PRESENT,
                     CurveKind.LINEAR,
-                    {"zero": 0, "full": 60},
-                    "覆盖率0%得0分，60%及以上得满分，其间按比例",
+                    {"zero": 0, "full": 40},
+                    "覆盖率0%得0分，40%及以上得满分，其间按比例",
                 ),
             ],
         },
@@ -62,14 +62,16 @@ COMPANY_ORG = {
             "name": "骨干队伍好",
             "max_points": 15,
             "items": [
-                _ass("B1", "项目经理、一线骨干中党员比例，党员亮身份、设岗定责", 9, "查阅人员名册、岗位设置"),
+                _ass(
+                    "B1", "项目经理、一线骨干中党员比例，党员亮身份、设岗定责", 13, "查阅人员名册、岗位设置"
+                ),
                 _obj(
                     "B2",
                     "与业委会交叉任职",
-                    6,
+                    2,
                     Indicator.CROSS_APPOINTED,
                     CurveKind.THRESHOLDS,
-                    {"steps": [[0.5, 2], [1, 4], [2, 6]]},
+                    {"steps": [[0.2, 1], [0.5, 2]]},
                     "每小区平均交叉任职人数",
                 ),
             ],
@@ -81,52 +83,53 @@ COMPANY_ORG = {
                 _obj(
                     "C1",
                     "吹哨报到工单综合得分",
-                    12,
+                    6,
                     Indicator.COMPOSITE_SCORE,
                     CurveKind.LINEAR,
-                    {"zero": 50, "full": 85},
-                    "综合得分50分得0分，85分及以上得满分",
+                    {"zero": 50, "full": 85, "missing": 4.8},
+                    "50分得0分，85分及以上得满分；考评期内无回访的得4.8分",
                 ),
                 _obj(
                     "C2",
                     "居民满意度测评指数",
-                    12,
+                    10,
                     Indicator.SURVEY_INDEX,
                     CurveKind.LINEAR,
-                    {"zero": 40, "full": 80},
-                    "指数40得0分，80及以上得满分",
+                    {"zero": 40, "full": 75},
+                    "指数40得0分，75及以上得满分",
                 ),
                 _obj(
                     "C3",
-                    "每千户投诉量",
-                    6,
+                    "每千户工单量",
+                    4,
                     Indicator.COMPLAINTS_PER_1000,
                     CurveKind.THRESHOLDS,
-                    {"steps": [[400, 2], [200, 4], [100, 6]], "lower_is_better": True},
-                    "考评期内每千户工单不超过100件得6分，200件得4分，400件得2分",
+                    {"steps": [[400, 1], [200, 2], [100, 4]], "lower_is_better": True},
+                    "考评期内每千户派给企业的工单不超过100件得4分，200件得2分，400件得1分",
                 ),
                 _obj(
                     "C4",
                     "工单按时办结率",
-                    5,
+                    2,
                     Indicator.ON_TIME_RATE,
                     CurveKind.LINEAR,
-                    {"zero": 60, "full": 95},
+                    {"zero": 60, "full": 95, "missing": 1.6},
                 ),
+                _ass("C5", "服务现场检查（环境、秩序、设施）", 13, "随机抽查服务小区"),
             ],
         },
         {
             "name": "运营管理好",
             "max_points": 15,
             "items": [
-                _ass("D1", "制度健全，收支公开，服务合同履约", 10, "查阅公示材料、合同"),
+                _ass("D1", "制度健全，收支公开，服务合同履约", 13, "查阅公示材料、合同"),
                 _obj(
                     "D2",
                     "服务小区为红色业委会",
-                    5,
+                    2,
                     Indicator.RED_COMMITTEE,
                     CurveKind.LINEAR,
-                    {"zero": 0, "full": 40},
+                    {"zero": 0, "full": 20},
                 ),
             ],
         },

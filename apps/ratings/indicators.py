@@ -6,7 +6,7 @@ data it came from, so an assessor can check it:
 
     工单响应率/解决率/满意率/综合得分/按时办结率  apps/workorders/metrics.py (rollup tables):
         the company's own work (HandlerMonthStat) or the compound's orders
-    每千户投诉量   work orders submitted ÷ Σ households of the compounds × 1,000
+    每千户投诉量   orders submitted in the compound (a company: dispatched to it) ÷ Σ households × 1,000
     满意度测评指数  mean index of the survey responses of the compounds in the period (0–100)
     小区党支部覆盖率 compounds with a compound party branch ÷ compounds
     红色业委会覆盖率 compounds whose committee in office at the period's end is red ÷ compounds
@@ -154,11 +154,15 @@ def compute(indicator: str, f: SubjectFacts) -> IndicatorValue:
             _wo_source(f),
         )
     if indicator == Indicator.COMPLAINTS_PER_1000:
+        # A compound: the orders its residents submitted; a company: the orders dispatched to it
+        # (the rollups attribute submissions to regions and dispatches to the handling unit).
         households = sum(c.households for c in f.compounds)
-        intake = f.metrics["intake"]
-        value = _dec(Decimal(intake) * 1000 / households) if households else None
+        counter = "intake" if f.compound is not None else "dispatched"
+        count = f.metrics[counter]
+        value = _dec(Decimal(count) * 1000 / households) if households else None
+        what = "件工单" if f.compound is not None else "件派给企业的工单"
         return IndicatorValue(
-            value, f"{intake} 件工单", f"{households} 户", _wo_source(f) + "；户数：小区登记"
+            value, f"{count} {what}", f"{households} 户", _wo_source(f) + "；户数：小区登记"
         )
     if indicator == Indicator.SURVEY_INDEX:
         agg = SurveyResponse.objects.filter(

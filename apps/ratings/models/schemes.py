@@ -178,7 +178,8 @@ class SchemeItem(models.Model):
         "曲线参数",
         default=dict,
         blank=True,
-        help_text='分档：{"steps": [[值, 分], ...]}（达到该值得该分，取最高档）；线性：{"zero": 值, "full": 值}',
+        help_text='分档：{"steps": [[值, 分], ...]}（达到该值得该分，取最高档）；线性：{"zero": 值, "full": 值}；'
+        '可选 "missing": 无数据时得分',
     )
     guidance = models.CharField("评分说明", max_length=300, blank=True)
 
@@ -209,7 +210,8 @@ class SchemeItem(models.Model):
     def points_for(self, value: Decimal | None) -> Decimal:
         """Points an objective value earns on this item's curve (0 when there is no value)."""
         if value is None:
-            return Decimal("0")
+            # A scheme may say what an item earns without data (e.g. no call-backs in the period).
+            return min(Decimal(str((self.curve or {}).get("missing", 0))), self.max_points)
         if self.curve_kind == CurveKind.THRESHOLDS:
             best = Decimal("0")
             for threshold, points in self.curve.get("steps", []):
@@ -249,5 +251,10 @@ class SchemeItem(models.Model):
                     errors["curve"] = "线性计分须给出零分值和满分值"
             else:
                 errors["curve_kind"] = "客观指标项必须选择计分曲线"
+            missing = (self.curve or {}).get("missing")
+            if missing is not None and (
+                Decimal(str(missing)) < 0 or Decimal(str(missing)) > (self.max_points or 0)
+            ):
+                errors["curve"] = "无数据时得分应在 0 到本项满分之间"
         if errors:
             raise ValidationError(errors)

@@ -17,7 +17,8 @@ from apps.workorders.metrics import Metrics
 pytestmark = pytest.mark.django_db
 
 COUNTS = {
-    "intake": 32,
+    "intake": 40,  # submitted in the region (not the company's measure)
+    "dispatched": 32,  # dispatched to the company
     "cb_valid": 20,
     "cb_contacted": 18,
     "cb_solved": 15,
@@ -47,7 +48,7 @@ def facts(world):
         (Indicator.RESOLUTION_RATE, "75.00", "15", "20"),
         (Indicator.SATISFACTION_RATE, "82.50", "16.5", "20"),  # (12 + 0.9 × 5) ÷ 20
         (Indicator.ON_TIME_RATE, "90.00", "9 件按时办结", "10 件有时限的办结"),
-        (Indicator.COMPLAINTS_PER_1000, "100.00", "32 件工单", "320 户"),  # 32 ÷ 320 × 1000
+        (Indicator.COMPLAINTS_PER_1000, "100.00", "32 件派给企业的工单", "320 户"),  # 32 ÷ 320 × 1000
     ],
 )
 def test_work_order_indicators(facts, indicator, value, numerator, denominator):
@@ -117,3 +118,31 @@ def test_points_curves(world):
     # Linear from 100 (0 points) to 0 (6 points): 25 per 1,000 → 4.5 points.
     assert it["C1"].points_for(Decimal("25")) == Decimal("4.5")
     assert it["C1"].points_for(Decimal("300")) == 0 and it["C1"].points_for(None) == 0
+    # A scheme may give points for "no data" (e.g. no call-backs in the period).
+    c1 = it["C1"]
+    c1.curve = {**c1.curve, "missing": 4.8}
+    assert c1.points_for(None) == Decimal("4.8")
+
+
+def test_the_example_schemes_are_valid_and_marked(world):
+    from apps.ratings import examples
+    from apps.ratings.choices import SubjectKind
+
+    from .helpers import make_scheme
+
+    s = make_scheme(
+        title=examples.COMPANY_ORG_TITLE,
+        structure=examples.COMPANY_ORG,
+        total_points=Decimal(100),
+        star_cutoffs=examples.COMPANY_ORG_CUTOFFS,
+        is_example=True,
+    )
+    assert str(s).startswith("【示例】") and s.items.count() == 18
+    p = make_scheme(
+        title=examples.PROJECT_TITLE,
+        structure=examples.PROJECT,
+        total_points=Decimal(100),
+        star_cutoffs=examples.PROJECT_CUTOFFS,
+        subject_kind=SubjectKind.COMPOUND_PROJECT,
+    )
+    assert p.dimensions.count() == 3
