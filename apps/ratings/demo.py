@@ -81,10 +81,16 @@ def seed(*, rng, today, log) -> None:
             _round(rng, schemes[city], city, year, stats, revoke=(city == LINYI and year == last_year))
             log(f"{CITY_NAMES[city]}{year}年度评定完成（累计 {time.monotonic() - started:.0f} 秒）")
     log("星级评定（引擎）：" + "，".join(f"{k} {v}" for k, v in sorted(stats.items())))
-    five = RatingEntry.objects.filter(
-        region__pk__startswith="3713", status=EntryStatus.FINAL, year=last_year, stars=5, is_legacy=False
-    ).count()
-    log(f"临沂 {last_year} 年度评定为五星的企业党组织 {five} 个")
+    from apps.core.scoping import region_scope
+    from apps.dashboards import figures
+
+    for city in (LINYI, HEZE):
+        scope = region_scope(city)
+        rated = figures.rated_company_orgs(scope)
+        log(
+            f"{CITY_NAMES[city]}：最新评定为五星的企业党组织 {figures.five_star_company_orgs(scope)} 个，"
+            f"三星级及以上 {rated.numerator}/{rated.denominator}"
+        )
 
 
 def _schemes(today, log) -> dict:
