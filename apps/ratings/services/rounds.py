@@ -212,13 +212,15 @@ def entry_self_assess(*, entry: RatingEntry, scores: dict, actor) -> RatingEntry
 @transaction.atomic
 def entry_review(*, entry: RatingEntry, reviews: dict, actor) -> RatingEntry:
     """The street or county scores item by item with comments. Objective items come pre-filled
-    from platform data; a different score needs a written reason, which the audit event keeps.
+    from platform data (computed when the subject submitted, after the period's end); a
+    different score needs a written reason, which the audit event keeps.
     A hit veto item voids the stars."""
     check_perm(actor, "ratings.review_ratingentry", region_code=entry.region_id)
     if entry.round.status != RoundStatus.OPEN:
         raise DomainError("本轮评定已不在审核阶段。")
     rows = _scores(entry)
-    refresh_objective(entry, rows)
+    if any(s.item.method == ItemMethod.OBJECTIVE and s.objective_source == "" for s in rows):
+        refresh_objective(entry, rows)  # computed at self-assessment; only missing ones now
     overrides = {}
     vetoes = []
     for s in rows:
