@@ -170,3 +170,23 @@ def test_survey_pages_and_qr(world, client_for):
     assert "户码" in anon.get(url).content.decode()
     r = anon.post(url, {f"q_{qs[0].pk}": "4", f"q_{qs[1].pk}": "当天"})
     assert r.status_code == 400 and "户码" in r.content.decode()
+
+
+def test_party_org_page_shows_the_engine_history(world, rnd, client_for):
+    through_review(world, rnd, world.own["partyorg"])
+    page = client_for("county").get(world.own["partyorg"].get_absolute_url()).content.decode()
+    assert "市物业行业党委" in page  # the world's typed-in 2025 record, as a legacy result
+    history = client_for("county").get(reverse("org_rating_history", args=[world.own["partyorg"].pk]))
+    assert "★★★★" in history.content.decode()
+    assert (
+        client_for("other_county")
+        .get(reverse("org_rating_history", args=[world.own["partyorg"].pk]))
+        .status_code
+        == 404
+    )
+    compound = client_for("county").get(reverse("compound_rating_history", args=[world.compound.pk]))
+    assert compound.status_code == 200
+    assert (
+        client_for("heze_city").get(reverse("compound_rating_history", args=[world.compound.pk])).status_code
+        == 404
+    )
