@@ -58,6 +58,18 @@ class SchemeForm(forms.ModelForm):
             raise forms.ValidationError("应为一个对象，含 dimensions 与 vetoes")
         return value
 
+    def clean(self):
+        data = super().clean()
+        if "star_cutoffs_text" in data:
+            self.instance.star_cutoffs = data["star_cutoffs_text"]  # the model's own checks run on it
+        return data
+
+    def add_error(self, field, error):
+        # The model names its field star_cutoffs; the form shows it as text.
+        if field is None and hasattr(error, "error_dict") and "star_cutoffs" in error.error_dict:
+            error.error_dict["star_cutoffs_text"] = error.error_dict.pop("star_cutoffs")
+        super().add_error(field, error)
+
     def clean_star_cutoffs_text(self):
         text = self.cleaned_data["star_cutoffs_text"].replace("，", ",")
         try:

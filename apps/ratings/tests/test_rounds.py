@@ -221,3 +221,31 @@ def test_revocation_notifies_the_company(world, rnd, django_capture_on_commit_ca
     with django_capture_on_commit_callbacks(execute=True):
         result_revoke(entry=e, reason="列入月度黑榜未整改", actor=world.users["city"], today=after)
     assert Notification.objects.filter(recipient=world.users["company"], title__contains="撤销").exists()
+
+
+def test_evidence_must_be_a_pdf_or_image(world, rnd):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from apps.ratings.services import entry_self_assess
+
+    from .helpers import pdf_upload
+
+    own = entry_of(rnd, world.own["partyorg"])
+    it = items(own.scheme)
+    fake = SimpleUploadedFile("台账.pdf", b"<html>not a pdf</html>", content_type="application/pdf")
+    with pytest.raises(ValidationError) as exc:
+        entry_self_assess(
+            entry=own,
+            scores={it["A1"].pk: {"points": 3, "evidence": fake}, it["C2"].pk: {"points": 1, "note": "照片"}},
+            actor=world.users["company"],
+        )
+    assert "A1" in str(exc.value) and "PDF" in str(exc.value)
+    e = entry_self_assess(
+        entry=own,
+        scores={
+            it["A1"].pk: {"points": 3, "evidence": pdf_upload()},
+            it["C2"].pk: {"points": 1, "note": "照片"},
+        },
+        actor=world.users["company"],
+    )
+    assert e.scores.get(item=it["A1"]).evidence.name.endswith(".pdf")

@@ -190,3 +190,33 @@ def test_party_org_page_shows_the_engine_history(world, rnd, client_for):
         client_for("heze_city").get(reverse("compound_rating_history", args=[world.compound.pk])).status_code
         == 404
     )
+
+
+def test_scheme_form_creates_from_the_example_and_refuses_bad_totals(world, client_for, settings, tmp_path):
+    import json
+
+    from apps.ratings import examples
+    from apps.ratings.models import RatingScheme
+
+    settings.MEDIA_ROOT = tmp_path
+    client = client_for("city")
+    form = client.get(reverse("scheme_create")).content.decode()
+    assert "组织建设好" in form  # the example is prefilled
+    data = {
+        "jurisdiction": "371300",
+        "subject_kind": "company_org",
+        "title": "临沂市物业企业党组织星级评定办法",
+        "effective_from": "2026-01-01",
+        "total_points": "100",
+        "star_cutoffs_text": "60,70,80,86,92",
+        "structure": json.dumps(examples.COMPANY_ORG, ensure_ascii=False),
+    }
+    bad = dict(data, total_points="90", star_cutoffs_text="50,60,70,80,88")
+    r = client.post(reverse("scheme_create"), bad)
+    assert r.status_code in (200, 400) and "不一致" in r.content.decode()
+    assert not RatingScheme.objects.filter(title=data["title"]).exists()
+    r = client.post(reverse("scheme_create"), data)
+    assert r.status_code == 302
+    scheme = RatingScheme.objects.get(title=data["title"])
+    assert scheme.items.count() == 18 and not scheme.is_example
+    assert client_for("county").get(reverse("scheme_create")).status_code == 403
