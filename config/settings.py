@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "apps.workorders",
     "apps.voting",
     "apps.campaigns",
+    "apps.ratings",
     "apps.dashboards",
     "apps.api",
 ]
@@ -242,6 +243,10 @@ LOGGING = {
 BRANCH_MIN_PARTY_MEMBERS = env_int("BRANCH_MIN_PARTY_MEMBERS", 3)
 # §3 Star rating threshold for the third "100%" target.
 RATING_TARGET_MIN_STARS = env_int("RATING_TARGET_MIN_STARS", 3)
+# §5 Star rating rounds: public notice (公示) in working days before a result becomes final.
+RATING_NOTICE_WORKING_DAYS = env_int("RATING_NOTICE_WORKING_DAYS", 5)
+# Satisfaction surveys: aggregates of fewer responses than this show "样本不足".
+SURVEY_MIN_SAMPLE = env_int("SURVEY_MIN_SAMPLE", 5)
 # Compounds built before this year are proposed as old compounds (老旧小区) on entry.
 OLD_COMPOUND_BUILT_BEFORE = env_int("OLD_COMPOUND_BUILT_BEFORE", 2000)
 # A compound built after this year cannot be flagged 老旧小区 (city plans include some early-2000s

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 
 from apps.core.scoping import scoped
 from apps.party.models import PartyInstructor, PartyOrg, PartyOrgRating, RedCollarSecretary, in_post_q
 
 
 def latest_rating_subquery(field: str = "stars"):
-    return Subquery(
-        PartyOrgRating.objects.filter(party_org=OuterRef("pk")).order_by("-year").values(field)[:1]
-    )
+    """The organisation's current rating from the rating engine (apps.ratings): its latest final
+    or revoked result (a revoked one has no stars), an engine result before a legacy record of
+    the same year. Typed-in records reach it as legacy results (apps.ratings.services.legacy)."""
+    from apps.ratings.selectors import latest_result_subquery
+
+    return latest_result_subquery(field)
 
 
 def party_org_list_for(*, user) -> QuerySet[PartyOrg]:
