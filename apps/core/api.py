@@ -1,5 +1,8 @@
-"""Building blocks the domain routers share: paging, common filters, permission checks and the
-`responses()` table that documents the error answers of an operation."""
+"""Building blocks the domain routers (each app's api.py) share: paging, common filters,
+permission checks, the one error body (`ErrorOut`) and the `responses()` table that documents
+the error answers of an operation. In core, so that apps never import apps.api: that app keeps
+the mount, authentication, throttling, the exception handlers that produce the error shape, and
+the docs."""
 
 from __future__ import annotations
 
@@ -10,7 +13,6 @@ from django.db.models import Q, QuerySet
 from ninja import Field, Schema
 from pydantic import create_model
 
-from apps.api.errors import ErrorOut
 from apps.core.errors import ForbiddenError
 from apps.core.scoping import Scope
 
@@ -25,6 +27,14 @@ RegionCode = Annotated[
         examples=["371311"],
     ),
 ]
+
+
+class ErrorOut(Schema):
+    """The body of every error answer."""
+
+    code: str
+    message: str
+    field_errors: dict[str, list[str]] = {}
 
 
 class PageParams(Schema):

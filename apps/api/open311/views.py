@@ -16,10 +16,11 @@ from django.conf import settings
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from apps.api.open311 import catalogue
 from apps.api.open311.render import Open311Error, error_response, respond
 from apps.api.selectors import api_client_for_key
 from apps.api.throttling import anon_throttle_check, hit
+from apps.core.errors import DomainError
+from apps.workorders import open311 as catalogue
 
 MAX_DESCRIPTION = 4000
 MAX_SPAN = datetime.timedelta(days=90)
@@ -48,6 +49,8 @@ def open311_view(methods: tuple[str, ...]):
                 return view(request, *args, fmt=fmt, **kwargs)
             except Open311Error as exc:
                 return error_response(fmt, exc)
+            except DomainError as exc:  # the domain refused: 403 for a permission, else 400
+                return error_response(fmt, Open311Error(403 if exc.status == 403 else 400, exc.message))
             except Exception:
                 import logging
 
