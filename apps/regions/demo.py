@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from apps.core.demo import SHENGZHUANG, WANTONG, WANTONG_NAME, WANTONG_SOURCE
-from apps.regions.models import Region, RegionKind, RegionLevel
+from apps.regions.choices import RegionKind, RegionLevel
+from apps.regions.models import Region
 from apps.regions.services import region_create
 
 
