@@ -84,7 +84,9 @@ def seeded(django_db_setup, django_db_blocker):
             transaction.set_rollback(True)
 
 
-pytestmark = pytest.mark.usefixtures("seeded")
+# One worker runs the whole module (`make test` distributes by group): with the tests split over
+# both workers, each built the seeded fixture — the suite's most expensive — once.
+pytestmark = [pytest.mark.usefixtures("seeded"), pytest.mark.xdist_group("seed_demo")]
 
 
 def test_linyi_figures_of_the_article(db):
