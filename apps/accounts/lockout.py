@@ -22,7 +22,7 @@ from apps.core import ratelimit
 def client_address(request) -> str:
     if request is None:
         return ""
-    from apps.api.throttling import client_ip
+    from apps.core.throttle import client_ip
 
     return client_ip(request)
 

@@ -120,6 +120,6 @@ class User(AbstractUser):
 
 
 def _level_labels():
-    from apps.regions.models import RegionLevel
+    from apps.regions.choices import RegionLevel
 
     return RegionLevel.choices

@@ -18,10 +18,11 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
+from apps.core.api import ErrorOut  # noqa: F401  (the error body; re-exported for the API's modules)
 from apps.core.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -50,14 +51,6 @@ CODES = {
     500: "server_error",
     503: "unavailable",
 }
-
-
-class ErrorOut(Schema):
-    """The body of every error answer."""
-
-    code: str
-    message: str
-    field_errors: dict[str, list[str]] = {}
 
 
 class ApiAuthError(AuthenticationError):

@@ -9,8 +9,6 @@ from decimal import Decimal
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
 
-from apps.api.common import PageParams, page_schema, paginate, require_perm
-from apps.api.common import responses as answers
 from apps.campaigns import selectors, services
 from apps.campaigns.choices import (
     CampaignStatus,
@@ -25,6 +23,8 @@ from apps.campaigns.choices import (
     SubItemStatus,
     UnitKind,
 )
+from apps.core.api import PageParams, page_schema, paginate, require_perm
+from apps.core.api import responses as answers
 from apps.core.scoping import get_scoped_or_404
 
 router = Router(tags=["大排查、民生项目与联席会议"])

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from apps.committees.choices import CommitteeKind, MemberPosition
 from apps.core.models import TimeStampedModel
 from apps.core.scoping import Scope, q_region
 from apps.core.validators import mask_mobile, mask_name, validate_mobile
@@ -85,11 +86,6 @@ def _ancestor_codes(code: str) -> list[str]:
     return [c for c in out if len(c) in (6, 9) and c != code]
 
 
-class CommitteeKind(models.TextChoices):
-    OWNERS_COMMITTEE = "owners_committee", "业主委员会"
-    MANAGEMENT = "management", "物业管理委员会（物管会）"
-
-
 class OwnersCommittee(TimeStampedModel):
     """An owners' committee (业委会) or temporary management committee (物管会) of a compound."""
 
@@ -166,13 +162,6 @@ class OwnersCommittee(TimeStampedModel):
         if scope.committee_id:
             return Q(**{f"{via}pk": scope.committee_id})
         return Compound.scope_q(scope, via=f"{via}compound__")
-
-
-class MemberPosition(models.TextChoices):
-    DIRECTOR = "director", "主任"
-    DEPUTY = "deputy", "副主任"
-    MEMBER = "member", "委员"
-    CHAIR = "chair", "物管会主任（居委会）"
 
 
 class CommitteeMember(TimeStampedModel):

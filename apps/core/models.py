@@ -3,6 +3,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
+from apps.core.sql import written_fast
+
 
 class TimeStampedModel(models.Model):
     """Base for every domain model: when a row was created and last updated."""
@@ -14,6 +16,7 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+@written_fast
 class Event(models.Model):
     """Audit trail: one row per change made through a service, written in the same transaction."""
 

@@ -15,14 +15,15 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
-from apps.api.common import RegionCode, require_perm
-from apps.api.common import responses as answers
+from apps.core.api import RegionCode, require_perm
+from apps.core.api import responses as answers
 from apps.dashboards import selectors
 from apps.dashboards import workorders as wo
 from apps.dashboards.figures import Figures, Ratio, old_compounds_by_mode
 from apps.dashboards.metrics import COUNTS, METRICS, RANKING_RATIOS, short_name, targets
-from apps.regions.models import Region, RegionLevel
-from apps.registry.models import ManagementMode
+from apps.regions.choices import RegionLevel
+from apps.regions.models import Region
+from apps.registry.choices import ManagementMode
 from apps.workorders.metrics import Metrics
 from apps.workorders.models import COUNTERS
 

@@ -16,15 +16,19 @@ from django.db.models import Avg, Count, Exists, IntegerField, OuterRef, Q, Quer
 from django.db.models.functions import Coalesce, Substr
 from django.http import Http404
 
-from apps.committees.models import CommitteeKind, OwnersCommittee
+from apps.committees.choices import CommitteeKind
+from apps.committees.models import OwnersCommittee
 from apps.committees.selectors import active_q, red_q, with_roster_counts
 from apps.core.scoping import PREFIX_LENGTH, Scope, get_scoped_or_404, region_scope, scope_of, scoped_to
 from apps.dashboards import figures as fig
 from apps.dashboards.models import RegionBoundary
-from apps.party.models import PartyOrg, PartyOrgKind, RedCollarSecretary, in_post_q
+from apps.party.choices import PartyOrgKind
+from apps.party.models import PartyOrg, RedCollarSecretary, in_post_q
 from apps.party.selectors import latest_rating_subquery
-from apps.regions.models import Region, RegionLevel
-from apps.registry.models import CompanyKind, Compound, ManagementMode, PropertyCompany
+from apps.regions.choices import RegionLevel
+from apps.regions.models import Region
+from apps.registry.choices import CompanyKind, ManagementMode
+from apps.registry.models import Compound, PropertyCompany
 from apps.workorders.metrics import Metrics
 
 

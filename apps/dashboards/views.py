@@ -16,7 +16,7 @@ from apps.dashboards import selectors
 from apps.dashboards import workorders as wo
 from apps.dashboards.metrics import list_url, targets
 from apps.dashboards.tables import category_table, compound_table, month_table, rank_tables, ranking_table
-from apps.regions.models import RegionLevel
+from apps.regions.choices import RegionLevel
 
 PERMISSION = "regions.view_region"
 

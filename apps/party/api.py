@@ -10,7 +10,7 @@ import datetime
 from django.db.models import Q
 from ninja import Field, Query, Router, Schema
 
-from apps.api.common import (
+from apps.core.api import (
     PageParams,
     QueryDate,
     RegionCode,
@@ -20,10 +20,11 @@ from apps.api.common import (
     paginate,
     require_perm,
 )
-from apps.api.common import responses as answers
+from apps.core.api import responses as answers
 from apps.core.scoping import get_scoped_or_404
 from apps.core.validators import mask_mobile
-from apps.party.models import PartyOrg, PartyOrgKind, RedCollarSecretary
+from apps.party.choices import PartyOrgKind
+from apps.party.models import PartyOrg, RedCollarSecretary
 from apps.party.selectors import party_org_list_for, secretary_list_for
 from apps.regions.api import RegionRef
 

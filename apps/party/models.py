@@ -9,14 +9,7 @@ from django.urls import reverse
 from apps.core.models import TimeStampedModel
 from apps.core.scoping import Scope, q_region
 from apps.core.validators import mask_mobile, validate_mobile
-
-
-class PartyOrgKind(models.TextChoices):
-    INDUSTRY_COMMITTEE = "industry_committee", "物业行业党组织"
-    COMPANY_ORG = "company_org", "物业企业党组织"
-    COMPOUND_BRANCH = "compound_branch", "小区党支部"
-    JOINT_BRANCH = "joint_branch", "联合党支部"
-    COMMUNITY_ORG = "community_org", "社区党组织"
+from apps.party.choices import PartyOrgKind
 
 
 class PartyOrg(TimeStampedModel):

@@ -9,8 +9,8 @@ from typing import Literal
 
 from ninja import Field, Query, Router, Schema
 
-from apps.api.common import PageParams, page_schema, paginate, require_perm
-from apps.api.common import responses as answers
+from apps.core.api import PageParams, page_schema, paginate, require_perm
+from apps.core.api import responses as answers
 from apps.core.scoping import get_scoped_or_404
 from apps.ratings.choices import RESULT_STATUSES, EntryStatus, ItemMethod, RoundStatus, SubjectKind
 from apps.ratings.selectors import (

@@ -18,13 +18,9 @@ from apps.core.validators import (
     validate_credit_code,
     validate_mobile,
 )
+from apps.registry.choices import CompanyKind, DepartmentKind, ManagementMode, UnitKind
 
 POSITIVE_AREA = [MinValueValidator(Decimal("0.01"), message="面积必须大于0")]
-
-
-class CompanyKind(models.TextChoices):
-    MARKET = "market", "市场化物业企业"
-    PUBLIC_WELFARE = "public_welfare", "国有公益性物业企业"
 
 
 class PropertyCompany(TimeStampedModel):
@@ -81,21 +77,6 @@ class PropertyCompany(TimeStampedModel):
         return None
 
 
-class DepartmentKind(models.TextChoices):
-    HOUSING = "housing", "住建（房管）"
-    URBAN_MANAGEMENT = "urban_management", "城管（综合执法）"
-    PUBLIC_SECURITY = "public_security", "公安"
-    FIRE = "fire", "消防救援"
-    MARKET_REGULATION = "market_regulation", "市场监管"
-    WATER = "water", "供水"
-    POWER = "power", "供电"
-    GAS = "gas", "燃气"
-    HEATING = "heating", "供热"
-    NATURAL_RESOURCES = "natural_resources", "自然资源和规划"
-    STREET_OFFICE = "street_office", "街道办事处"
-    OTHER = "other", "其他"
-
-
 class Department(TimeStampedModel):
     """A functional department (职能部门) that handles whistles and reports in."""
 
@@ -135,15 +116,6 @@ class Department(TimeStampedModel):
             q_region(scope, f"{via}region_id"),
             Q(**{f"{via}pk": scope.department_id}) if scope.department_id else None,
         )
-
-
-class ManagementMode(models.TextChoices):
-    MARKET = "market", "市场化物业企业"
-    FALLBACK = "fallback", "公益性物业兜底"
-    PAIRING = "pairing", "大手牵小手"
-    STREET_CENTRE = "street_centre", "街道物业服务中心"
-    SELF_MANAGED = "self_managed", "业主自治管理"
-    NONE = "none", "无物业管理"
 
 
 MODES_WITH_COMPANY = (ManagementMode.MARKET, ManagementMode.FALLBACK, ManagementMode.PAIRING)
@@ -258,7 +230,7 @@ class Compound(TimeStampedModel):
     def clean(self):
         errors = {}
         if self.community_id:
-            from apps.regions.models import RegionLevel
+            from apps.regions.choices import RegionLevel
 
             if self.community.level != RegionLevel.COMMUNITY:
                 errors["community"] = "小区必须属于社区（村）级区划"
@@ -327,13 +299,6 @@ class Building(TimeStampedModel):
     @classmethod
     def scope_q(cls, scope: Scope, via: str = ""):
         return Compound.scope_q(scope, via=f"{via}compound__")
-
-
-class UnitKind(models.TextChoices):
-    DWELLING = "dwelling", "住宅"
-    SHOP = "shop", "商业用房"
-    PARKING = "parking", "车位（登记为专有部分）"
-    OTHER = "other", "其他"
 
 
 class Unit(models.Model):

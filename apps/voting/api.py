@@ -11,8 +11,8 @@ import datetime
 
 from ninja import Field, Query, Router, Schema
 
-from apps.api.common import PageParams, RegionCode, in_region_q, page_schema, paginate, require_perm
-from apps.api.common import responses as answers
+from apps.core.api import PageParams, RegionCode, in_region_q, page_schema, paginate, require_perm
+from apps.core.api import responses as answers
 from apps.core.errors import ForbiddenError
 from apps.core.scoping import get_scoped_or_404
 from apps.voting.choices import DecisionForm, DecisionStatus

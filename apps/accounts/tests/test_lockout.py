@@ -72,7 +72,7 @@ def test_admin_login_shares_the_lockout(client, world, limits):
 
 def test_api_budget_is_counted_in_the_database_not_per_process(db, settings):
     """With the per-process LocMem cache, the budget lives in the database (core_ratecounter)."""
-    from apps.api.throttling import hit
+    from apps.core.throttle import hit
 
     settings.RATE_LIMIT_STORE = "auto"  # and the cache is the per-process LocMem
     assert hit("token", "42", "2/min") is None

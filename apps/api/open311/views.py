@@ -18,10 +18,11 @@ from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from apps.api.open311 import catalogue
 from apps.api.open311.render import Open311Error, error_response, respond
 from apps.api.selectors import api_client_for_key
 from apps.api.throttling import anon_throttle_check, hit
+from apps.core.errors import DomainError
+from apps.workorders import open311 as catalogue
 
 MAX_DESCRIPTION = 4000
 MAX_SPAN = datetime.timedelta(days=90)
@@ -53,6 +54,8 @@ def open311_view(methods: tuple[str, ...]):
                 if exc.retry_after:
                     response["Retry-After"] = str(exc.retry_after)
                 return response
+            except DomainError as exc:  # the domain refused: 403 for a permission, else 400
+                return error_response(fmt, Open311Error(403 if exc.status == 403 else 400, exc.message))
             except RequestDataTooBig:
                 return error_response(fmt, Open311Error(413, "请求体超过平台允许的大小"))
             except (OperationalError, InterfaceError):

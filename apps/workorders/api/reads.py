@@ -8,8 +8,8 @@ from typing import Literal
 from django.utils import timezone
 from ninja import Field, Query, Schema
 
-from apps.api.common import PageParams, QueryDate, RegionCode, in_region_q, paginate, require_perm
-from apps.api.common import responses as answers
+from apps.core.api import PageParams, QueryDate, RegionCode, in_region_q, paginate, require_perm
+from apps.core.api import responses as answers
 from apps.core.errors import ForbiddenError
 from apps.workorders import policy, selectors, services
 from apps.workorders.api.common import (

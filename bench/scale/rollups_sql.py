@@ -1,9 +1,9 @@
 """The rollup tables rebuilt set-based, in SQL, from the raw rows (PostgreSQL).
 
-Same definitions as `apps.workorders.rollups._sources()` — which event counts in which counter,
-in which month (China time), for which region and unit — but a few `INSERT ... SELECT ...
-GROUP BY` statements instead of Python loops, so that ten million orders roll up in minutes.
-`apps/core/tests/test_scale.py` proves the result equals `rollups_rebuild()`.
+The one table of `apps.workorders.counting.EVENTS` (which event counts in which counter, in
+which month (China time), for which region and unit) rendered as SQL: a few `INSERT ... SELECT
+... GROUP BY` statements instead of Python loops, so that ten million orders roll up in minutes.
+`bench/tests/test_scale.py` proves the result equals `rollups_rebuild()`.
 
 One pass: each table is read once (assignments and call-backs joined once to their order), every
 row yields its events (`CROSS JOIN LATERAL (VALUES ...)`: an order is submitted, accepted and
@@ -20,8 +20,10 @@ import time
 
 from django.db import connection, transaction
 
-from apps.core.scale.bulk import loading
+from apps.workorders import counting, rollups
+from apps.workorders.counting import UNIT_COUNTERS
 from apps.workorders.models import COUNTERS
+from bench.scale.bulk import loading
 
 TZ = "Asia/Shanghai"
 UNIT = (
@@ -31,83 +33,46 @@ UNIT = (
 )
 
 
-# (rows: FROM clause with the order as `o`; unit (type, id) SQL or None; events as
-# [(time column, {counter: SQL expression counted})]).
+# Per table of counting.EVENTS: its rows as a FROM clause with the order as `o`, the alias of
+# the event's row, and the unit (type, id) SQL or None.
+FROM = {
+    "order": ("workorders_workorder o", "o", None),
+    "assignment": ("workorders_assignment a JOIN workorders_workorder o ON o.id = a.order_id", "a", UNIT),
+    "escalation": (
+        "workorders_escalation e JOIN workorders_workorder o ON o.id = e.order_id "
+        "LEFT JOIN workorders_assignment a ON a.id = e.assignment_id",
+        "e",
+        UNIT,
+    ),
+    "callback": (
+        "workorders_callback c JOIN workorders_workorder o ON o.id = c.order_id "
+        "LEFT JOIN workorders_assignment a ON a.id = c.assignment_id",
+        "c",
+        UNIT,
+    ),
+}
+
+
+def _tally_sql(alias: str, model, tally: counting.Tally) -> str:
+    """1 when the event meets the tally, else 0 (as `counting.same`: a NULL flag is neither)."""
+    if not tally.field:
+        return "1"
+    column = f"{alias}.{model._meta.get_field(tally.field).column}"
+    if isinstance(tally.value, bool):
+        return f"({column} IS {'TRUE' if tally.value else 'FALSE'})::int"
+    value = str(tally.value).replace("'", "''")
+    return f"({column} = '{value}')::int"
+
+
 def _sources() -> list[tuple[str, tuple[str, str] | None, list[tuple[str, dict[str, str]]]]]:
-    return [
-        (
-            "workorders_workorder o",
-            None,
-            [
-                ("o.submitted_at", {"intake": "1", "joint_intake": "(o.is_joint)::int"}),
-                (
-                    "o.accepted_at",
-                    {
-                        "accepted": "1",
-                        "accepted_on_time": "(o.accept_on_time IS TRUE)::int",
-                        "accepted_late": "(o.accept_on_time IS FALSE)::int",
-                    },
-                ),
-                (
-                    "o.ended_at",
-                    {
-                        "rejected": "(o.status = 'rejected')::int",
-                        "merged": "(o.status = 'merged')::int",
-                        "closed": "(o.status = 'closed')::int",
-                    },
-                ),
-            ],
-        ),
-        (
-            "workorders_assignment a JOIN workorders_workorder o ON o.id = a.order_id",
-            UNIT,
-            [
-                ("a.dispatched_at", {"dispatched": "1", "reworked": "(a.is_rework)::int"}),
-                (
-                    "a.signed_at",
-                    {
-                        "signed": "1",
-                        "signed_on_time": "(a.sign_on_time IS TRUE)::int",
-                        "signed_late": "(a.sign_on_time IS FALSE)::int",
-                    },
-                ),
-                ("a.returned_at", {"returned": "1"}),
-                (
-                    "a.resolved_at",
-                    {
-                        "resolved": "1",
-                        "resolved_on_time": "(a.resolve_on_time IS TRUE)::int",
-                        "resolved_late": "(a.resolve_on_time IS FALSE)::int",
-                    },
-                ),
-            ],
-        ),
-        (
-            "workorders_escalation e JOIN workorders_workorder o ON o.id = e.order_id "
-            "LEFT JOIN workorders_assignment a ON a.id = e.assignment_id",
-            UNIT,
-            [("e.at", {"escalated": "1"})],
-        ),
-        (
-            "workorders_callback c JOIN workorders_workorder o ON o.id = c.order_id "
-            "LEFT JOIN workorders_assignment a ON a.id = c.assignment_id",
-            UNIT,
-            [
-                (
-                    "c.created_at",
-                    {
-                        "cb_valid": "(c.reached)::int",
-                        "cb_unreached": "(NOT c.reached)::int",
-                        "cb_contacted": "(c.contacted IS TRUE)::int",
-                        "cb_solved": "(c.solved IS TRUE)::int",
-                        "cb_satisfied": "(c.satisfaction = 'satisfied')::int",
-                        "cb_basic": "(c.satisfaction = 'basic')::int",
-                        "cb_dissatisfied": "(c.satisfaction = 'dissatisfied')::int",
-                    },
-                )
-            ],
-        ),
-    ]
+    """counting.EVENTS as SQL, by table: (rows, unit, [(time column, {counter: SQL expression})])."""
+    out: dict[str, tuple] = {}
+    for event in counting.EVENTS:
+        rows, alias, unit = FROM[event.table]
+        model = rollups._TABLES[event.table][0]
+        exprs = {t.counter: _tally_sql(alias, model, t) for t in event.tallies}
+        out.setdefault(event.table, (rows, unit, []))[2].append((f"{alias}.{event.at}", exprs))
+    return list(out.values())
 
 
 def _events_sql(counters: list[str], below_order: int | None = None) -> str:
@@ -134,8 +99,6 @@ def _events_sql(counters: list[str], below_order: int | None = None) -> str:
 def _fill(cur, *, below_order: int | None = None, add: bool = False, log=None, started: float = 0) -> dict:
     """Sum the events into the four rollup tables: plain inserts into empty tables, or (`add`)
     upserts that add to the rows already there."""
-    from apps.workorders.rollups import UNIT_COUNTERS
-
     counters = list(COUNTERS)
     cols = ", ".join(counters)
     fine = ", ".join(f"sum({c})::int AS {c}" for c in counters)

@@ -1,4 +1,4 @@
-"""Scale data sets for benchmarks (`manage.py generate_scale city|province`), PostgreSQL only.
+"""Scale data sets for benchmarks (`bench/generate_scale.py city|province`), PostgreSQL only.
 
 city ≈ 临沂: the real divisions of Linyi, >= 5,000 compounds, >= 1,500,000 units, >= 2,000,000
 work orders over two years. province ≈ 山东: the 16 cities (Linyi and Heze real, the other 14
@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from django.db import connection
 from django.utils import timezone
 
-from apps.core.scale.places import HEZE, LINYI, OTHER_CITIES
 from apps.registry.models import Compound
+from bench.scale.places import HEZE, LINYI, OTHER_CITIES
 
 
 @dataclass(frozen=True)
@@ -56,8 +56,8 @@ def generate(
     log=print,
 ) -> dict:
     """Generate a data set; returns counts and timings. Refuses anything but PostgreSQL."""
-    from apps.core.scale.orders import generate_orders
-    from apps.core.scale.places import ensure_regions, ensure_units_of_work, generate_compounds, load_places
+    from bench.scale.orders import generate_orders
+    from bench.scale.places import ensure_regions, ensure_units_of_work, generate_compounds, load_places
 
     if connection.vendor != "postgresql":
         raise RuntimeError("generate_scale 需要 PostgreSQL（COPY 批量写入）")

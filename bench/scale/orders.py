@@ -24,11 +24,7 @@ from operator import add
 
 from django.db import connection
 
-from apps.core.scale.bulk import Progress, copy_text, loading, next_ids
-from apps.core.scale.clocks import DAY, HOUR, NO_STAGE, fmt, local_offset, stage_clock, to_us
-from apps.core.scale.places import Places
-from apps.core.scale.rollups_sql import rollups_add_older
-from apps.workorders import deadlines
+from apps.workorders import counting, deadlines
 from apps.workorders.choices import (
     AssignmentOutcome,
     EscalationReason,
@@ -39,6 +35,10 @@ from apps.workorders.choices import (
 )
 from apps.workorders.models import ALL_CATEGORIES, COUNTERS, Category
 from apps.workorders.models.orders import TRACKING_ALPHABET
+from bench.scale.bulk import Progress, copy_text, loading, next_ids
+from bench.scale.clocks import DAY, HOUR, NO_STAGE, fmt, local_offset, stage_clock, to_us
+from bench.scale.places import Places
+from bench.scale.rollups_sql import rollups_add_older
 
 ORDER_COLUMNS = (
     "id",
@@ -218,24 +218,17 @@ OPEN_, RETURNED_, RESOLVED_ = (
 COMMUNITY = Level.COMMUNITY.value
 CARD_NONE, CARD_YELLOW, CARD_RED = SlaCard.NONE.value, SlaCard.YELLOW.value, SlaCard.RED.value
 OVERDUE = EscalationReason.OVERDUE.value
-# Positions of the rollup counters (apps.workorders.models.stats.COUNTERS).
-_C = {name: i for i, name in enumerate(COUNTERS)}
-INTAKE, JOINT_INTAKE, REJECTED_N, CLOSED_N = _C["intake"], _C["joint_intake"], _C["rejected"], _C["closed"]
-ACCEPTED_N, ACCEPTED_ON_TIME, ACCEPTED_LATE = _C["accepted"], _C["accepted_on_time"], _C["accepted_late"]
-DISPATCHED_N, REWORKED_N, RETURNED_N = _C["dispatched"], _C["reworked"], _C["returned"]
-SIGNED_N, SIGNED_ON_TIME, SIGNED_LATE = _C["signed"], _C["signed_on_time"], _C["signed_late"]
-RESOLVED_N, RESOLVED_ON_TIME, RESOLVED_LATE = _C["resolved"], _C["resolved_on_time"], _C["resolved_late"]
-CB_VALID, CB_UNREACHED, CB_CONTACTED, CB_SOLVED = (
-    _C["cb_valid"],
-    _C["cb_unreached"],
-    _C["cb_contacted"],
-    _C["cb_solved"],
-)
-CB_SATISFACTION = {
-    "satisfied": _C["cb_satisfied"],
-    "basic": _C["cb_basic"],
-    "dissatisfied": _C["cb_dissatisfied"],
-}
+# What each replayed event counts: positions in COUNTERS, from the one table
+# (apps.workorders.counting.EVENTS), as functions of the fields its tallies read.
+SUBMITTED_COUNTS = counting.indexes("submitted")  # (is_joint)
+ACCEPTED_COUNTS = counting.indexes("accepted")  # (accept_on_time)
+ENDED_COUNTS = counting.indexes("ended")  # (status)
+DISPATCHED_COUNTS = counting.indexes("dispatched")  # (is_rework)
+SIGNED_COUNTS = counting.indexes("signed")  # (sign_on_time)
+RETURNED_COUNTS = counting.indexes("returned")()
+RESOLVED_COUNTS = counting.indexes("resolved")  # (resolve_on_time)
+CALLED_BACK_COUNTS = counting.indexes("called_back")  # (reached, contacted, solved, satisfaction)
+assert counting.BY_NAME["called_back"].fields == ("reached", "contacted", "solved", "satisfaction")
 
 
 def _text(rows) -> bytes:
@@ -331,7 +324,7 @@ def _chunk(task: tuple[int, int, int]) -> tuple:
         budget = randrange(0, 9) if stall else 99
         t = submitted
         # Rollups, as rollups._sources() counts: each event in its month (local time).
-        count(submitted, INTAKE, JOINT_INTAKE) if joint else count(submitted, INTAKE)
+        count(submitted, *SUBMITTED_COUNTS(joint))
         late = 0.25 * (1 - x)
         while True:  # one pass; `break` = the order's life stops here
             if rand() < 0.03:  # reject (3 %)
@@ -341,7 +334,7 @@ def _chunk(task: tuple[int, int, int]) -> tuple:
                     status, version, updated = REJECTED, version + 1, at
                     end_reason = "经核实不属于物业服务和社区治理事项"
                     stage, card, card_at, ended_at = NO_STAGE, CARD_NONE, None, at
-                    count(at, REJECTED_N)
+                    count(at, *ENDED_COUNTS(REJECTED))
                 break
             # accept
             at = t + int(((20 + 40 * rand()) if rand() < late else (0.2 + 5.8 * rand())) * HOUR)
@@ -351,7 +344,7 @@ def _chunk(task: tuple[int, int, int]) -> tuple:
             status, version, updated = ACCEPTED, version + 1, at
             accepted_at = at
             accept_on_time = None if accept_due is None else at < accept_due
-            count(at, ACCEPTED_N, *_timeliness(accept_on_time, ACCEPTED_ON_TIME, ACCEPTED_LATE))
+            count(at, *ACCEPTED_COUNTS(accept_on_time))
             t = at
             unit = _handler(kind, dep_kind, compound, places)
             returned = reworked = False
@@ -384,10 +377,7 @@ def _chunk(task: tuple[int, int, int]) -> tuple:
                     rework_count += 1
                 # The unit of the rollups: a company, else a department (street offices too).
                 ukey = ("company", unit[1], county) if unit[1] else ("department", unit[2], county)
-                if reworked:
-                    count_with_unit(at, ukey, DISPATCHED_N, REWORKED_N)
-                else:
-                    count_with_unit(at, ukey, DISPATCHED_N)
+                count_with_unit(at, ukey, *DISPATCHED_COUNTS(reworked))
                 t = at
                 # return (4 %, once, not for a rework, within the return limit)
                 if not returned and not reworked and rand() < 0.04:
@@ -398,7 +388,7 @@ def _chunk(task: tuple[int, int, int]) -> tuple:
                     at_text = fmt(at)
                     a[8], a[16], a[17], a[21] = RETURNED_, at_text, "不属于本单位职责范围", at_text
                     returned = True
-                    count_with_unit(at, ukey, RETURNED_N)
+                    count_with_unit(at, ukey, *RETURNED_COUNTS)
                     acc2 = (accept_joint if joint else accept)(at)
                     status, version, updated = ACCEPTED, version + 1, at
                     hk, hc, hd, current = "", None, None, None
@@ -418,7 +408,7 @@ def _chunk(task: tuple[int, int, int]) -> tuple:
                 sign_due = sign[0]
                 signed_on_time = None if sign_due is None else at < sign_due
                 a[14], a[15], a[12] = fmt(at), signed_on_time, resolve[4]
-                count_with_unit(at, ukey, SIGNED_N, *_timeliness(signed_on_time, SIGNED_ON_TIME, SIGNED_LATE))
+                count_with_unit(at, ukey, *SIGNED_COUNTS(signed_on_time))
                 status, version, updated = SIGNED, version + 1, at
                 stage_start, stage = dispatched, resolve
                 due, warn = resolve[0], resolve[1]
@@ -442,9 +432,7 @@ def _chunk(task: tuple[int, int, int]) -> tuple:
                     resolved_on_time,
                     at_text,
                 )
-                count_with_unit(
-                    at, ukey, RESOLVED_N, *_timeliness(resolved_on_time, RESOLVED_ON_TIME, RESOLVED_LATE)
-                )
+                count_with_unit(at, ukey, *RESOLVED_COUNTS(resolved_on_time))
                 cb = callback(at)
                 status, version, updated = RESOLVED, version + 1, at
                 stage_start, stage = at, cb
@@ -473,13 +461,7 @@ def _chunk(task: tuple[int, int, int]) -> tuple:
                     solved = contacted = None
                     sat = ""
                 callbacks.append((oid, aid, fmt(at), False, reached, contacted, solved, sat, ""))
-                outcome = (
-                    CB_VALID if reached else CB_UNREACHED,
-                    CB_CONTACTED if contacted else -1,
-                    CB_SOLVED if solved else -1,
-                    CB_SATISFACTION.get(sat, -1),
-                )
-                count_with_unit(at, ukey, *[i for i in outcome if i >= 0])
+                count_with_unit(at, ukey, *CALLED_BACK_COUNTS(reached, contacted, solved, sat))
                 status, version, updated = CALLED_BACK, version + 1, at
                 stage_start, stage, card, card_at = at, NO_STAGE, CARD_NONE, None
                 t = at
@@ -498,7 +480,7 @@ def _chunk(task: tuple[int, int, int]) -> tuple:
                 if at <= now and budget >= 0:
                     status, version, updated = CLOSED, version + 1, at
                     stage, card, card_at, ended_at = NO_STAGE, CARD_NONE, None, at
-                    count(at, CLOSED_N)
+                    count(at, *ENDED_COUNTS(CLOSED))
                 break
             break
         if status != CLOSED and status != REJECTED:
@@ -534,13 +516,6 @@ def _card(due: int | None, warn: int | None, at: int) -> tuple[str, int | None]:
     if warn is not None and at >= warn:
         return CARD_YELLOW, at
     return CARD_NONE, None
-
-
-def _timeliness(on_time: bool | None, on_time_counter: int, late_counter: int) -> tuple[int, ...]:
-    """The on-time or late counter of a step; none when the step had no deadline."""
-    if on_time is None:
-        return ()
-    return (on_time_counter if on_time else late_counter,)
 
 
 def _cell(cells: dict, key: tuple, width: int) -> list:

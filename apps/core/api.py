@@ -1,5 +1,8 @@
-"""Building blocks the domain routers share: paging, common filters, permission checks and the
-`responses()` table that documents the error answers of an operation."""
+"""Building blocks the domain routers (each app's api.py) share: paging, common filters,
+permission checks, the one error body (`ErrorOut`) and the `responses()` table that documents
+the error answers of an operation. In core, so that apps never import apps.api: that app keeps
+the mount, authentication, throttling, the exception handlers that produce the error shape, and
+the docs."""
 
 from __future__ import annotations
 
@@ -12,7 +15,6 @@ from django.db.models import Q, QuerySet
 from ninja import Field, Schema
 from pydantic import BeforeValidator, create_model
 
-from apps.api.errors import ErrorOut
 from apps.core.errors import ForbiddenError
 from apps.core.scoping import Scope
 
@@ -48,6 +50,14 @@ QueryDate = Annotated[
     BeforeValidator(_strict_day),
     Field(ge=DAY_MIN, le=DAY_MAX, description="日期（YYYY-MM-DD，1900–2100年）"),
 ]
+
+
+class ErrorOut(Schema):
+    """The body of every error answer."""
+
+    code: str
+    message: str
+    field_errors: dict[str, list[str]] = {}
 
 
 class PageParams(Schema):

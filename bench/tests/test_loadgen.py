@@ -1,23 +1,16 @@
 """bench/loadgen.py: the Lua the benchmark hands wrk, and how its result line is read. The wrk
 runs (skipped where wrk is not installed) go against a small stand-in server on loopback."""
 
-import importlib.util
 import json
 import re
 import shutil
-import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import parse_qs
 
 import pytest
 
-_path = Path(__file__).resolve().parents[3] / "bench" / "loadgen.py"
-_spec = importlib.util.spec_from_file_location("bench_loadgen", _path)
-loadgen = importlib.util.module_from_spec(_spec)
-sys.modules["bench_loadgen"] = loadgen  # dataclasses look their module up
-_spec.loader.exec_module(loadgen)
+from bench import loadgen
 
 ORIGIN = "https://127.0.0.1:8400"
 needs_wrk = pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed")

@@ -1,4 +1,4 @@
-"""The scale generator (`manage.py generate_scale`) at a tiny size: COPY needs PostgreSQL, so
+"""The scale generator (`bench/generate_scale.py`) at a tiny size: COPY needs PostgreSQL, so
 these tests are skipped on SQLite. The generated orders must pass the domain's invariants,
 and the set-based SQL rollups must equal `rollups_rebuild()`."""
 
@@ -8,15 +8,15 @@ import random
 import pytest
 from django.db import connection
 
-from apps.core.scale.orders import generate_orders
-from apps.core.scale.places import HEZE, LINYI, ensure_units_of_work, generate_compounds, load_places
-from apps.core.scale.rollups_sql import rollups_build_sql
 from apps.workorders import deadlines
 from apps.workorders.choices import OPEN, AssignmentOutcome, Status
 from apps.workorders.models import Assignment, CallBack, WorkOrder
 from apps.workorders.rollups import rollup_snapshot, rollups_rebuild
 from apps.workorders.services.common import order_limits, stage_for
 from apps.workorders.sweep import sla_sweep
+from bench.scale.orders import generate_orders
+from bench.scale.places import HEZE, LINYI, ensure_units_of_work, generate_compounds, load_places
+from bench.scale.rollups_sql import rollups_build_sql
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY needs PostgreSQL"),

@@ -6,10 +6,10 @@ import random
 
 import pytest
 
-from apps.core.scale.clocks import fmt, local_offset, pack, stage_clock, to_datetime, to_us
 from apps.workorders import deadlines
 from apps.workorders.choices import Level, LimitUnit
 from apps.workorders.models.categories import Limit
+from bench.scale.clocks import fmt, local_offset, pack, stage_clock, to_datetime, to_us
 
 pytestmark = pytest.mark.django_db
 START = datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC)

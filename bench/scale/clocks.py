@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
-
 from apps.workdays import calendar as cal_mod
 from apps.workdays.calendar import CalendarMissing
 from apps.workorders import deadlines
-from apps.workorders.choices import Level, LimitUnit
+from apps.workorders.choices import LimitUnit
 
 # Times in the simulation are integers: microseconds since the epoch (UTC). Adding, comparing
 # and formatting them costs a fraction of what aware datetimes cost (str() of a datetime alone
@@ -62,8 +60,8 @@ def pack(times: deadlines.StageTimes) -> tuple:
 
 
 def stage_clock(limit, *, level: str, escalatable: bool = True, offset: int, cap=None):
-    """A function start (µs) → the stage's times, equal to `deadlines.stage_times` (the test
-    suite checks every generated order against it):
+    """A function start (µs) → the stage's times: `deadlines.stage_times` remembered, never
+    re-derived (the test suite checks every generated order against it):
 
     - a limit in days: the times depend only on the local start day, so they are computed once
       per day with `deadlines.stage_times` itself and looked up after that;
@@ -96,13 +94,11 @@ def stage_clock(limit, *, level: str, escalatable: bool = True, offset: int, cap
             return hit
 
         return by_day
-    span = limit.amount * HOUR
-    # The same expression as deadlines.warn_before, so the rounding is the same.
-    before = (
-        datetime.timedelta(hours=limit.amount * settings.WORKORDER_YELLOW_BEFORE_HOURS_PERCENT / 100)
-        // ONE_US
-    )
-    escalates = escalatable and level != Level.CITY and settings.WORKORDER_AUTO_ESCALATE_OVERDUE
+    # An hour limit's deadline and warning are the same span after any start: taken from
+    # `deadlines` itself, as is whether the stage escalates.
+    span = (deadlines.due_after(EPOCH, limit) - EPOCH) // ONE_US
+    before = deadlines.warn_lead(limit) // ONE_US
+    escalates = deadlines.escalates(level, escalatable)
 
     def by_hours(start: int) -> tuple:
         due = start + span

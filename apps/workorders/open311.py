@@ -1,6 +1,8 @@
-"""Where Open311 gets its data: the work-order categories are the services, the work orders the
-service requests. The one module of apps/api/open311 that reads the work-order domain; writes
-go through the work-order intake service (docs/open311.md has the mapping field by field).
+"""Open311's domain: the work-order categories are the services, the work orders the service
+requests; which compound a report is about; filing it through the intake service
+(docs/open311.md has the mapping field by field). apps/api/open311 keeps the routing, the
+api_key, throttling, parsing and the error shape, and calls only this module; a refusal here is
+a DomainError (ForbiddenError: 403), which the adapter answers as a GeoReport error (400).
 
 Reads with an api_key are limited to that client's scope (the same scoped selectors as the
 pages). A single request looked up by its tracking code without a key shows what the public
@@ -15,7 +17,6 @@ import re
 from django.http import Http404
 from django.utils import timezone
 
-from apps.api.open311.render import Open311Error
 from apps.core.errors import DomainError
 from apps.core.scoping import scoped
 from apps.workorders.choices import OPEN, Channel, Level, Status, level_region_code
@@ -181,7 +182,7 @@ def _metres(lat1, lon1, lat2, lon2) -> float:
 def locate_compound(*, user, data: dict):
     """The compound a request is about, inside the client's scope: by `address_id` (compound
     code), else the nearest compound to `lat`/`long` within NEAREST_COMPOUND_MAX_METRES, else the
-    compound named in `address_string`. Open311Error 400 when none (or several) fit."""
+    compound named in `address_string`. DomainError when none (or several) fit."""
     from apps.registry.models import Compound
 
     if data.get("address_id"):
@@ -197,7 +198,7 @@ def locate_compound(*, user, data: dict):
         if found is not None and not compound_allowed(user, found):
             found = scoped(Compound.objects.filter(pk=found.pk), user).first()
         if found is None:
-            raise Open311Error(400, f"address_id {data['address_id']} 不是您管辖范围内的小区编码")
+            raise DomainError(f"address_id {data['address_id']} 不是您管辖范围内的小区编码")
         return found
     compounds = scoped(Compound.objects.all(), user)
     if "lat" in data:
@@ -214,14 +215,13 @@ def locate_compound(*, user, data: dict):
         if ranked and ranked[0][0] <= NEAREST_COMPOUND_MAX_METRES:
             return ranked[0][2]
         if not data.get("address_string"):
-            raise Open311Error(
-                400,
+            raise DomainError(
                 f"lat/long 附近{NEAREST_COMPOUND_MAX_METRES}米内没有您管辖范围内的小区，请改用 address_id",
             )
     text = (data.get("address_string") or "").strip()
     if text:
         return _compound_by_address(compounds, text)
-    raise Open311Error(400, "无法确定诉求所在的小区")
+    raise DomainError("无法确定诉求所在的小区")
 
 
 def _compound_by_address(compounds, text: str):
@@ -235,13 +235,13 @@ def _compound_by_address(compounds, text: str):
         best = [pk for length, pk in named if length == longest]
         if len(best) == 1:
             return compounds.get(pk=best[0])
-        raise Open311Error(400, "address_string 对应多个同名小区，请改用 address_id（小区编码）")
+        raise DomainError("address_string 对应多个同名小区，请改用 address_id（小区编码）")
     containing = [pk for pk, name, address in rows if text in name or (address and text in address)]
     if len(containing) == 1:
         return compounds.get(pk=containing[0])
     if containing:
-        raise Open311Error(400, "address_string 对应多个小区，请写明小区名称或改用 address_id（小区编码）")
-    raise Open311Error(400, f"address_string“{text[:50]}”未匹配到您管辖范围内的小区，请改用 address_id")
+        raise DomainError("address_string 对应多个小区，请写明小区名称或改用 address_id（小区编码）")
+    raise DomainError(f"address_string“{text[:50]}”未匹配到您管辖范围内的小区，请改用 address_id")
 
 
 def request_create(*, user, data: dict, category: Category | None = None) -> dict:
@@ -268,10 +268,7 @@ def request_create(*, user, data: dict, category: Category | None = None) -> dic
             reporter_phone=data.get("reporter_phone", ""),
         )
     except Http404 as exc:
-        raise Open311Error(400, "诉求所在的小区不在您的管辖范围内") from exc
-    except DomainError as exc:
-        status = 403 if exc.status == 403 else 400
-        raise Open311Error(status, exc.message) from exc
+        raise DomainError("诉求所在的小区不在您的管辖范围内") from exc
     return {
         "service_request_id": order.tracking_code,
         "token": order.tracking_code,

@@ -13,9 +13,11 @@ from django.db import connection
 from django.utils import timezone
 
 from apps.core.fakes import make_credit_code
-from apps.core.scale.bulk import Progress, copy_rows, loading, next_ids
-from apps.regions.models import Region, RegionKind, RegionLevel
-from apps.registry.models import CompanyKind, Department, DepartmentKind, ManagementMode, PropertyCompany
+from apps.regions.choices import RegionKind, RegionLevel
+from apps.regions.models import Region
+from apps.registry.choices import CompanyKind, DepartmentKind, ManagementMode
+from apps.registry.models import Department, PropertyCompany
+from bench.scale.bulk import Progress, copy_rows, loading, next_ids
 
 GENERATED_SOURCE = "generated"
 LINYI, HEZE = "371300", "371700"

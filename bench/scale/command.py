@@ -1,3 +1,5 @@
+"""`bench/generate_scale.py`: the command that builds a scale data set (bench/scale)."""
+
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
@@ -9,7 +11,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        from apps.core.scale import SCALES
+        from bench.scale import SCALES
 
         parser.add_argument("scale", choices=sorted(SCALES), help="规模")
         parser.add_argument("--orders", type=int, default=None, help="工单数（默认按规模）")
@@ -24,7 +26,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, scale, orders, seed, open_days, workers, orders_only, report, **options):
-        from apps.core.scale import generate
+        from bench.scale import generate
 
         if connection.vendor != "postgresql":
             raise CommandError("generate_scale 需要 PostgreSQL：请设置 DATABASE_URL=postgres://...")
