@@ -24,5 +24,6 @@ urlpatterns = [
     path("dashboard/", include("apps.dashboards.urls")),
     path("workorders/", include("apps.workorders.urls")),
     path("inbox/", include("apps.notifications.urls")),
+    path("spaces/", include("apps.spaces.urls")),  # TEMP(spaces): until main mounts contributions
     path("", include("apps.api.urls")),  # /api/v1/ and /open311/v2/
 ]

@@ -39,6 +39,7 @@ DEMO_STEPS: tuple[tuple[str, str], ...] = (
     ("apps.committees.demo", "业委会：规则、业主委员会、物管会、党建指导员"),
     ("apps.accounts.demo", "演示账号：每个角色一个"),
     ("apps.workorders.demo", "吹哨报到工单"),
+    ("apps.spaces.demo", "公共用房：台账、清理收回、党群服务中心与活动室预约"),  # TEMP(spaces)
 )
 MARKER_VERB = "demo.seed"
 DEFAULT_SEED = 2021  # the year of the seed article

@@ -160,7 +160,11 @@ def sync_role_groups() -> None:
         f"{p.content_type.app_label}.{p.codename}": p
         for p in Permission.objects.select_related("content_type")
     }
+    from apps.core.contributions import role_grants  # TEMP(spaces): until main merges grants
+
+    extra = role_grants()
     for role, perm_keys in ROLE_PERMISSIONS.items():
+        perm_keys = set(perm_keys) | set(extra.get(str(role), ()))
         group, _ = Group.objects.get_or_create(name=group_name(role))
         wanted = [by_key[k] for k in sorted(perm_keys) if k in by_key]
         missing = sorted(k for k in perm_keys if k not in by_key)
