@@ -239,9 +239,10 @@ def free_slots(room: Room, day: datetime.date, bookings: list[Booking] | None = 
     closes = datetime.datetime.combine(day, room.closes_at, tzinfo=tz)
     out = []
     for b in bookings if bookings is not None else day_bookings(room, day):
-        if b.starts_at > cursor:
-            out.append(FreeSlot(cursor, min(b.starts_at, closes)))
-        cursor = max(cursor, b.ends_at)
+        starts, ends = b.starts_at.astimezone(tz), b.ends_at.astimezone(tz)
+        if starts > cursor:
+            out.append(FreeSlot(cursor, min(starts, closes)))
+        cursor = max(cursor, ends)
     if cursor < closes:
         out.append(FreeSlot(cursor, closes))
     return out
