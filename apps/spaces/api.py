@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
+from ninja import Status as Answer
 
 from apps.api.common import PageParams, RegionCode, in_region_q, page_schema, paginate, require_perm
 from apps.api.common import responses as answers
@@ -428,7 +429,7 @@ def booking_create(request, payload: BookingIn):
         group_name=payload.group_name,
         attendees=payload.attendees,
     )
-    return 201, booking_out(booking, user)
+    return Answer(201, booking_out(booking, user))
 
 
 class NoteIn(Schema):
