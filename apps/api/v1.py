@@ -55,8 +55,8 @@ def _mount() -> None:
     from apps.dashboards.api import router as dashboards
     from apps.party.api import router as party
     from apps.regions.api import router as regions
-    from apps.spaces.api import router as spaces  # TEMP(spaces): until main mounts contributions
     from apps.registry.api import router as registry
+    from apps.spaces.api import router as spaces  # TEMP(spaces): until main mounts contributions
     from apps.workorders.api import router as workorders
 
     for router in (regions, registry, party, committees, workorders, dashboards, spaces):

@@ -16,7 +16,7 @@ NAV_ITEMS: list[tuple[str, str, str | None]] = [
     ("红领书记", "secretary_list", "party.view_redcollarsecretary"),
     ("业委会", "committee_list", "committees.view_ownerscommittee"),
     ("公共用房", "space_list", "spaces.view_publicspace"),  # TEMP(spaces)
-    ("活动室预约", "centre_list", "spaces.view_room"),  # TEMP(spaces)
+    ("活动室预约", "centre_list", "spaces.add_booking"),  # TEMP(spaces)
     ("职能部门", "department_list", "registry.view_department"),
     ("行政区划", "region_list", "regions.view_region"),
 ]

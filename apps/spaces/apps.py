@@ -42,7 +42,7 @@ class SpacesConfig(AppConfig):
         api_router="apps.spaces.api:router",
         nav=(
             NavItem("公共用房", "space_list", "spaces.view_publicspace", order=72),
-            NavItem("活动室预约", "centre_list", "spaces.view_room", order=73),
+            NavItem("活动室预约", "centre_list", "spaces.add_booking", order=73),
         ),
         grants=GRANTS,
         home_tiles="apps.spaces.selectors:home_tiles",

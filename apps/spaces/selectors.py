@@ -13,7 +13,7 @@ from django.db.models.functions import ExtractYear
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from apps.core.scoping import scoped
+from apps.core.scoping import scope_of, scoped
 from apps.spaces.choices import HOLDING, USED, BookingStatus, RecoveryStatus, RoomUse
 from apps.spaces.models import (
     Booking,
@@ -356,6 +356,17 @@ def home_tiles(user) -> list[dict]:
                     "value": f"{s['area'] / 10000:.1f}万㎡",
                     "url": _url("recovery_totals"),
                     "sub": f"{s['compounds']}个小区，价值{s['value'] / 100_000_000:.1f}亿元",
+                }
+            )
+    if user.has_perm("spaces.view_publicspace") and not scope_of(user).compound_id:
+        missed = len(norms_for(user=user, missed_only=True))
+        if missed:
+            tiles.append(
+                {
+                    "label": "公共用房配置未达标小区",
+                    "value": missed,
+                    "url": _url("space_norms"),
+                    "sub": "物业服务用房、政务管理用房、社区服务设施",
                 }
             )
     if user.has_perm("spaces.view_booking") and user.has_perm("spaces.approve_booking"):

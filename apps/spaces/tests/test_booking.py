@@ -98,7 +98,9 @@ def test_overlap_refused_adjacent_allowed_cancel_frees(sworld, clock):
             book(sworld, room, at(DAY, *s), at(DAY, *e), who="committee")
     assert book(sworld, room, at(DAY, 11), at(DAY, 12), who="committee").pk  # touching is fine
     with pytest.raises(ForbiddenError):
-        services.booking_cancel(booking=first, actor=sworld.users["committee"] if False else sworld.users["company"])
+        services.booking_cancel(
+            booking=first, actor=sworld.users["committee"] if False else sworld.users["company"]
+        )
     services.booking_cancel(booking=first, actor=sworld.users["resident"])
     assert book(sworld, room, at(DAY, 9), at(DAY, 11), who="committee").status == "pending"
 
@@ -125,7 +127,15 @@ def test_check_in_window(sworld):
 def test_weekly_series_skips_holiday_and_existing_booking(sworld, clock):
     room = services.room_update(room=sworld.own["room"], actor=None, data={"requires_approval": False})
     tuesday = datetime.date(2026, 10, 13)
-    existing = book(sworld, room, at(tuesday, 10), at(tuesday, 12), who="committee", title="业委会例会", use="moral_lecture")
+    existing = book(
+        sworld,
+        room,
+        at(tuesday, 10),
+        at(tuesday, 12),
+        who="committee",
+        title="业委会例会",
+        use="moral_lecture",
+    )
     series, report = services.booking_series_create(
         actor=sworld.users["resident"],
         room=room,
@@ -152,8 +162,15 @@ def test_weekly_series_refuse_saves_nothing(sworld, clock):
     count = Booking.objects.count()
     with pytest.raises(ConflictError) as exc:
         services.booking_series_create(
-            actor=sworld.users["resident"], room=room, weekday=1, start_time=datetime.time(9), end_time=datetime.time(11),
-            first_date=datetime.date(2026, 9, 16), last_date=datetime.date(2026, 10, 20), use="choir", title="合唱",
+            actor=sworld.users["resident"],
+            room=room,
+            weekday=1,
+            start_time=datetime.time(9),
+            end_time=datetime.time(11),
+            first_date=datetime.date(2026, 9, 16),
+            last_date=datetime.date(2026, 10, 20),
+            use="choir",
+            title="合唱",
             on_conflict="refuse",
         )
     assert "09-29" in exc.value.message
@@ -179,8 +196,15 @@ def test_room_page_books_and_reports_errors(sworld, client_for, clock):
     c = client_for("resident")
     r = c.get(f"/spaces/rooms/{room.pk}/?day={DAY}")
     assert r.status_code == 200 and "空闲 08:00–21:00" in r.content.decode()
-    form = {"kind": "single", "day": DAY.isoformat(), "start": "07:00", "end": "09:00", "use": "choir",
-            "title": "合唱", "attendees": 10}
+    form = {
+        "kind": "single",
+        "day": DAY.isoformat(),
+        "start": "07:00",
+        "end": "09:00",
+        "use": "choir",
+        "title": "合唱",
+        "attendees": 10,
+    }
     r = c.post(f"/spaces/rooms/{room.pk}/", form)
     assert r.status_code == 400 and "超出开放时间" in r.content.decode()
     form.update(start="09:00", end="11:00")
@@ -218,16 +242,26 @@ def test_booking_lists_scoped_names_masked(sworld, client_for, api_get, django_a
         rows = api_get("/api/v1/spaces/bookings", as_="resident").json()["results"]
     assert len(rows) == 1
     assert api_get("/api/v1/spaces/bookings", as_="other_county").json()["count"] == 0
-    avail = api_get(f"/api/v1/spaces/rooms/{sworld.own['room'].pk}/availability", as_="resident", day=DAY.isoformat())
+    avail = api_get(
+        f"/api/v1/spaces/rooms/{sworld.own['room'].pk}/availability", as_="resident", day=DAY.isoformat()
+    )
     assert avail.status_code == 200 and len(avail.json()["bookings"]) == 1
-    assert api_get(f"/api/v1/spaces/rooms/{sworld.own['room'].pk}/availability", as_="heze_city").status_code == 404
+    assert (
+        api_get(f"/api/v1/spaces/rooms/{sworld.own['room'].pk}/availability", as_="heze_city").status_code
+        == 404
+    )
 
 
 def test_api_booking_create_conflict_and_bad_input(sworld, client_for, clock):
     c = client_for("resident")
     room = sworld.own["room"].pk
-    body = {"room": room, "starts_at": at(DAY, 9).isoformat(), "ends_at": at(DAY, 11).isoformat(), "use": "choir",
-            "title": "合唱"}
+    body = {
+        "room": room,
+        "starts_at": at(DAY, 9).isoformat(),
+        "ends_at": at(DAY, 11).isoformat(),
+        "use": "choir",
+        "title": "合唱",
+    }
     r = c.post("/api/v1/spaces/bookings", body, content_type="application/json")
     assert r.status_code == 201, r.content
     r = c.post("/api/v1/spaces/bookings", body, content_type="application/json")
@@ -235,5 +269,7 @@ def test_api_booking_create_conflict_and_bad_input(sworld, client_for, clock):
     bad = {**body, "starts_at": at(DAY, 6).isoformat()}
     r = c.post("/api/v1/spaces/bookings", bad, content_type="application/json")
     assert r.status_code == 400 and "starts_at" in r.json()["field_errors"]
-    r = c.post("/api/v1/spaces/bookings", {**body, "room": sworld.other["room"].pk}, content_type="application/json")
+    r = c.post(
+        "/api/v1/spaces/bookings", {**body, "room": sworld.other["room"].pk}, content_type="application/json"
+    )
     assert r.status_code == 404

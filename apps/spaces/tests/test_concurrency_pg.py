@@ -65,13 +65,30 @@ def test_exclusion_constraint_refuses_overlap_past_the_service(transactional_wor
     room = objects_around(world.compound, "约束")["room"]
     starts, ends = _slot()
     user = world.users["resident"]
-    Booking.objects.create(room=room, booker=user, use="choir", title="a", starts_at=starts, ends_at=ends, status="approved")
+    Booking.objects.create(
+        room=room, booker=user, use="choir", title="a", starts_at=starts, ends_at=ends, status="approved"
+    )
     with pytest.raises(IntegrityError), transaction.atomic():
         Booking.objects.create(
-            room=room, booker=user, use="choir", title="b", starts_at=starts + datetime.timedelta(hours=1),
-            ends_at=ends + datetime.timedelta(hours=1), status="pending",
+            room=room,
+            booker=user,
+            use="choir",
+            title="b",
+            starts_at=starts + datetime.timedelta(hours=1),
+            ends_at=ends + datetime.timedelta(hours=1),
+            status="pending",
         )
     # Cancelled bookings do not hold the slot; touching slots do not overlap ([) ranges).
-    Booking.objects.create(room=room, booker=user, use="choir", title="c", starts_at=starts, ends_at=ends, status="cancelled")
-    Booking.objects.create(room=room, booker=user, use="choir", title="d", starts_at=ends, ends_at=ends + datetime.timedelta(hours=1), status="approved")
+    Booking.objects.create(
+        room=room, booker=user, use="choir", title="c", starts_at=starts, ends_at=ends, status="cancelled"
+    )
+    Booking.objects.create(
+        room=room,
+        booker=user,
+        use="choir",
+        title="d",
+        starts_at=ends,
+        ends_at=ends + datetime.timedelta(hours=1),
+        status="approved",
+    )
     assert Booking.objects.filter(room=room).count() == 3

@@ -90,11 +90,15 @@ def test_documents_pdf_or_image_only(sworld, name, content, ok, settings, tmp_pa
     space = sworld.own["publicspace"]
     upload = SimpleUploadedFile(name, content if content is not None else png_bytes())
     if ok:
-        doc = services.document_add(actor=sworld.users["county"], space=space, kind="planning", title=name, upload=upload)
+        doc = services.document_add(
+            actor=sworld.users["county"], space=space, kind="planning", title=name, upload=upload
+        )
         assert doc.pk
     else:
         with pytest.raises(ValidationError) as exc:
-            services.document_add(actor=sworld.users["county"], space=space, kind="planning", title=name, upload=upload)
+            services.document_add(
+                actor=sworld.users["county"], space=space, kind="planning", title=name, upload=upload
+            )
         assert "不是PDF或图片" in exc.value.message_dict["file"][0]
         assert not SpaceDocument.objects.exists()
 
@@ -178,6 +182,11 @@ def test_api_spaces_and_norms(sworld, api_get, django_assert_max_num_queries):
 
 def test_openapi_lists_spaces_paths(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
-    for p in ("/api/v1/spaces/spaces", "/api/v1/spaces/norms", "/api/v1/spaces/recoveries",
-              "/api/v1/spaces/rooms/{room_id}/availability", "/api/v1/spaces/bookings"):
+    for p in (
+        "/api/v1/spaces/spaces",
+        "/api/v1/spaces/norms",
+        "/api/v1/spaces/recoveries",
+        "/api/v1/spaces/rooms/{room_id}/availability",
+        "/api/v1/spaces/bookings",
+    ):
         assert p in paths

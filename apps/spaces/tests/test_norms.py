@@ -57,7 +57,9 @@ def test_property_rooms_above_five_permille_is_noted_not_missed():
     assert r.met and "超过" in r.note
 
 
-@pytest.mark.parametrize("area,met,gap", [("20", True, "0.00"), ("19.99", False, "0.01"), ("20.01", True, "0.00")])
+@pytest.mark.parametrize(
+    "area,met,gap", [("20", True, "0.00"), ("19.99", False, "0.01"), ("20.01", True, "0.00")]
+)
 def test_committee_office(area, met, gap):
     r = check([office(area)]).by_code("committee_office")
     assert r.met is met and r.gap == D(gap)
@@ -106,7 +108,12 @@ def test_below_ground_and_residential_do_not_count():
 
 
 def test_compound_met_only_when_every_norm_met():
-    spaces = [prop("100"), office("20"), prop("50", kind=SpaceKind.GOVERNMENT), prop("96", kind=SpaceKind.COMMUNITY)]
+    spaces = [
+        prop("100"),
+        office("20"),
+        prop("50", kind=SpaceKind.GOVERNMENT),
+        prop("96", kind=SpaceKind.COMMUNITY),
+    ]
     assert check(spaces).met
     assert not check(spaces[:3]).met
     assert [r.code for r in check(spaces[:3]).missed] == ["community"]

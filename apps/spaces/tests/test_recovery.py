@@ -37,18 +37,38 @@ def test_whole_case(world):
         case=case, actor=county, departments=[world.department], started_on=datetime.date(2021, 3, 10)
     )
     services.recovery_recover(
-        case=case, actor=county, recovered_on=datetime.date(2021, 6, 1), recovered_area=D("80"), assessed_value=D("400000")
+        case=case,
+        actor=county,
+        recovered_on=datetime.date(2021, 6, 1),
+        recovered_area=D("80"),
+        assessed_value=D("400000"),
     )
     services.recovery_hand_over(
-        case=case, actor=county, handed_to="branch", handed_to_name="盛庄花园党支部", handed_over_on=datetime.date(2021, 6, 10)
+        case=case,
+        actor=county,
+        handed_to="branch",
+        handed_to_name="盛庄花园党支部",
+        handed_over_on=datetime.date(2021, 6, 10),
     )
-    centre = services.centre_create(actor=county, data={"compound": world.compound, "name": "盛庄花园党群服务中心"})
+    centre = services.centre_create(
+        actor=county, data={"compound": world.compound, "name": "盛庄花园党群服务中心"}
+    )
     services.recovery_convert(case=case, actor=county, centre=centre, converted_on=datetime.date(2021, 7, 1))
     case.refresh_from_db()
     assert case.status == "converted" and case.centre == centre
-    verbs = list(Event.objects.filter(object_id=str(case.pk), verb__startswith="recoverycase").values_list("verb", flat=True))
+    verbs = list(
+        Event.objects.filter(object_id=str(case.pk), verb__startswith="recoverycase").values_list(
+            "verb", flat=True
+        )
+    )
     assert sorted(verbs) == sorted(
-        ["recoverycase.found", "recoverycase.action", "recoverycase.recover", "recoverycase.hand_over", "recoverycase.convert"]
+        [
+            "recoverycase.found",
+            "recoverycase.action",
+            "recoverycase.recover",
+            "recoverycase.hand_over",
+            "recoverycase.convert",
+        ]
     )
 
 
@@ -56,7 +76,11 @@ def test_value_without_area_refused(world):
     case = found(world.compound)
     with pytest.raises(ValidationError) as exc:
         services.recovery_recover(
-            case=case, actor=None, recovered_on=datetime.date(2021, 6, 1), recovered_area=None, assessed_value=D("1000")
+            case=case,
+            actor=None,
+            recovered_on=datetime.date(2021, 6, 1),
+            recovered_area=None,
+            assessed_value=D("1000"),
         )
     assert "收回面积" in exc.value.message_dict["recovered_area"][0]
     case.refresh_from_db()
@@ -70,13 +94,19 @@ def test_zero_or_negative_area_refused(world, area):
     assert "occupied_area" in exc.value.message_dict
     case = found(world.compound)
     with pytest.raises(ValidationError):
-        services.recovery_recover(case=case, actor=None, recovered_on=datetime.date(2021, 6, 1), recovered_area=D(area))
+        services.recovery_recover(
+            case=case, actor=None, recovered_on=datetime.date(2021, 6, 1), recovered_area=D(area)
+        )
 
 
 def test_model_constraint_refuses_value_without_area(world):
     case = RecoveryCase(
-        compound=world.compound, occupant_kind="developer", occupant_name="x", occupied_area=D("1"),
-        found_on=datetime.date(2021, 1, 1), assessed_value=D("5"),
+        compound=world.compound,
+        occupant_kind="developer",
+        occupant_name="x",
+        occupied_area=D("1"),
+        found_on=datetime.date(2021, 1, 1),
+        assessed_value=D("5"),
     )
     with pytest.raises(ValidationError) as exc:
         case.full_clean()
@@ -85,18 +115,25 @@ def test_model_constraint_refuses_value_without_area(world):
 
 def test_recover_twice_conflicts(world):
     case = found(world.compound)
-    services.recovery_recover(case=case, actor=None, recovered_on=datetime.date(2021, 6, 1), recovered_area=D("10"))
+    services.recovery_recover(
+        case=case, actor=None, recovered_on=datetime.date(2021, 6, 1), recovered_area=D("10")
+    )
     stale = RecoveryCase.objects.get(pk=case.pk)
     stale.status = "found"
     with pytest.raises(ConflictError):
-        services.recovery_recover(case=stale, actor=None, recovered_on=datetime.date(2021, 6, 2), recovered_area=D("10"))
+        services.recovery_recover(
+            case=stale, actor=None, recovered_on=datetime.date(2021, 6, 2), recovered_area=D("10")
+        )
 
 
 def test_wrong_region_and_resident_refused(world):
     case = found(world.compound)
     with pytest.raises(ForbiddenError):
         services.recovery_recover(
-            case=case, actor=world.users["other_county"], recovered_on=datetime.date(2021, 6, 1), recovered_area=D("1")
+            case=case,
+            actor=world.users["other_county"],
+            recovered_on=datetime.date(2021, 6, 1),
+            recovered_area=D("1"),
         )
     with pytest.raises(ForbiddenError):
         found(world.compound, world.users["resident"])
@@ -109,7 +146,9 @@ def test_totals_by_region_and_year(world):
         (world.other_compound, "300", "900000", datetime.date(2021, 8, 1)),
     ]:
         case = found(compound)
-        services.recovery_recover(case=case, actor=None, recovered_on=day, recovered_area=D(area), assessed_value=D(value))
+        services.recovery_recover(
+            case=case, actor=None, recovered_on=day, recovered_area=D(area), assessed_value=D(value)
+        )
     found(world.compound)  # found, not yet recovered: not counted
     by_county = {(t.region_code, t.year): t for t in recovery_totals(user=world.users["city"], by=6)}
     assert by_county[("371311", 2020)].area == D("100.50")
@@ -133,7 +172,8 @@ def test_pages_and_api_scoped(sworld, client_for, api_get, django_assert_max_num
     assert client_for("resident").get("/spaces/recoveries/").status_code == 403
     assert client_for("outsider").get("/spaces/recoveries/totals/").status_code == 403
     r = client_for("county").post(
-        f"/spaces/recoveries/{own.pk}/recover/", {"recovered_on": "2021-06-01", "recovered_area": "", "assessed_value": "100"}
+        f"/spaces/recoveries/{own.pk}/recover/",
+        {"recovered_on": "2021-06-01", "recovered_area": "", "assessed_value": "100"},
     )
     assert r.status_code == 400 and "填写评估价值时必须填写收回面积" in r.content.decode()
     rows = api_get("/api/v1/spaces/recoveries", as_="county").json()["results"]
