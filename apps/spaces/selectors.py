@@ -193,9 +193,13 @@ def recovery_totals(*, user, by: int = 6, year: int | None = None) -> list[Recov
     ]
 
 
-def recovery_summary(*, user, region: str = "") -> dict:
-    """Σ over the scope (optionally a region): compounds with rooms recovered, area, value."""
-    qs = recovery_list_for(user=user).filter(status__in=RECOVERED)
+def recovery_summary(*, user=None, scope=None, region: str = "") -> dict:
+    """Σ over a user's scope or a Scope (`region_scope(code)`), optionally inside a region:
+    compounds with rooms recovered, cases, Σ recovered area, Σ assessed value (FIGURES.md)."""
+    from apps.core.scoping import scoped_to
+
+    base = RecoveryCase.objects.all()
+    qs = (scoped_to(base, scope) if scope is not None else scoped(base, user)).filter(status__in=RECOVERED)
     if region:
         qs = qs.filter(compound__community__pk__startswith=_prefix(region))
     agg = qs.aggregate(

@@ -201,11 +201,7 @@ class DocumentAdd(FormPage):
 
     def save(self, form):
         d = form.cleaned_data
-        owner = {self.owner_kind: self.object}
-        if self.owner_kind == "space":
-            owner = {"space": self.object}
-        else:
-            owner = {"recovery": self.object}
+        owner = {"space": self.object} if self.owner_kind == "space" else {"recovery": self.object}
         services.document_add(
             actor=self.request.user, kind=d["kind"], title=d["title"], upload=d["file"], **owner
         )

@@ -190,3 +190,12 @@ def test_openapi_lists_spaces_paths(client):
         "/api/v1/spaces/bookings",
     ):
         assert p in paths
+
+
+def test_home_tiles(sworld):
+    from apps.spaces.selectors import home_tiles
+
+    labels = {t["label"]: t for t in home_tiles(sworld.users["county"])}
+    assert labels["公共用房配置未达标小区"]["value"] == 1
+    assert home_tiles(sworld.users["outsider"]) == []
+    assert home_tiles(sworld.users["heze_city"]) == []
