@@ -365,7 +365,7 @@ def _bookings(rng, today, centres) -> str:
                 ("心理咨询室", 2, "14:00", "16:00", RoomUse.COUNSELLING, "心理咨询", "心理咨询志愿者"),
             ]
         else:
-            plans = [("党群议事室", 3, "19:00", "21:00", RoomUse.MEETING, "三方联席议事", "小区党支部")]
+            plans = [("党群议事室", 3, "19:00", "20:30", RoomUse.MEETING, "三方联席议事", "小区党支部")]
         for room_name, weekday, s, e, use, title, group in plans:
             _series, report = services.booking_series_create(
                 actor=None,
