@@ -46,7 +46,12 @@ class SpacesConfig(AppConfig):
         ),
         grants=GRANTS,
         home_tiles="apps.spaces.selectors:home_tiles",
-        demo=DemoStep("apps.spaces.demo", "公共用房：台账、清理收回、党群服务中心与活动室预约", order=70),
+        demo=DemoStep(
+            "apps.spaces.demo",
+            "公共用房：台账、清理收回、党群服务中心与活动室预约",
+            order=70,
+            preflight="apps.accounts.demo:check_demo_password",  # the step makes demo users
+        ),
         world="apps.spaces.testing:world_objects",
         scope_surfaces={
             "publicspace": Surface("space_list", "space_detail", "spaces/publicspace", "name"),
