@@ -116,6 +116,7 @@ def test_document_page_shows_field_error(sworld, client_for, settings, tmp_path)
 
 
 def test_space_form_error_names_field(world, client_for):
+    before = PublicSpace.objects.count()
     r = client_for("county").post(
         "/spaces/new/",
         {
@@ -132,7 +133,7 @@ def test_space_form_error_names_field(world, client_for):
     )
     assert r.status_code == 400
     assert "建筑面积（㎡）：面积必须大于0" in r.content.decode()
-    assert not PublicSpace.objects.exists()
+    assert PublicSpace.objects.count() == before
 
 
 def test_ledger_list_scoped_and_query_bounded(sworld, client_for, django_assert_max_num_queries):
