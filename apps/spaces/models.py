@@ -32,6 +32,19 @@ POSITIVE_AREA = [MinValueValidator(Decimal("0.01"), message="面积必须大于0
 NON_NEGATIVE_HEIGHT = [MinValueValidator(Decimal("0"), message="层高不能小于0")]
 
 
+class PythonCheckedMixin:
+    """The CHECK constraints of these models restate field validators and `clean()`, which give
+    the field's own Chinese message. Django's validation of a CHECK constraint builds a query
+    over every field (costly in bulk: the demo's ~6,500 spaces), so full_clean() leaves them to
+    the database as the backstop; unique constraints are still validated."""
+
+    def get_constraints(self):
+        return [
+            (model, [c for c in constraints if not isinstance(c, models.CheckConstraint)])
+            for model, constraints in super().get_constraints()
+        ]
+
+
 def _compound_q(scope: Scope, via: str):
     from apps.registry.models import Compound
 
@@ -104,7 +117,7 @@ class SpaceRules(TimeStampedModel):
 
 
 # ------------------------------------------------------------------ the ledger
-class PublicSpace(TimeStampedModel):
+class PublicSpace(PythonCheckedMixin, TimeStampedModel):
     """One public space of a compound (物业服务用房, 业委会办公用房, 政务管理用房 ...)."""
 
     compound = models.ForeignKey(
@@ -280,7 +293,7 @@ class SpaceDocument(TimeStampedModel):
 
 
 # ------------------------------------------------------------------ recovery (公共用房清理)
-class RecoveryCase(TimeStampedModel):
+class RecoveryCase(PythonCheckedMixin, TimeStampedModel):
     """A public room found occupied, and its recovery: joint action, hand-over, conversion."""
 
     compound = models.ForeignKey(
@@ -438,7 +451,7 @@ def all_week() -> list[int]:
     return [0, 1, 2, 3, 4, 5, 6]
 
 
-class Room(TimeStampedModel):
+class Room(PythonCheckedMixin, TimeStampedModel):
     """A room of a service centre that serves several uses (一屋多用) and can be booked."""
 
     centre = models.ForeignKey(
@@ -537,7 +550,7 @@ class BookingSeries(TimeStampedModel):
         return _compound_q(scope, f"{via}room__centre__compound__")
 
 
-class Booking(TimeStampedModel):
+class Booking(PythonCheckedMixin, TimeStampedModel):
     """One booked slot of a room. No two holding bookings of a room overlap (PostgreSQL: an
     exclusion constraint, migration 0002; every database: the check in services.booking_create)."""
 
