@@ -239,6 +239,8 @@ SPACES_BOOKING_HORIZON_DAYS = env_int("SPACES_BOOKING_HORIZON_DAYS", 120)
 SPACES_BOOKING_MAX_HOURS = env_int("SPACES_BOOKING_MAX_HOURS", 8)
 SPACES_CHECKIN_EARLY_MINUTES = env_int("SPACES_CHECKIN_EARLY_MINUTES", 30)
 SPACES_SERIES_MAX_WEEKS = env_int("SPACES_SERIES_MAX_WEEKS", 26)
+# The home page's count of compounds missing a space norm is recomputed at most this often (seconds).
+SPACES_TILE_CACHE_SECONDS = env_int("SPACES_TILE_CACHE_SECONDS", 300)
 
 # ---------------------------------------------------------------- working-day calendar
 # The per-process calendar cache re-checks the override tables at most this often (seconds);

@@ -8,6 +8,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.urls import NoReverseMatch, reverse
@@ -362,8 +364,15 @@ def home_tiles(user) -> list[dict]:
                     "sub": f"{s['compounds']}个小区，价值{s['value'] / 100_000_000:.1f}亿元",
                 }
             )
-    if user.has_perm("spaces.view_publicspace") and not scope_of(user).compound_id:
-        missed = len(norms_for(user=user, missed_only=True))
+    scope = scope_of(user)
+    if user.has_perm("spaces.view_publicspace") and not scope.compound_id:
+        # The whole scope's norms (a city: ~1,000 compounds, a few hundred ms): counted at most
+        # every SPACES_TILE_CACHE_SECONDS per scope, not on every visit to the home page.
+        key = f"spaces:missed:{scope.region_prefix}:{scope.company_id}:{scope.everything}"
+        missed = cache.get(key)
+        if missed is None:
+            missed = len(norms_for(user=user, missed_only=True))
+            cache.set(key, missed, settings.SPACES_TILE_CACHE_SECONDS)
         if missed:
             tiles.append(
                 {
