@@ -17,6 +17,12 @@ from apps.spaces.choices import (
 )
 from apps.spaces.models import PublicSpace, RecoveryCase, Room, ServiceCentre, SpaceRules
 
+
+def date_picker():
+    """A phone's date picker: <input type=date> needs ISO dates, whatever the locale."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 WEEKDAY_CHOICES = [(i, f"周{c}") for i, c in enumerate("一二三四五六日")]
 
 
@@ -76,10 +82,8 @@ class RecoveryForm(ScopedModelForm):
 
 class ActForm(forms.Form):
     departments = forms.ModelMultipleChoiceField(label="参与部门", queryset=None)
-    started_on = forms.DateField(label="联合清理开始", widget=forms.DateInput(attrs={"type": "date"}))
-    ended_on = forms.DateField(
-        label="联合清理结束", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    started_on = forms.DateField(label="联合清理开始", widget=date_picker())
+    ended_on = forms.DateField(label="联合清理结束", required=False, widget=date_picker())
     note = forms.CharField(label="联合清理情况", max_length=300, required=False)
 
     def __init__(self, *args, user=None, compound=None, **kwargs):
@@ -96,7 +100,7 @@ class ActForm(forms.Form):
 
 
 class RecoverForm(forms.Form):
-    recovered_on = forms.DateField(label="收回日期", widget=forms.DateInput(attrs={"type": "date"}))
+    recovered_on = forms.DateField(label="收回日期", widget=date_picker())
     recovered_area = forms.DecimalField(
         label="收回面积（㎡）", required=False, max_digits=10, decimal_places=2
     )
@@ -111,7 +115,7 @@ class RecoverForm(forms.Form):
 class HandOverForm(forms.Form):
     handed_to = forms.ChoiceField(label="移交对象", choices=HandoverTo.choices)
     handed_to_name = forms.CharField(label="接收组织", max_length=100)
-    handed_over_on = forms.DateField(label="移交日期", widget=forms.DateInput(attrs={"type": "date"}))
+    handed_over_on = forms.DateField(label="移交日期", widget=date_picker())
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -119,7 +123,7 @@ class HandOverForm(forms.Form):
 
 class ConvertForm(forms.Form):
     centre = forms.ModelChoiceField(label="建成的服务中心", queryset=ServiceCentre.objects.none())
-    converted_on = forms.DateField(label="建成日期", widget=forms.DateInput(attrs={"type": "date"}))
+    converted_on = forms.DateField(label="建成日期", widget=date_picker())
 
     def __init__(self, *args, user=None, compound=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -179,7 +183,7 @@ class RulesForm(ScopedModelForm):
 
 
 class BookingForm(forms.Form):
-    day = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(label="日期", widget=date_picker())
     start = forms.TimeField(label="开始", widget=forms.TimeInput(attrs={"type": "time", "step": 900}))
     end = forms.TimeField(label="结束", widget=forms.TimeInput(attrs={"type": "time", "step": 900}))
     use = forms.ChoiceField(label="用途")
@@ -197,8 +201,8 @@ class SeriesForm(forms.Form):
     weekday = forms.TypedChoiceField(label="每周", choices=WEEKDAY_CHOICES, coerce=int)
     start = forms.TimeField(label="开始", widget=forms.TimeInput(attrs={"type": "time", "step": 900}))
     end = forms.TimeField(label="结束", widget=forms.TimeInput(attrs={"type": "time", "step": 900}))
-    first_date = forms.DateField(label="首次日期", widget=forms.DateInput(attrs={"type": "date"}))
-    last_date = forms.DateField(label="截止日期", widget=forms.DateInput(attrs={"type": "date"}))
+    first_date = forms.DateField(label="首次日期", widget=date_picker())
+    last_date = forms.DateField(label="截止日期", widget=date_picker())
     use = forms.ChoiceField(label="用途")
     title = forms.CharField(label="活动名称", max_length=60)
     group_name = forms.CharField(label="团体", max_length=60, required=False)
