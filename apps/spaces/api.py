@@ -279,8 +279,8 @@ class RoomOut(Schema):
     name: str
     uses: list[RoomUse]
     capacity: int
-    opens_at: datetime.time
-    closes_at: datetime.time
+    opens_at: str = Field(..., pattern=r"^\d{2}:\d{2}$", description="每日开放时间（北京时间 HH:MM）")
+    closes_at: str = Field(..., pattern=r"^\d{2}:\d{2}$", description="每日关闭时间（北京时间 HH:MM）")
     open_weekdays: list[int] = Field(..., description="0=周一 … 6=周日")
     requires_approval: bool
 
@@ -297,8 +297,8 @@ def room_out(r: Room) -> dict:
         "name": r.name,
         "uses": r.uses,
         "capacity": r.capacity,
-        "opens_at": r.opens_at,
-        "closes_at": r.closes_at,
+        "opens_at": r.opens_at.strftime("%H:%M"),
+        "closes_at": r.closes_at.strftime("%H:%M"),
         "open_weekdays": r.open_weekdays,
         "requires_approval": r.requires_approval,
     }
