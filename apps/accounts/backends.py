@@ -34,6 +34,28 @@ def _permissions_sql() -> str:
 
 
 class ModelBackendOneQuery(ModelBackend):
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        """ModelBackend's check behind the login lockout (apps/accounts/lockout.py): a locked
+        account or address is refused before the password is looked at."""
+        from django.core.exceptions import PermissionDenied
+
+        from apps.accounts import lockout
+
+        if username is None:
+            from apps.accounts.models import User
+
+            username = kwargs.get(User.USERNAME_FIELD)
+        if username is None or password is None:
+            return None
+        if lockout.locked_seconds(username, request) > 0:
+            raise PermissionDenied(lockout.lockout_message(lockout.locked_seconds(username, request)))
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is None:
+            lockout.record_failure(username, request)
+        else:
+            lockout.record_success(username, request)
+        return user
+
     def get_user(self, user_id):
         """The signed-in user of a request, read by a written-out query (apps/core/rows.py), then
         the same `user_can_authenticate` check as ModelBackend's."""

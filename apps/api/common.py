@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import datetime
+import re
 from typing import Annotated
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from ninja import Field, Schema
-from pydantic import create_model
+from pydantic import BeforeValidator, create_model
 
 from apps.api.errors import ErrorOut
 from apps.core.errors import ForbiddenError
@@ -24,6 +26,27 @@ RegionCode = Annotated[
         description="区划代码（6/9/12位），含其下级区划，如 371311 罗庄区",
         examples=["371311"],
     ),
+]
+
+
+# A calendar date in query filters: exactly YYYY-MM-DD (pydantic alone would take "0" or a Unix
+# timestamp as a date) and within years 1900–2100, so that "9999-12-31" + one day cannot overflow.
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DAY_MIN, DAY_MAX = datetime.date(1900, 1, 1), datetime.date(2100, 12, 31)
+
+
+def _strict_day(value):
+    if isinstance(value, str) and not _ISO_DAY.match(value.strip()):
+        raise ValueError("请输入有效日期（YYYY-MM-DD）")
+    if isinstance(value, int | float):
+        raise ValueError("请输入有效日期（YYYY-MM-DD）")
+    return value
+
+
+QueryDate = Annotated[
+    datetime.date,
+    BeforeValidator(_strict_day),
+    Field(ge=DAY_MIN, le=DAY_MAX, description="日期（YYYY-MM-DD，1900–2100年）"),
 ]
 
 

@@ -5,19 +5,17 @@ IP (API_THROTTLE_ANON), machine clients per API key (API_THROTTLE_TOKEN) and sig
 users per user (API_THROTTLE_SESSION). Rates are read at each request so that tests and
 operators can change them without a restart of the code path.
 
-A fixed window (`cache.add` + `cache.incr`) is used rather than a sliding log because `incr` is
-atomic in shared caches (Redis, Memcached): app servers sharing one cache share one budget.
-The default LocMem cache is per process — production needs a shared cache (docs/api.md).
+Fixed windows counted by apps/core/ratelimit.py: `cache.add` + `cache.incr` when the cache is
+shared (Redis, Memcached: atomic), else one upsert in the database — the default LocMem cache is
+per process, and a budget counted there would be multiplied by the number of workers.
 """
 
 from __future__ import annotations
 
 import math
 import threading
-import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from ninja.throttling import BaseThrottle
 
@@ -47,24 +45,19 @@ def client_ip(request) -> str:
 
 
 def hit(scope: str, ident: str, rate: str) -> float | None:
-    """Count one request; None when allowed, else the seconds until the window ends."""
+    """Count one request; None when allowed, else the seconds until the window ends.
+
+    Counted by apps.core.ratelimit: in the cache when it is shared (Redis ...), else in the
+    database — so that every worker and machine shares one budget, never one per process."""
+    from apps.core.ratelimit import incr
+
     parsed = parse_rate(rate)
     if parsed is None:
         return None
     limit, period = parsed
-    now = time.time()
-    window = int(now // period)
-    key = f"api-throttle:{scope}:{ident}:{window}"
-    if cache.add(key, 1, timeout=period + 1):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=period + 1)
-            count = 1
+    count, remaining = incr(f"api-throttle:{scope}:{ident}", period=period)
     if count > limit:
-        return max(1.0, math.ceil((window + 1) * period - now))
+        return max(1.0, math.ceil(remaining))
     return None
 
 

@@ -150,6 +150,12 @@ class OwnersCommittee(TimeStampedModel):
                 errors["term_end"] = f"每届任期不得超过{rules.max_term_years}年"
         if self.dissolved_on and self.term_start and self.dissolved_on < self.term_start:
             errors["dissolved_on"] = "终止日期不能早于任期开始日期"
+        from apps.core.validators import future_date_errors
+
+        for name, message in future_date_errors(
+            self, {"elected_on": "选举（成立）日期", "filed_on": "备案日期", "dissolved_on": "终止日期"}
+        ).items():
+            errors.setdefault(name, message)
         if errors:
             raise ValidationError(errors)
 
@@ -171,6 +177,9 @@ class MemberPosition(models.TextChoices):
 
 class CommitteeMember(TimeStampedModel):
     """A member of an owners' committee, with party membership and cross-appointment."""
+
+    pii_fields = {"name": "name", "phone": "mobile"}  # apps/core/pii.py
+    pii_permission = "registry.view_owner_pii"
 
     committee = models.ForeignKey(
         OwnersCommittee, verbose_name="业委会", on_delete=models.CASCADE, related_name="members"

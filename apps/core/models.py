@@ -53,3 +53,18 @@ class Event(models.Model):
         from apps.core.audit import verb_label
 
         return verb_label(self.verb)
+
+
+class RateCounter(models.Model):
+    """A fixed-window counter shared by every process through the database (apps/core/ratelimit.py)."""
+
+    key = models.CharField("键", max_length=200, unique=True)
+    count = models.PositiveIntegerField("次数", default=0)
+    expires_at = models.DateTimeField("失效时间", db_index=True)
+
+    class Meta:
+        verbose_name = "限流计数"
+        verbose_name_plural = "限流计数"
+
+    def __str__(self):
+        return f"{self.key}={self.count}"

@@ -348,6 +348,60 @@ def dashboard_boundaries(request, params: Query[DashboardRegionParams]):
     }
 
 
+class DashboardPointOut(Schema):
+    id: int
+    name: str
+    lat: float = Field(..., description="纬度（WGS84，登记值）")
+    lng: float = Field(..., description="经度（WGS84，登记值）")
+    management_mode: ManagementMode
+    management_mode_label: str
+    is_old: bool
+    url: str
+
+
+class DashboardPointsOut(Schema):
+    region: DashboardRegionOut
+    points: list[DashboardPointOut]
+    truncated: bool = Field(..., description="小区多于上限时只返回前若干个")
+    unlocated: int = Field(..., description="没有登记经纬度的小区数（不在图上）")
+
+
+@router.get(
+    "/dashboard/points",
+    response=answers(DashboardPointsOut, detail=True),
+    summary="治理驾驶舱：小区分布（经纬度）",
+    url_name="dashboard_points",
+)
+def dashboard_points(request, params: Query[DashboardRegionParams]):
+    """区域内登记了经纬度的小区，供分布图按坐标绘制（不含底图）。"""
+    user = request.auth
+    require_perm(user, PERMISSION, "您的角色无权查看治理驾驶舱")
+    region = selectors.dashboard_region_for(user=user, code=params.region)
+    rows = selectors.compound_points(region=region)
+    truncated = len(rows) > selectors.MAX_POINTS
+    rows = rows[: selectors.MAX_POINTS]
+    located = {r["pk"] for r in rows}
+    total = selectors.compound_count(region=region)
+    return {
+        "region": region_out(region),
+        "points": [
+            {
+                "id": r["pk"],
+                "name": r["name"],
+                "lat": float(r["latitude"]),
+                "lng": float(r["longitude"]),
+                "management_mode": r["management_mode"],
+                "management_mode_label": ManagementMode(r["management_mode"]).label,
+                "is_old": r["is_old"],
+                "url": reverse("compound_detail", args=[r["pk"]]),
+            }
+            for r in rows
+        ],
+        "truncated": truncated,
+        "unlocated": 0 if truncated else max(0, total - len(located)),
+    }
+
+
 # ------------------------------------------------------------ work orders
 class DashboardPeriodParams(Schema):
     region: RegionCode | None = Field(None, description="区划代码；不填为本人管辖区划")

@@ -226,6 +226,12 @@ def secretaries_in_post(scope: Scope, on: datetime.date) -> QuerySet[RedCollarSe
     )
 
 
+def secretaries_registered(code: str) -> bool:
+    """Has the region ever had a red-collar secretary (in post or since left)? Heze, for one, does
+    not dispatch them (the seed article names the practice for Linyi only)."""
+    return scoped_to(RedCollarSecretary.objects.all(), region_scope(code)).exists()
+
+
 def welfare_companies(scope: Scope) -> QuerySet[PropertyCompany]:
     """Public-welfare companies registered in the region or backing a compound there, with the
     fallback compounds and households they back inside the region."""
@@ -292,6 +298,25 @@ def tiles(*, region: Region, children: list[Region]) -> list[Tile]:
 
 def boundaries_of(regions: list[Region]) -> QuerySet[RegionBoundary]:
     return RegionBoundary.objects.filter(region__in=regions).select_related("region").order_by("region_id")
+
+
+MAX_POINTS = 5000
+
+
+def compound_points(*, region: Region) -> list[dict]:
+    """The located compounds of a region for the map (at most MAX_POINTS + 1, nearest first by
+    code): name, coordinates, management mode, old-compound flag. One query."""
+    rows = (
+        scoped_to(Compound.objects.all(), region_scope(region.code))
+        .filter(latitude__isnull=False, longitude__isnull=False)
+        .order_by("code")
+        .values("pk", "name", "latitude", "longitude", "management_mode", "is_old")[: MAX_POINTS + 1]
+    )
+    return list(rows)
+
+
+def compound_count(*, region: Region) -> int:
+    return scoped_to(Compound.objects.all(), region_scope(region.code)).count()
 
 
 def boundary_count(regions: list[Region]) -> int:

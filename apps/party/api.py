@@ -12,6 +12,7 @@ from ninja import Field, Query, Router, Schema
 
 from apps.api.common import (
     PageParams,
+    QueryDate,
     RegionCode,
     SearchText,
     in_region_q,
@@ -144,7 +145,7 @@ SecretaryPage = page_schema(SecretaryOut, "SecretaryPage")
 class SecretaryFilters(PageParams):
     region: RegionCode | None = None
     q: SearchText | None = Field(None, description="姓名或选派单位关键字")
-    in_post_on: datetime.date | None = Field(None, description="只列出这一天在任的（YYYY-MM-DD）")
+    in_post_on: QueryDate | None = Field(None, description="只列出这一天在任的（YYYY-MM-DD）")
 
 
 def secretary_out(s: RedCollarSecretary, *, today: datetime.date) -> dict:

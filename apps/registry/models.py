@@ -9,7 +9,15 @@ from django.urls import reverse
 
 from apps.core.models import TimeStampedModel
 from apps.core.scoping import Scope, q_or, q_region
-from apps.core.validators import mask_id_last4, mask_mobile, mask_name, validate_credit_code, validate_mobile
+from apps.core.validators import (
+    future_date_errors,
+    future_year_error,
+    mask_id_last4,
+    mask_mobile,
+    mask_name,
+    validate_credit_code,
+    validate_mobile,
+)
 
 POSITIVE_AREA = [MinValueValidator(Decimal("0.01"), message="面积必须大于0")]
 
@@ -263,6 +271,13 @@ class Compound(TimeStampedModel):
         if self.company_id and self.management_mode == ManagementMode.FALLBACK:
             if self.company.kind != CompanyKind.PUBLIC_WELFARE:
                 errors["company"] = "兜底管理的服务企业必须是国有公益性物业企业"
+        if message := future_year_error(self.year_built, "建成年份"):
+            errors["year_built"] = message
+        elif self.is_old and self.year_built and self.year_built > settings.OLD_COMPOUND_LATEST_YEAR:
+            errors["is_old"] = (
+                f"{self.year_built}年建成的小区不能标为老旧小区"
+                f"（老旧小区应为{settings.OLD_COMPOUND_LATEST_YEAR}年及以前建成）"
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -398,6 +413,9 @@ class Unit(models.Model):
 class Owner(TimeStampedModel):
     """An owner (业主). ID numbers are kept only as a keyed hash plus the last four characters."""
 
+    pii_fields = {"name": "name", "phone": "mobile", "id_last4": "id_last4"}  # apps/core/pii.py
+    pii_permission = "registry.view_owner_pii"
+
     name = models.CharField("姓名", max_length=50)
     phone = models.CharField("手机号", max_length=11, blank=True, validators=[validate_mobile])
     id_hash = models.CharField("身份证号摘要", max_length=64, blank=True, db_index=True, editable=False)
@@ -476,6 +494,10 @@ class OwnerUnit(models.Model):
 
     def __str__(self):
         return f"{self.owner} — {self.unit}"
+
+    def clean(self):
+        if errors := future_date_errors(self, {"since": "取得日期"}):
+            raise ValidationError(errors)
 
     @property
     def audit_region_code(self) -> str:

@@ -353,6 +353,7 @@ class CallbackForm(TransitionForm):
         super().__init__(*args, **kwargs)
         if policy.is_reporter(self.user, self.order):  # the reporter rates: reached by definition
             del self.fields["reached"]
+            self.fields["note"].label = "您的意见（选填）"
 
     def clean(self):
         data = super().clean()

@@ -178,15 +178,20 @@ def _messages(verb: str, f: dict) -> list[Message]:
         )
     elif verb == "resolve":
         _send(f, kind=kind, title=f"工单已办结，请回访：{t}", to=_call_back_desks(f))
+        # Rating is open only until the community calls back (the order then leaves 已办结):
+        # the message says so rather than asking for a rating the page may no longer take.
         _send(
             f,
             kind=kind,
-            title=f"您的诉求已办结，请评价：{t}",
+            title=f"您的诉求已办结：{t}",
+            body="社区回访前，您可以在“我的吹哨”中评价办理结果；社区回访后以回访结果为准。",
             reporter=True,
-            sms=f"您的诉求（查询码{code}）已办结，社区将回访，您也可以在平台上评价。",
+            sms=f"您的诉求（查询码{code}）已办结，社区将回访，回访前您也可以在平台上评价。",
         )
     elif verb == "callback":
         _send(f, kind=kind, title=f"回访结果：{f.get('result', '')}：{t}", to=unit_users(f["unit"]))
+        if not f.get("by_reporter"):
+            _send(f, kind=kind, title=f"社区已回访（{f.get('result', '')}），评价已结束：{t}", reporter=True)
         if f.get("by_reporter"):
             # The reporter rated it themselves: the desk must now close it or send it back.
             title = f"诉求人已评价（{f.get('result', '')}），请结案或重办：{t}"

@@ -12,8 +12,8 @@ from decimal import Decimal
 from django.db import connection
 from django.utils import timezone
 
+from apps.core.fakes import make_credit_code
 from apps.core.scale.bulk import Progress, copy_rows, loading, next_ids
-from apps.core.testing import make_credit_code
 from apps.regions.models import Region, RegionKind, RegionLevel
 from apps.registry.models import CompanyKind, Department, DepartmentKind, ManagementMode, PropertyCompany
 

@@ -135,6 +135,9 @@ def _one_handler_q(prefix: str = "handler_") -> Q:
 class WorkOrder(HandlerFields):
     """A resident's request (诉求 / 工单) from intake to closure: 业主吹哨、支部报到."""
 
+    pii_fields = {"reporter_name": "name", "reporter_phone": "mobile"}  # apps/core/pii.py
+    pii_permission = "workorders.view_reporter_pii"
+
     tracking_code = models.CharField("查询码", max_length=10, default=new_tracking_code, editable=False)
     compound = models.ForeignKey(
         "registry.Compound",

@@ -282,7 +282,7 @@ def workorder_callback(
     by_reporter = policy.is_reporter(actor, order)
     if by_reporter:
         reached = True
-    note = clean_text(note, label="回访记录", required=False)
+    note = clean_text(note, label="您的意见" if by_reporter else "回访记录", required=False)
     if reached:
         missing = [
             label for value, label in ((contacted, "是否联系过您"), (solved, "问题是否解决")) if value is None
