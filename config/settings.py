@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "apps.workdays",
     "apps.notifications",
     "apps.workorders",
+    "apps.spaces",
     "apps.voting",
     "apps.campaigns",
     "apps.ratings",
@@ -265,6 +266,28 @@ COMMITTEE_RULES_DEFAULT = {
     "management_min_owner_share": "1/2",
 }
 
+# §6 Space norms (山东 第12–13条, 菏泽 第17条; community facilities: national plan 2022). Defaults;
+# per-jurisdiction rows (spaces.SpaceRules) override them, nearest region first. Decimal text.
+SPACE_RULES_DEFAULT = {
+    "property_permille_min": env("SPACE_PROPERTY_PERMILLE_MIN", "3"),
+    "property_permille_max": env("SPACE_PROPERTY_PERMILLE_MAX", "5"),
+    "property_min_area": env("SPACE_PROPERTY_MIN_AREA", "100"),
+    "committee_office_min_area": env("SPACE_COMMITTEE_OFFICE_MIN_AREA", "20"),
+    "government_min_area": env("SPACE_GOVERNMENT_MIN_AREA", "50"),
+    "community_area_per_100_households": env("SPACE_COMMUNITY_AREA_PER_100_HOUSEHOLDS", "30"),
+    "min_clear_height": env("SPACE_MIN_CLEAR_HEIGHT", "2.2"),
+    "max_floor_without_lift": env_int("SPACE_MAX_FLOOR_WITHOUT_LIFT", 3),
+}
+# Documents of spaces and recovery cases (PDF or image) at most this many bytes.
+SPACES_DOCUMENT_MAX_BYTES = env_int("SPACES_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
+# Bookings: how far ahead a resident may book (days), a booking's longest duration (hours),
+# check-in opens this many minutes before the start; a recurring series spans at most this many weeks.
+SPACES_BOOKING_HORIZON_DAYS = env_int("SPACES_BOOKING_HORIZON_DAYS", 120)
+SPACES_BOOKING_MAX_HOURS = env_int("SPACES_BOOKING_MAX_HOURS", 8)
+SPACES_CHECKIN_EARLY_MINUTES = env_int("SPACES_CHECKIN_EARLY_MINUTES", 30)
+SPACES_SERIES_MAX_WEEKS = env_int("SPACES_SERIES_MAX_WEEKS", 26)
+# The home page's count of compounds missing a space norm is recomputed at most this often (seconds).
+SPACES_TILE_CACHE_SECONDS = env_int("SPACES_TILE_CACHE_SECONDS", 300)
 # §1 Owners' joint decisions (apps/voting; docs/voting.md). Per jurisdiction: VOTING_RULES_BY_REGION
 # maps a region code to the values that differ there (JSON in the environment); the nearest wins.
 VOTING_RULES_DEFAULT = {

@@ -367,3 +367,18 @@ def test_the_article_figures_on_the_demo_dashboards(db, client):
         assert (branches["eligible"], branches["eligible_with_branch"]) == (638, 638)
         assert branches["ratio"]["complete"] and "638 / 638 100%" in page
         assert data["figures"]["industry_party_orgs"] == {"city_level": 1, "county_level": 11}
+
+
+def test_heze_public_rooms_recovered(db):
+    """菏泽: 535 compounds, 117,000 m², ¥560 million — summed from the recovery cases (FIGURES.md)."""
+    from decimal import Decimal
+
+    if not apps.is_installed("apps.spaces"):
+        pytest.skip("apps.spaces not installed")
+    from apps.spaces.selectors import recovery_summary
+
+    heze = recovery_summary(scope=HEZE)
+    assert heze["compounds"] == 535
+    assert heze["area"] == Decimal("117000.00")
+    assert heze["value"] == Decimal("560000000.00")
+    assert recovery_summary(scope=LINYI)["cases"] == 0

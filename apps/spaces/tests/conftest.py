@@ -1,0 +1,12 @@
+import pytest
+
+
+@pytest.fixture
+def sworld(world):
+    """The persona world with one object of each 公共用房 model on each side (build_world adds them
+    through the app's contribution; added here only if that did not happen)."""
+    if "publicspace" not in world.own:
+        from apps.spaces.testing import world_objects
+
+        world_objects(world)
+    return world
