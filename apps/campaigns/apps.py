@@ -77,7 +77,7 @@ class CampaignsConfig(AppConfig):
         ),
         grants=GRANTS,
         home_tiles="apps.campaigns.selectors:home_tiles",
-        demo=DemoStep("apps.campaigns.demo", "大排查、民生项目与联席会议", order=80),
+        demo=DemoStep("apps.campaigns.demo", "大排查、民生项目与联席会议", order=75),
         world="apps.campaigns.testing:world_objects",
         scope_surfaces={
             "campaign": Surface("campaign_list", "campaign_detail", "campaigns/campaign", "name"),

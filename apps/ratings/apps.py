@@ -52,7 +52,7 @@ class RatingsConfig(AppConfig):
         },
         home_tiles="apps.ratings.selectors:home_tiles",
         home_order=75,
-        demo=DemoStep("apps.ratings.demo", "星级评定与满意度测评", order=80),
+        demo=DemoStep("apps.ratings.demo", "星级评定与满意度测评", order=85),
         audit_verbs={
             "open": "开启评定",
             "selfassess": "提交自评",
