@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "apps.workdays",
     "apps.notifications",
     "apps.workorders",
+    "apps.programs",
     "apps.dashboards",
     "apps.api",
 ]
@@ -205,6 +206,18 @@ BRANCH_MIN_PARTY_MEMBERS = env_int("BRANCH_MIN_PARTY_MEMBERS", 3)
 RATING_TARGET_MIN_STARS = env_int("RATING_TARGET_MIN_STARS", 3)
 # Compounds built before this year are proposed as old compounds (老旧小区) on entry.
 OLD_COMPOUND_BUILT_BEFORE = env_int("OLD_COMPOUND_BUILT_BEFORE", 2000)
+# §8 Programmes (apps/programs, docs/programs.md). 大手牵小手: the transition to market management
+# after this many years; the first-year subsidy × each year's factor; the residents' paying share
+# per year; the county and street are told this many days before the transition date.
+PAIRING_TRANSITION_YEARS = env_int("PAIRING_TRANSITION_YEARS", 3)
+PAIRING_SUBSIDY_DECLINE = env("PAIRING_SUBSIDY_DECLINE", "1,0.6,0.3")
+PAIRING_RESIDENT_SHARES = env("PAIRING_RESIDENT_SHARES", "0.3,0.6,0.9")
+PAIRING_REMINDER_DAYS = env_int("PAIRING_REMINDER_DAYS", 90)
+# 兜底: this many failed monthly inspections in a row raise a notice to the company.
+FALLBACK_FAILED_INSPECTIONS_NOTICE = env_int("FALLBACK_FAILED_INSPECTIONS_NOTICE", 2)
+# Pairing planner: no adopter farther than this; slots per company unless the county sets one.
+PLANNER_MAX_DISTANCE_KM = env_int("PLANNER_MAX_DISTANCE_KM", 5)
+PLANNER_DEFAULT_CAPACITY = env_int("PLANNER_DEFAULT_CAPACITY", 3)
 # §2 Owners' committee defaults (Shandong; Heze adds the street-office takeover at 30 days).
 COMMITTEE_RULES_DEFAULT = {
     "min_members": 5,
