@@ -21,6 +21,7 @@ urlpatterns = [
     path("registry/", include("apps.registry.urls")),
     path("party/", include("apps.party.urls")),
     path("committees/", include("apps.committees.urls")),
+    path("programs/", include("apps.programs.urls")),  # TEMPORARY until contributions are mounted
     path("dashboard/", include("apps.dashboards.urls")),
     path("workorders/", include("apps.workorders.urls")),
     path("inbox/", include("apps.notifications.urls")),

@@ -56,9 +56,10 @@ def _mount() -> None:
     from apps.party.api import router as party
     from apps.regions.api import router as regions
     from apps.registry.api import router as registry
+    from apps.programs.api import router as programs  # TEMPORARY until contributions are mounted
     from apps.workorders.api import router as workorders
 
-    for router in (regions, registry, party, committees, workorders, dashboards):
+    for router in (regions, registry, party, committees, workorders, programs, dashboards):
         api.add_router("/", router)
 
 
