@@ -54,9 +54,9 @@ def _mount() -> None:
     from apps.committees.api import router as committees
     from apps.dashboards.api import router as dashboards
     from apps.party.api import router as party
+    from apps.programs.api import router as programs  # TEMPORARY until contributions are mounted
     from apps.regions.api import router as regions
     from apps.registry.api import router as registry
-    from apps.programs.api import router as programs  # TEMPORARY until contributions are mounted
     from apps.workorders.api import router as workorders
 
     for router in (regions, registry, party, committees, workorders, programs, dashboards):
