@@ -11,8 +11,8 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import ExtractYear, Substr
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, ExtractYear, Substr
 from django.urls import reverse
 from django.utils import timezone
 
@@ -57,10 +57,23 @@ def compounds_for(scope: Scope):
 
 # ------------------------------------------------------------ coverage as of a day
 def mode_on_subquery(on: datetime.date):
-    """The mode of the compound's arrangement in force on the day (NULL: none)."""
-    return Subquery(
+    """The compound's mode on the day: that of its arrangement in force; for a compound that has
+    never had an arrangement (registered with a mode after the data migration, through the
+    registry's own form), its registered mode from the day it was registered. NULL: none."""
+    in_force = Subquery(
         ServiceArrangement.objects.filter(in_force_q(on), compound_id=OuterRef("pk")).values("mode")[:1]
     )
+    legacy = Case(
+        When(
+            ~Exists(ServiceArrangement.objects.filter(compound_id=OuterRef("pk")))
+            & Q(created_at__date__lte=on)
+            & ~Q(management_mode=NONE),
+            then=F("management_mode"),
+        ),
+        default=Value(None),
+        output_field=CharField(),
+    )
+    return Coalesce(in_force, legacy)
 
 
 @dataclass(frozen=True)
@@ -198,14 +211,15 @@ def subsidy_totals(scope: Scope) -> list[dict]:
 
 
 def unserved_old_compounds(scope: Scope, *, on: datetime.date | None = None):
-    """Old compounds in scope without an arrangement in force (what the planner works on)."""
+    """Old compounds in scope without service on the day and without a pairing draft (what the
+    planner works on)."""
     on = on or timezone.localdate()
-    served = ServiceArrangement.objects.filter(in_force_q(on), compound_id=OuterRef("pk"))
     drafts = PairingAgreement.objects.filter(compound_id=OuterRef("pk"), status=AgreementStatus.DRAFT)
     return (
         compounds_for(scope)
         .filter(is_old=True)
-        .exclude(Exists(served))
+        .annotate(mode_on=mode_on_subquery(on))
+        .filter(mode_on__isnull=True)
         .exclude(Exists(drafts))
         .order_by("code")
     )

@@ -465,6 +465,7 @@ def pairing_outcome_record(
     """The end of the transition: a market contract with the adopter, an extension, or 兜底."""
     _require(actor, "programs.change_pairingagreement")
     _require_compound(actor, pairing.compound)
+    pairing = PairingAgreement.objects.select_related("compound", "company", "arrangement").get(pk=pairing.pk)
     if pairing.status != AgreementStatus.SIGNED:
         raise DomainError("只有已签订的帮扶协议才能记录过渡结果")
     if outcome not in PairingOutcome.values:
@@ -484,6 +485,7 @@ def pairing_outcome_record(
             obj=pairing,
             data={
                 "years": pairing.years + extend_years,
+                "transition_date": new_transition,
                 "outcome": outcome,
                 "outcome_on": on,
                 "outcome_note": note,
@@ -536,7 +538,13 @@ def pairing_reminders_send(*, today: datetime.date | None = None) -> int:
     safe from cron on several machines. Returns the reminders sent."""
     from apps.accounts.models import User
     from apps.core.roles import Role
-    from apps.workdays.calendar import is_workday
+    from apps.workdays.calendar import CalendarMissing, is_workday
+
+    def workday(day):
+        try:
+            return is_workday(day)
+        except CalendarMissing:  # the year's holidays not entered yet: weekdays only
+            return day.weekday() < 5
 
     today = today or timezone.localdate()
     horizon = today + datetime.timedelta(days=settings.PAIRING_REMINDER_DAYS)
@@ -562,7 +570,7 @@ def pairing_reminders_send(*, today: datetime.date | None = None) -> int:
                 region_id__in=[community[:6], community[:9]],
             )
             decide_by = pairing.transition_date - DAY
-            while not is_workday(decide_by) and decide_by > today:
+            while not workday(decide_by) and decide_by > today:
                 decide_by -= DAY  # the decision is due on the last working day before
             notify_batch(
                 [
