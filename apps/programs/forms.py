@@ -13,7 +13,9 @@ from apps.registry.models import CompanyKind, Compound, PropertyCompany
 
 
 def _date(label, required=True):
-    return forms.DateField(label=label, required=required, widget=forms.DateInput(attrs={"type": "date"}))
+    return forms.DateField(
+        label=label, required=required, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
 
 class ArrangementForm(ScopedModelForm):
@@ -71,7 +73,7 @@ class InspectionForm(ScopedModelForm):
     class Meta:
         model = Inspection
         fields = ["period", "security_ok", "cleaning_ok", "greenery_ok", "repairs_ok", "notes", "photo"]
-        widgets = {"period": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"period": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
 class PairingOutcomeForm(forms.Form):

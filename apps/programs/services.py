@@ -400,7 +400,9 @@ def pairing_create(
             "decline": settings.PAIRING_SUBSIDY_DECLINE,
             "resident_shares": settings.PAIRING_RESIDENT_SHARES,
             "fee_per_sqm": fee_per_sqm,
-            "distance_km": distance_km,
+            "distance_km": None
+            if distance_km in (None, "")
+            else Decimal(str(distance_km)).quantize(Decimal("0.01")),
             "is_generated": is_generated,
         },
         actor=actor,

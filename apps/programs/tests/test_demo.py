@@ -40,7 +40,15 @@ def test_demo_arrangements_reproduce_the_article_figures():
     assert pairing.status == "signed" and pairing.arrangement.in_force(TODAY)
     assert linyi.transitions_due >= 1 and linyi.subsidies_paid > 0
     # the denormalised mode is what the arrangements say today
-    assert not Compound.objects.filter(is_generated=True).exclude(management_mode="none").filter(arrangements__isnull=True).exists()
+    assert (
+        not Compound.objects.filter(is_generated=True)
+        .exclude(management_mode="none")
+        .filter(arrangements__isnull=True)
+        .exists()
+    )
     # coverage as of an earlier year is lower (arrangements started over the years)
-    assert selectors.coverage_by_mode(region_scope("371300"), on=datetime.date(2019, 6, 30)).served < linyi.coverage.served
+    assert (
+        selectors.coverage_by_mode(region_scope("371300"), on=datetime.date(2019, 6, 30)).served
+        < linyi.coverage.served
+    )
     assert any("服务安排" in line for line in logs)
