@@ -81,6 +81,22 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_KM * math.asin(math.sqrt(a))
 
 
+def _distances(placed: list[Site], adopters: list[Adopter]) -> np.ndarray:
+    """Haversine km, sites × adopters, vectorised; inf where the adopter has no location."""
+    lat1 = np.radians(np.array([float(s.lat) for s in placed]))[:, None]
+    lon1 = np.radians(np.array([float(s.lon) for s in placed]))[:, None]
+    known = np.array([a.lat is not None and a.lon is not None for a in adopters])
+    lat2 = np.radians(np.array([float(a.lat) if k else 0.0 for a, k in zip(adopters, known, strict=True)]))[
+        None, :
+    ]
+    lon2 = np.radians(np.array([float(a.lon) if k else 0.0 for a, k in zip(adopters, known, strict=True)]))[
+        None, :
+    ]
+    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    km = 2 * EARTH_KM * np.arcsin(np.sqrt(a))
+    return np.where(known[None, :], km, np.inf)
+
+
 def solve(sites: list[Site], adopters: list[Adopter], *, max_km: float) -> Plan:
     """The pure planner: no database, deterministic for the same input."""
     import time
@@ -94,12 +110,7 @@ def solve(sites: list[Site], adopters: list[Adopter], *, max_km: float) -> Plan:
         plan.proposals = [Proposal(s, None, None) for s in placed]
         plan.seconds = time.perf_counter() - started
         return plan
-    distance = np.full((len(placed), len(adopters)), np.inf)
-    for j, a in enumerate(adopters):
-        if a.lat is None or a.lon is None:
-            continue
-        for i, s in enumerate(placed):
-            distance[i, j] = haversine_km(float(s.lat), float(s.lon), float(a.lat), float(a.lon))
+    distance = _distances(placed, adopters)
     feasible = distance <= max_km
     bonus = np.array([-(a.stars or 0) * RATING_WEIGHT + a.load * LOAD_WEIGHT for a in adopters])
     per_adopter = np.where(feasible, distance + bonus, 0.0)
