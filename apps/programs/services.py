@@ -20,6 +20,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from apps.core.errors import ConflictError, DomainError, ForbiddenError
@@ -731,3 +732,20 @@ def subsidy_disburse(
         changes={"disbursed_amount": [None, str(amount)]},
     )
     return SubsidyApplication.objects.get(pk=application.pk)
+
+
+def modes_sync(*, today: datetime.date | None = None) -> int:
+    """Bring Compound.management_mode up to date for arrangements that started or ended by date
+    alone (cron, daily; idempotent). Returns the compounds changed."""
+    today = today or timezone.localdate()
+    window = today - datetime.timedelta(days=7)  # catches up a missed week of cron runs
+    touched = ServiceArrangement.objects.filter(
+        Q(start_date__gt=window, start_date__lte=today) | Q(end_date__gte=window, end_date__lt=today)
+    ).values_list("compound_id", flat=True)
+    changed = 0
+    for compound in Compound.objects.filter(pk__in=touched.distinct()):
+        with transaction.atomic():
+            before = (compound.management_mode, compound.company_id)
+            after = sync_compound(compound, today=today)
+            changed += before != (after.management_mode, after.company_id)
+    return changed

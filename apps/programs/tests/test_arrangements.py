@@ -162,3 +162,21 @@ def test_postgresql_exclusion_constraint_refuses_overlap_written_past_the_servic
         ServiceArrangement.objects.create(
             compound=prog.unserved, mode="market", company=prog.world.company, start_date=D(2030, 1, 1)
         )
+
+
+def test_modes_sync_follows_arrangements_that_end_by_date(prog, users):
+    import time_machine
+    from django.core.management import call_command
+
+    c = prog.unserved
+    with time_machine.travel(datetime.datetime(2025, 1, 10, 8, 0)):
+        services.arrangement_create(
+            compound=c, actor=users["county"], data=market(prog.world.company, D(2025, 1, 1), D(2025, 3, 31))
+        )
+        c.refresh_from_db()
+        assert c.management_mode == "market"
+    with time_machine.travel(datetime.datetime(2025, 4, 2, 8, 0)):
+        call_command("programs_sync_modes", stdout=open("/dev/null", "w"))
+        call_command("programs_sync_modes", stdout=open("/dev/null", "w"))
+    c.refresh_from_db()
+    assert (c.management_mode, c.company_id) == ("none", None)
