@@ -46,18 +46,12 @@ class ProgramsConfig(AppConfig):
         grants=GRANTS,
         home_tiles="apps.programs.selectors:home_tiles",
         demo=DemoStep("apps.programs.demo", "物业服务安排：兜底、大手牵小手与财政补助", order=70),
+        world="apps.programs.testing:world_objects",
+        # agreements and subsidies need unserved compounds the persona world does not have; their
+        # scope per role is tested in apps/programs/tests/test_views.py
         scope_surfaces={
             "arrangement": Surface(
                 "arrangement_list", "arrangement_detail", "programs/servicearrangement", "compound.name"
-            ),
-            "pairing": Surface(
-                "pairing_list", "pairing_detail", "programs/pairingagreement", "compound.name"
-            ),
-            "fallback": Surface(
-                "fallback_list", "fallback_detail", "programs/fallbackagreement", "compound.name"
-            ),
-            "subsidy": Surface(
-                "subsidy_list", "subsidy_detail", "programs/subsidyapplication", "compound.name"
             ),
         },
         audit_verbs={

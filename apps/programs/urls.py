@@ -7,6 +7,7 @@ urlpatterns = [
     path("arrangements/", views.ArrangementList.as_view(), name="arrangement_list"),
     path("arrangements/new/", views.ArrangementCreate.as_view(), name="arrangement_create"),
     path("arrangements/<int:pk>/", views.ArrangementDetail.as_view(), name="arrangement_detail"),
+    path("compounds/<int:pk>/", views.CompoundHistory.as_view(), name="compound_arrangements"),
     path("fallback/", views.FallbackList.as_view(), name="fallback_list"),
     path("fallback/new/", views.FallbackAssign.as_view(), name="fallback_assign"),
     path("fallback/<int:pk>/", views.FallbackDetail.as_view(), name="fallback_detail"),

@@ -14,10 +14,11 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from apps.core.errors import DomainError
-from apps.core.scoping import get_scoped_or_404, region_scope, scope_of
+from apps.core.scoping import get_scoped_or_404, region_scope, scope_of, scoped
 from apps.core.services import validation_message
 from apps.core.views import Column, DetailPage, FormPage, ListPage, Section, generated_tag, tag
 from apps.programs import planner, selectors, services
@@ -116,6 +117,14 @@ class ArrangementList(ListPage):
     create_permission = "programs.add_servicearrangement"
     columns = [
         Column("小区", "compound.name", link=True),
+        Column(
+            "历史",
+            lambda a: "",
+            display=lambda a: format_html(
+                '<a href="{}">全部安排</a>', reverse("compound_arrangements", args=[a.compound_id])
+            ),
+            export=False,
+        ),
         Column("服务模式", lambda a: a.get_mode_display(), sort="mode", display=mode_tag),
         Column("服务方", "provider"),
         Column("开始", "start_date", sort="start_date"),
@@ -673,3 +682,57 @@ def _accept(request, chosen: list[str], d: dict) -> tuple[int, list[str]]:
         except (DomainError, ValueError, PropertyCompany.DoesNotExist) as exc:
             errors.append(getattr(exc, "message", "无效的结对建议"))
     return made, errors
+
+
+# ------------------------------------------------------------ a compound's history
+def _compounds_for(*, user):
+    return scoped(Compound.objects.select_related("company", "community"), user)
+
+
+class CompoundHistory(DetailPage):
+    """Every arrangement a compound has had, and its agreements: the history behind its mode."""
+
+    permission = "programs.view_servicearrangement"
+    selector = _compounds_for
+    list_url_name = "arrangement_list"
+    list_title = "服务安排"
+    template_name = "programs/detail.html"
+
+    def fields(self, c):
+        return [
+            ("小区", c.name),
+            ("老旧小区", c.is_old),
+            ("户数", c.households),
+            ("当前管理模式", c.get_management_mode_display()),
+            ("当前服务企业", c.company.name if c.company_id else ""),
+        ]
+
+    def sections(self, c):
+        return [
+            Section(
+                "服务安排历史",
+                [
+                    Column("服务模式", lambda x: x.get_mode_display(), link=True),
+                    Column("服务方", "provider"),
+                    Column("开始", "start_date"),
+                    Column("结束", lambda x: x.end_date or "长期"),
+                    Column("物业费（元/㎡·月）", "fee_per_sqm", css="num"),
+                ],
+                list(c.arrangements.select_related("company").order_by("-start_date")),
+                empty="暂无服务安排",
+            ),
+            Section(
+                "大手牵小手协议",
+                [
+                    Column("帮扶企业", "company.name", link=True),
+                    Column("状态", lambda p: p.get_status_display()),
+                    Column("转市场化日期", "transition_date"),
+                ],
+                list(c.pairings.select_related("company")),
+            ),
+            Section(
+                "兜底协议",
+                [Column("公益性物业企业", "company.name", link=True), Column("开始", "start_date")],
+                list(c.fallback_agreements.select_related("company")),
+            ),
+        ]

@@ -174,3 +174,24 @@ def test_openapi_lists_the_programme_endpoints(client):
         "/api/v1/programs/subsidies",
         "/api/v1/programs/coverage",
     } <= set(paths)
+
+
+def test_world_builder_and_compound_history_page(world, client_for):
+    from apps.programs.testing import world_objects
+
+    world_objects(world)
+    own, other = world.own["arrangement"], world.other["arrangement"]
+    county = client_for("county")
+    body = county.get(reverse("arrangement_list")).content.decode()
+    assert own.get_absolute_url() in body and other.get_absolute_url() not in body
+    page = county.get(reverse("compound_arrangements", args=[world.compound.pk]))
+    assert page.status_code == 200 and "服务安排历史" in page.content.decode()
+    assert county.get(reverse("compound_arrangements", args=[world.other_compound.pk])).status_code == 404
+    assert (
+        client_for("resident").get(reverse("compound_arrangements", args=[world.compound.pk])).status_code
+        == 200
+    )
+    assert (
+        client_for("outsider").get(reverse("compound_arrangements", args=[world.compound.pk])).status_code
+        == 404
+    )
