@@ -180,3 +180,26 @@ def test_modes_sync_follows_arrangements_that_end_by_date(prog, users):
         call_command("programs_sync_modes", stdout=open("/dev/null", "w"))
     c.refresh_from_db()
     assert (c.management_mode, c.company_id) == ("none", None)
+
+
+def test_data_migration_turns_modes_into_open_arrangements(prog):
+    import importlib
+
+    from django.apps import apps as registry_apps
+
+    migration = importlib.import_module("apps.programs.migrations.0003_arrangements_from_management_mode")
+    from apps.registry.services import compound_update
+
+    compound_update(
+        compound=prog.unserved, actor=None, data={"management_mode": "fallback", "company": prog.welfare}
+    )
+    migration.forwards(registry_apps, None)
+    migration.forwards(registry_apps, None)  # a second run adds nothing
+    rows = ServiceArrangement.objects.filter(compound__in=[prog.unserved, prog.world.compound])
+    got = {(a.compound_id, a.mode, a.company_id, a.end_date) for a in rows}
+    assert got == {
+        (prog.unserved.pk, "fallback", prog.welfare.pk, None),
+        (prog.world.compound.pk, "market", prog.world.company.pk, None),
+    }
+    assert all(a.start_date == a.compound.created_at.date() for a in rows)
+    assert not ServiceArrangement.objects.filter(compound=prog.other_unserved).exists()  # no service, no row

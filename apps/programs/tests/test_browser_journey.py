@@ -110,3 +110,62 @@ def test_planner_to_signed_pairings_raises_coverage(
     officer.goto(f"{live_server.url}/dashboard/")
     screenshot(officer, "programs-6-dashboard")
     assert not console_errors.errors, console_errors.errors
+
+
+def test_street_officer_records_a_failed_inspection_on_a_phone(
+    live_server, browser, transactional_world, console_errors, tmp_path
+):
+    import datetime
+
+    from PIL import Image
+
+    from apps.programs import services
+    from apps.programs.models import Inspection
+    from apps.regions.models import Region
+    from apps.registry.services import company_create, compound_create
+
+    world = transactional_world
+    welfare = company_create(
+        actor=None,
+        data={
+            "name": "罗庄公益物业有限公司",
+            "credit_code": t.make_credit_code(random.Random(6)),
+            "kind": "public_welfare",
+            "region": Region.objects.get(code=t.COUNTY),
+        },
+    )
+    compound = compound_create(
+        actor=None,
+        data={
+            "name": "粮食局宿舍",
+            "community": Region.objects.get(code=t.COMMUNITY),
+            "households": 48,
+            "total_floor_area": Decimal("3100"),
+            "year_built": 1988,
+            "is_old": True,
+            "management_mode": "none",
+        },
+    )
+    agreement = services.fallback_assign(
+        compound=compound, company=welfare, start_date=datetime.date(2024, 1, 1), actor=world.users["county"]
+    )
+    photo = tmp_path / "site.jpg"
+    Image.new("RGB", (64, 48), (120, 160, 90)).save(photo)
+    page = console_errors(
+        browser.new_context(viewport={"width": 390, "height": 800}, locale="zh-CN").new_page()
+    )
+    log_in(page, live_server.url, world.users["street"].username)
+    page.goto(f"{live_server.url}/programs/fallback/{agreement.pk}/")
+    page.click("text=巡查登记")
+    page.fill("#id_period", "2026-11-01")
+    page.uncheck("#id_cleaning_ok")
+    page.fill("#id_notes", "楼道垃圾未清运")
+    page.set_input_files("#id_photo", str(photo))
+    screenshot(page, "programs-7-inspection-phone")
+    page.click("main form.card button[type=submit]")
+    page.wait_for_selector("text=不合格")
+    screenshot(page, "programs-8-inspection-saved")
+    inspection = Inspection.objects.get(agreement=agreement)
+    assert (inspection.passed, inspection.failed_items) == (False, ["保洁"])
+    assert inspection.photo.name.startswith("programs/inspections/")
+    assert not console_errors.errors, console_errors.errors
