@@ -45,7 +45,7 @@ def _end_stray_sessions(django_db_blocker):
 
 @pytest.fixture
 def world(db):
-    from apps.core.testing import build_world
+    from apps.accounts.testing import build_world
 
     return build_world()
 
@@ -91,7 +91,7 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture
 def transactional_world(transactional_db):
-    from apps.core.testing import build_world
+    from apps.accounts.testing import build_world
 
     load_regions_if_missing()
     return build_world()

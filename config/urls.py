@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from apps.accounts.views import LoginView
+from apps.core.contributions import url_includes
 from apps.core.home import home
 from apps.core.views import healthz
 
@@ -17,13 +18,6 @@ urlpatterns = [
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
-    path("regions/", include("apps.regions.urls")),
-    path("registry/", include("apps.registry.urls")),
-    path("party/", include("apps.party.urls")),
-    path("committees/", include("apps.committees.urls")),
-    path("programs/", include("apps.programs.urls")),  # TEMPORARY until contributions are mounted
-    path("dashboard/", include("apps.dashboards.urls")),
-    path("workorders/", include("apps.workorders.urls")),
-    path("inbox/", include("apps.notifications.urls")),
-    path("", include("apps.api.urls")),  # /api/v1/ and /open311/v2/
+    # Every installed app's pages, as it declares them (contribution.urls, apps/core/contributions.py).
+    *(path(prefix, include(module)) for prefix, module in url_includes()),
 ]

@@ -51,15 +51,10 @@ install_error_handlers(api)
 
 
 def _mount() -> None:
-    from apps.committees.api import router as committees
-    from apps.dashboards.api import router as dashboards
-    from apps.party.api import router as party
-    from apps.programs.api import router as programs  # TEMPORARY until contributions are mounted
-    from apps.regions.api import router as regions
-    from apps.registry.api import router as registry
-    from apps.workorders.api import router as workorders
+    """Every installed app's router, as it declares it (contribution.api_router)."""
+    from apps.core.contributions import api_routers
 
-    for router in (regions, registry, party, committees, workorders, programs, dashboards):
+    for router in api_routers():
         api.add_router("/", router)
 
 

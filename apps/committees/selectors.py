@@ -172,3 +172,19 @@ def red_q(via: str = "compound__community__pk") -> Q:
     for prefix in rules:
         uncovered &= ~Q(**{f"{via}__startswith": prefix})
     return result | (uncovered & _red_condition(default_rules()))
+
+
+def home_tiles(user) -> list[dict]:
+    """The home page's committee cards of the user's scope."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    if not user.has_perm("committees.view_ownerscommittee"):
+        return []
+    today = timezone.localdate()
+    committees = list(committee_list_for(user=user).filter(term_start__lte=today, term_end__gte=today))
+    url = reverse("committee_list")
+    return [
+        {"label": "任期内业委会（物管会）", "value": len(committees), "url": url},
+        {"label": "红色业委会", "value": len(red_committee_ids(committees)), "url": url},
+    ]

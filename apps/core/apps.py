@@ -10,10 +10,11 @@ class CoreConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from apps.core.audit import register_verbs
+        from apps.core.contributions import audit_verbs
         from apps.core.roles import sync_role_groups_after_migrate
 
-        register_verbs({"seed": "生成演示数据"})
+        register_verbs({"seed": "生成演示数据", **audit_verbs()})
 
-        # Role groups and their permissions are configuration, kept in code (apps/core/roles.py)
+        # Role groups and their permissions are configuration, declared by each app (contribution.grants)
         # and synced after every migrate so that a fresh database is usable at once.
         post_migrate.connect(sync_role_groups_after_migrate, dispatch_uid="core.sync_role_groups")

@@ -44,10 +44,22 @@ class NavItem:
 
 @dataclass(frozen=True)
 class DemoStep:
-    """A step of `manage.py seed_demo`: `module.seed(*, rng, today, log)`, run in `order`."""
+    """A step of `manage.py seed_demo`: `module.seed(*, rng, today, log)`, run in `order`.
+
+    `preflight` ("module:function()") runs before any step when this one is pending, to refuse
+    early (e.g. a demo password that is too weak) rather than after minutes of seeding."""
 
     module: str
     label: str
+    order: int = 100
+    preflight: str | None = None
+
+
+@dataclass(frozen=True)
+class Tiles:
+    """Home-page cards: "module:function(user) -> list[dict(label, value, url, sub?)]", in `order`."""
+
+    function: str
     order: int = 100
 
 
@@ -72,6 +84,7 @@ class Contribution:
     grants: Mapping[str, frozenset[str] | set[str]] = field(default_factory=dict)  # role → permissions
     home_tiles: str | None = None  # "module:function(user) -> list[dict(label, value, url, sub?)]"
     home_order: int = 100
+    tiles: tuple[Tiles, ...] = ()  # more than one group of cards, each with its own order
     demo: DemoStep | None = None
     world: str | None = None  # tests only: "module:function(world) -> None" adding own/other objects
     scope_surfaces: Mapping[str, Surface] = field(default_factory=dict)  # tests only
@@ -115,11 +128,16 @@ def role_grants() -> dict[str, frozenset[str]]:
 
 @cache
 def home_tile_functions() -> tuple[Callable, ...]:
-    pairs = sorted(
-        ((c.home_order, i, c.home_tiles) for i, (_, c) in enumerate(contributions()) if c.home_tiles),
-        key=lambda t: (t[0], t[1]),
-    )
-    return tuple(resolve(path) for _, _, path in pairs)
+    tiles = []
+    for _, c in contributions():
+        if c.home_tiles:
+            tiles.append(Tiles(c.home_tiles, c.home_order))
+        tiles.extend(c.tiles)
+    return tuple(resolve(t.function) for t in sorted(tiles, key=lambda t: t.order))
+
+
+def audit_verbs() -> dict[str, str]:
+    return {verb: label for _, c in contributions() for verb, label in c.audit_verbs.items()}
 
 
 def demo_steps() -> tuple[DemoStep, ...]:

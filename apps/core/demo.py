@@ -1,8 +1,8 @@
 """Demo data: the step runner behind `manage.py seed_demo`, and what the steps share.
 
-Every app that contributes demo data has `apps/<app>/demo.py` with
-`seed(*, rng, today, log) -> None`, writing only through its services. The runner calls the
-steps in DEMO_STEPS order; each step runs in one transaction that ends with a marker event
+Every app that contributes demo data declares a `DemoStep` on its AppConfig (contribution.demo)
+naming `apps/<app>/demo.py` with `seed(*, rng, today, log) -> None`, writing only through its
+services. The runner calls the steps in their declared order; each step runs in one transaction that ends with a marker event
 (`demo.seed`, naming the step), and a step whose marker exists is skipped — so a second run
 changes nothing, and a step added later (another app's) still runs once. Each step gets its own
 `random.Random` seeded from (seed, step): its output does not depend on which steps ran before.
@@ -20,29 +20,26 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.apps import apps
-from django.conf import settings
 from django.db import transaction
 
+from apps.core import contributions
 from apps.core.models import Event
 from apps.core.services import event_record
 
 Log = Callable[[str], None]
 
-# (module, label). Order matters: later steps build on the rows of earlier ones.
-DEMO_STEPS: tuple[tuple[str, str], ...] = (
-    ("apps.regions.demo", "区划补充：文章中 NBS 未收录的社区"),
-    ("apps.registry.demo", "登记：物业企业、小区、职能部门、示范小区的楼栋房屋业主"),
-    ("apps.party.demo", "党建：红领书记、行业党委、企业党组织、联合党支部、小区党支部、星级评定"),
-    ("apps.committees.demo", "业委会：规则、业主委员会、物管会、党建指导员"),
-    ("apps.accounts.demo", "演示账号：每个角色一个"),
-    ("apps.workorders.demo", "吹哨报到工单"),
-)
+
+def demo_steps() -> tuple[tuple[str, str], ...]:
+    """(module, label) of every installed app's demo step, in their declared order (later steps
+    build on the rows of earlier ones: regions 10, registry 20, party 30, committees 40,
+    accounts 50, workorders 60, ...)."""
+    return tuple((step.module, step.label) for step in contributions.demo_steps())
+
+
 MARKER_VERB = "demo.seed"
 DEFAULT_SEED = 2021  # the year of the seed article
-REGIONS_CSV = Path(settings.BASE_DIR) / "data" / "divisions_linyi_heze.csv"
 
 # ------------------------------------------------------------ places of the seed article
 LINYI, HEZE = "371300", "371700"
@@ -121,31 +118,23 @@ def step_done(module: str) -> bool:
 
 
 def pending_steps() -> list[str]:
-    return [m for m, _ in DEMO_STEPS if step_available(m) and not step_done(m)]
+    return [m for m, _ in demo_steps() if step_available(m) and not step_done(m)]
 
 
-def regions_ensure(log: Log) -> bool:
-    """Load the real Linyi and Heze divisions if the region table is empty. True if it loaded."""
-    from apps.regions.models import Region
-    from apps.regions.services import regions_load
-
-    if Region.objects.exists():
-        return False
-    report = regions_load(
-        text=REGIONS_CSV.read_text(encoding="utf-8"), actor=None, source_name=REGIONS_CSV.name
-    )
-    if not report.ok:
-        raise RuntimeError("；".join(str(e) for e in report.errors[:5]))
-    log(f"已导入行政区划 {report.created:,} 条（国家统计局统计用区划代码）")
-    return True
+def preflight() -> None:
+    """Each pending step's preflight check (e.g. the demo password), before anything is written."""
+    pending = set(pending_steps())
+    for step in contributions.demo_steps():
+        if step.preflight and step.module in pending:
+            contributions.resolve(step.preflight)()
 
 
 def run(*, seed: int = DEFAULT_SEED, today: datetime.date, log: Log) -> list[StepResult]:
     """Run every pending step; each in one transaction that also writes its marker."""
-    regions_ensure(log)
     results = []
-    for number, (module, label) in enumerate(DEMO_STEPS, start=1):
-        prefix = f"[{number}/{len(DEMO_STEPS)}] {label}"
+    steps = demo_steps()
+    for number, (module, label) in enumerate(steps, start=1):
+        prefix = f"[{number}/{len(steps)}] {label}"
         if not step_available(module):
             results.append(StepResult(module, label, "absent"))
             log(f"{prefix}：未安装，跳过")

@@ -28,14 +28,6 @@ class ScopedModelForm(forms.ModelForm):
                 field.widget.format = "%Y-%m-%d"
 
 
-def community_choices_queryset(user):
-    from apps.regions.models import Region, RegionLevel
-
-    return scoped(
-        Region.objects.filter(level=RegionLevel.COMMUNITY).select_related("parent__parent"), user
-    ).order_by("code")
-
-
 class RegionChoiceField(forms.ModelChoiceField):
     """A region select whose labels carry the path (街道 · 社区) so long lists stay readable."""
 

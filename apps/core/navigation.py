@@ -1,29 +1,20 @@
-"""The main navigation, one list for the whole platform; an item shows when the user may use it."""
+"""The main navigation: 首页 and the items every installed app declares (contribution.nav), in
+their order; an item shows when the user holds its permission."""
 
 from __future__ import annotations
 
 from django.urls import NoReverseMatch, reverse
 
-# (label, url name, permission needed or None for every signed-in user)
-NAV_ITEMS: list[tuple[str, str, str | None]] = [
-    ("首页", "home", None),
-    ("治理驾驶舱", "dashboard", "regions.view_region"),
-    ("吹哨工单", "workorder_list", "workorders.view_workorder"),
-    ("分类时限", "category_list", "workorders.change_categorylimit"),
-    ("小区", "compound_list", "registry.view_compound"),
-    ("物业企业", "company_list", "registry.view_propertycompany"),
-    ("党组织", "partyorg_list", "party.view_partyorg"),
-    ("红领书记", "secretary_list", "party.view_redcollarsecretary"),
-    ("业委会", "committee_list", "committees.view_ownerscommittee"),
-    ("职能部门", "department_list", "registry.view_department"),
-    ("行政区划", "region_list", "regions.view_region"),
-]
+from apps.core.contributions import NavItem, nav_items
+
+HOME = NavItem("首页", "home", None, order=0)
 
 
 def nav_items_for(request) -> list[dict]:
     user = request.user
     items = []
-    for label, name, perm in NAV_ITEMS:
+    for nav in (HOME, *nav_items()):
+        label, name, perm = nav.label, nav.url_name, nav.perm
         if perm and not user.has_perm(perm):
             continue
         try:

@@ -92,11 +92,10 @@ def _compute_scope(user) -> Scope:
     if role == Role.COMPANY and user.company_id:
         return Scope(user_id=user.pk, role=role, company_id=user.company_id)
     if role == Role.COMMITTEE and user.committee_id:
-        from apps.committees.models import OwnersCommittee
-
-        compound_id = (
-            OwnersCommittee.objects.filter(pk=user.committee_id).values_list("compound_id", flat=True).first()
-        )
+        # The committee's compound only (one narrow query), reached through the user's foreign key
+        # so that core needs no import of the committees app.
+        committees = user._meta.get_field("committee").related_model._default_manager
+        compound_id = committees.filter(pk=user.committee_id).values_list("compound_id", flat=True).first()
         return Scope(user_id=user.pk, role=role, committee_id=user.committee_id, compound_id=compound_id)
     if role == Role.DEPARTMENT and user.department_id:
         dept = user.department

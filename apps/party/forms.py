@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from apps.core.forms import RegionChoiceField, ScopedModelForm, community_choices_queryset
+from apps.core.forms import RegionChoiceField, ScopedModelForm
 from apps.party.models import PartyInstructor, PartyOrg, PartyOrgRating, RedCollarSecretary
 from apps.regions.models import Region
+from apps.regions.selectors import community_choices_for
 
 
 class PartyOrgForm(ScopedModelForm):
@@ -69,5 +70,5 @@ class SecretaryForm(ScopedModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         self.fields["community"] = RegionChoiceField(
-            label="任职社区", queryset=community_choices_queryset(user)
+            label="任职社区", queryset=community_choices_for(user=user)
         )

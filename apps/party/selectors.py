@@ -38,3 +38,33 @@ def secretary_list_for(*, user, in_post_on: datetime.date | None = None) -> Quer
     if in_post_on is not None:
         qs = qs.filter(in_post_q(in_post_on))
     return qs
+
+
+def home_tiles(user) -> list[dict]:
+    """The home page's party cards of the user's scope, each linking to its list."""
+    from django.db.models import Count, Q
+    from django.urls import reverse
+    from django.utils import timezone
+
+    cards = []
+    if user.has_perm("party.view_partyorg"):
+        agg = party_org_list_for(user=user).aggregate(
+            total=Count("id"),
+            branches=Count("id", filter=Q(kind="compound_branch")),
+            five=Count("id", filter=Q(kind="company_org", latest_stars=5)),
+        )
+        url = reverse("partyorg_list")
+        cards += [
+            {"label": "党组织", "value": agg["total"], "url": url},
+            {"label": "小区党支部", "value": agg["branches"], "url": url + "?kind=compound_branch"},
+            {"label": "五星级企业党组织", "value": agg["five"], "url": url + "?kind=company_org&stars=5"},
+        ]
+    if user.has_perm("party.view_redcollarsecretary"):
+        cards.append(
+            {
+                "label": "在岗红领书记",
+                "value": secretary_list_for(user=user, in_post_on=timezone.localdate()).count(),
+                "url": reverse("secretary_list") + "?in_post=1",
+            }
+        )
+    return cards

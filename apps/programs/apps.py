@@ -69,11 +69,3 @@ class ProgramsConfig(AppConfig):
             "disburse": "拨付",
         },
     )
-
-    def ready(self):
-        # TEMPORARY until core's role sync merges contributions (lead's refactor): add this
-        # app's grants to the role table the sync reads. Harmless once the merge lands.
-        from apps.core import roles
-
-        for role, perms in GRANTS.items():
-            roles.ROLE_PERMISSIONS.setdefault(role, set()).update(perms)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from apps.core.scoping import scope_of, scoped
-from apps.regions.models import Region
+from apps.core.scoping import scoped
+from apps.regions.models import Region, RegionLevel
 
 
 def region_list_for(*, user) -> QuerySet[Region]:
@@ -16,9 +16,8 @@ def region_children_for(*, user, region: Region) -> QuerySet[Region]:
     return region_list_for(user=user).filter(parent=region).order_by("code")
 
 
-def region_home_for(*, user) -> Region | None:
-    """The region at the top of the user's scope (None for organisation scopes)."""
-    scope = scope_of(user)
-    if scope.region_code:
-        return Region.objects.filter(pk=scope.region_code).first()
-    return None
+def community_choices_for(*, user) -> QuerySet[Region]:
+    """The communities a form may offer the user (their scope), with the path for the labels."""
+    return scoped(
+        Region.objects.filter(level=RegionLevel.COMMUNITY).select_related("parent__parent"), user
+    ).order_by("code")

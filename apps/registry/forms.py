@@ -6,9 +6,10 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 
-from apps.core.forms import RegionChoiceField, ScopedModelForm, community_choices_queryset
+from apps.core.forms import RegionChoiceField, ScopedModelForm
 from apps.core.validators import check_id_number, check_mobile, normalize_mobile
 from apps.regions.models import Region, RegionLevel
+from apps.regions.selectors import community_choices_for
 from apps.registry.models import Building, Compound, Department, Owner, PropertyCompany, Unit
 
 
@@ -58,7 +59,7 @@ class CompoundForm(ScopedModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         self.fields["community"] = RegionChoiceField(
-            label="所属社区", queryset=community_choices_queryset(user)
+            label="所属社区", queryset=community_choices_for(user=user)
         )
         if self.instance.pk:
             self.fields["community"].disabled = True

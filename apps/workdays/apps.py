@@ -1,10 +1,33 @@
 from django.apps import AppConfig
 
+from apps.core.contributions import Contribution
+from apps.core.roles import Role, perms
+
+VIEW = perms("workdays", ("workdayyear", "workdayoverride"), "view")
+
 
 class WorkdaysConfig(AppConfig):
     name = "apps.workdays"
     label = "workdays"
     verbose_name = "工作日历"
+    contribution = Contribution(
+        grants={
+            Role.CITY: VIEW
+            | perms("workdays", "workdayyear", "add", "change")
+            | perms("workdays", "workdayoverride", "add", "change", "delete"),
+            **{
+                role: VIEW
+                for role in (
+                    Role.COUNTY,
+                    Role.STREET,
+                    Role.COMMUNITY,
+                    Role.COMPANY,
+                    Role.COMMITTEE,
+                    Role.DEPARTMENT,
+                )
+            },
+        },
+    )
 
     def ready(self):
         from apps.workdays import checks  # noqa: F401 — registers the calendar-coverage check

@@ -21,7 +21,7 @@ STEPS = (
 
 @pytest.fixture
 def steps(monkeypatch):
-    monkeypatch.setattr(demo, "DEMO_STEPS", STEPS)
+    monkeypatch.setattr(demo, "demo_steps", lambda: STEPS)
     monkeypatch.setattr(stub, "calls", [])
     monkeypatch.setattr(stub, "fail", False)
 

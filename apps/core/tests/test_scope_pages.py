@@ -1,42 +1,26 @@
 """Scope is enforced for every model on every surface: list, search, detail, admin and export.
 
-The persona world has one object of each model in 罗庄区 ("own" for the county persona) and one
+Every installed app declares its surfaces (contribution.scope_surfaces) and adds one object of
+each model on each side of the persona world (contribution.world). The persona world has one
+object of each model in 罗庄区 ("own" for the county persona) and one
 in 兰山区 ("other"). A county official sees the first and never the second; a Linyi city
 official sees both; a Heze official sees neither; an outsider is refused.
 """
 
 import io
+import operator
 
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-# key → (list url name or None, detail url name or None, admin "app/model", text shown for the object)
+from apps.core.contributions import scope_surfaces
+
+# key → (list url name or None, detail url name or None, admin "app/model", text shown for the
+# object), from every installed app's contribution.scope_surfaces: a new app's models join here.
 SURFACES = {
-    "compound": ("compound_list", "compound_detail", "registry/compound", lambda o: o.name),
-    "company": ("company_list", "company_detail", "registry/propertycompany", lambda o: o.name),
-    "department": ("department_list", "department_detail", "registry/department", lambda o: o.name),
-    "building": (None, "building_detail", "registry/building", lambda o: o.name),
-    "unit": (None, "unit_detail", "registry/unit", lambda o: o.building.name),
-    "owner": ("owner_list", "owner_detail", "registry/owner", lambda o: o.masked_name),
-    "partyorg": ("partyorg_list", "partyorg_detail", "party/partyorg", lambda o: o.name),
-    "rating": (None, None, "party/partyorgrating", lambda o: o.party_org.name),
-    "instructor": ("instructor_list", "instructor_detail", "party/partyinstructor", lambda o: o.name),
-    "secretary": ("secretary_list", "secretary_detail", "party/redcollarsecretary", lambda o: o.name),
-    "committee": (
-        "committee_list",
-        "committee_detail",
-        "committees/ownerscommittee",
-        lambda o: o.compound.name,
-    ),
-    "member": (None, None, "committees/committeemember", lambda o: o.committee.compound.name),
-    "rules": (
-        "committeerules_list",
-        "committeerules_detail",
-        "committees/committeerules",
-        lambda o: o.source,
-    ),
-    "community": ("region_list", "region_detail", "regions/region", lambda o: o.name),
+    key: (s.list_url, s.detail_url, s.admin, operator.attrgetter(s.text))
+    for key, s in scope_surfaces().items()
 }
 
 LISTED = [k for k, v in SURFACES.items() if v[0]]
@@ -110,7 +94,7 @@ def test_outsider_is_refused_lists(world, client_for, key):
     assert client_for("outsider").get(reverse(SURFACES[key][0])).status_code == 403
 
 
-@pytest.mark.parametrize("key", list(SURFACES))
+@pytest.mark.parametrize("key", [k for k, v in SURFACES.items() if v[2]])
 def test_admin_is_scoped(world, client_for, key):
     client = client_for("county")
     app_model = SURFACES[key][2].replace("/", "_")

@@ -4,7 +4,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from apps.core.demo import DEFAULT_SEED, pending_steps, run
+from apps.core.demo import DEFAULT_SEED, preflight, run
 from apps.core.errors import DomainError
 
 
@@ -24,13 +24,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, seed, today, **options):
-        from apps.accounts.demo import check_demo_password
-
         today = today or timezone.localdate()
         started = time.monotonic()
         try:
-            if "apps.accounts.demo" in pending_steps():
-                check_demo_password()
+            preflight()
             results = run(seed=seed, today=today, log=self.stdout.write)
         except DomainError as exc:
             raise CommandError(exc.message) from exc
