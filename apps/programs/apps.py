@@ -45,6 +45,7 @@ class ProgramsConfig(AppConfig):
         nav=(NavItem("物业覆盖", "programs_overview", "programs.view_coverage", order=72),),
         grants=GRANTS,
         home_tiles="apps.programs.selectors:home_tiles",
+        home_order=15,
         demo=DemoStep("apps.programs.demo", "物业服务安排：兜底、大手牵小手与财政补助", order=70),
         world="apps.programs.testing:world_objects",
         # agreements and subsidies need unserved compounds the persona world does not have; their

@@ -193,3 +193,11 @@ def test_world_builder_and_compound_history_page(world, client_for):
         client_for("outsider").get(reverse("compound_arrangements", args=[world.compound.pk])).status_code
         == 404
     )
+
+
+def test_home_card_and_menu_entry(world, client_for):
+    body = client_for("county").get("/").content.decode()
+    assert "老旧小区物业服务覆盖率" in body and reverse("programs_overview") in body
+    assert "物业覆盖" in body
+    resident = client_for("resident").get("/").content.decode()
+    assert "老旧小区物业服务覆盖率" not in resident
