@@ -64,6 +64,8 @@ class Plan:
     adopters: list[Adopter]
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
+    # site id → every adopter within reach, nearest first: what the officer may switch a row to
+    options: dict[int, list[tuple[Adopter, float]]] = field(default_factory=dict)
 
     @property
     def assigned(self) -> list[Proposal]:
@@ -125,6 +127,8 @@ def solve(sites: list[Site], adopters: list[Adopter], *, max_km: float) -> Plan:
         if feasible[i, j]:
             chosen[int(i)] = j
     for i, s in enumerate(placed):
+        reach = sorted((float(distance[i, j]), j) for j in range(len(adopters)) if feasible[i, j])
+        plan.options[s.id] = [(adopters[j], round(km, 3)) for km, j in reach]
         j = chosen.get(i)
         plan.proposals.append(
             Proposal(

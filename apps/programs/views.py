@@ -620,7 +620,8 @@ def planner_view(request):
         form = PlannerAcceptForm(request.POST)
         chosen = request.POST.getlist("accept")
         if form.is_valid() and chosen:
-            made, errors = _accept(request, chosen, form.cleaned_data)
+            picks = [f"{site}:{request.POST.get(f'choice_{site}', '')}" for site in chosen]
+            made, errors = _accept(request, picks, form.cleaned_data)
             if made:
                 messages.success(request, f"已生成 {made} 份大手牵小手协议草稿，待企业签订。")
             for e in errors:
@@ -631,6 +632,15 @@ def planner_view(request):
     else:
         form = PlannerAcceptForm(initial={"start_date": timezone.localdate()})
     plan = planner.plan_for_county(county.code, capacities=capacities)
+    rows = [
+        {
+            "site": p.site,
+            "adopter": p.adopter,
+            "distance_km": p.distance_km,
+            "options": plan.options.get(p.site.id, []),
+        }
+        for p in plan.proposals
+    ]
     points = {
         "compounds": [
             {
@@ -653,6 +663,7 @@ def planner_view(request):
             "title": f"结对规划 · {county.name}",
             "county": county,
             "plan": plan,
+            "rows": rows,
             "form": form,
             "points_json": json.dumps(points, ensure_ascii=False),
             "max_km": settings.PLANNER_MAX_DISTANCE_KM,

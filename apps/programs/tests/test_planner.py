@@ -28,6 +28,9 @@ def test_global_optimum_with_capacity_and_no_coordinates():
     assert got == {1: 10, 2: 20, 3: 20}  # 0 + 2.22 + 1.11 km; 甲 has one slot only
     assert plan.total_km == pytest.approx(3 * 0.01 * KM_PER_DEG, rel=1e-3)
     assert [s.id for s in plan.no_coordinates] == [4]  # listed, not guessed
+    # the officer may switch a row to any company within reach, nearest first
+    assert [a.id for a, _ in plan.options[2]] == [10, 20]
+    assert plan.options[1][0][1] == 0.0
 
 
 def test_covering_more_compounds_beats_a_shorter_total():

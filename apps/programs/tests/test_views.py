@@ -106,18 +106,20 @@ def test_planner_accept_creates_drafts_and_company_signs(prog, client_for):
     county = client_for("county")
     page = county.get(reverse("pairing_planner"))
     assert page.status_code == 200 and "沂蒙学院家属院" in page.content.decode()
-    value = f"{prog.unserved.pk}:{prog.world.company.pk}:0.5"
     response = county.post(
         reverse("pairing_planner"),
         {
             "county": COUNTY,
-            "accept": [value],
+            "accept": [str(prog.unserved.pk)],
+            f"choice_{prog.unserved.pk}": f"{prog.world.company.pk}:0.5",  # the officer's pick
             "subsidy_rate": "0.30",
             "start_date": "2026-01-01",
             "years": "3",
         },
     )
     assert response.status_code == 302
+    notes = [str(m) for m in response.wsgi_request._messages]
+    assert notes == ["已生成 1 份大手牵小手协议草稿，待企业签订。"], notes
     draft = PairingAgreement.objects.get(compound=prog.unserved)
     assert (draft.status, draft.company_id, draft.distance_km) == (
         "draft",
