@@ -312,6 +312,11 @@ def inspection_record(
     row send the company a notice (once per run of failures)."""
     _require(actor, "programs.inspect_fallback")
     _require_compound(actor, agreement.compound)
+    period = month_start(period)
+    if period < month_start(agreement.start_date) or (agreement.end_date and period > agreement.end_date):
+        raise ValidationError({"period": "该月份不在兜底协议期内"})
+    if period > timezone.localdate():
+        raise ValidationError({"period": "不能登记未来月份的巡查"})
     data = {
         "agreement": agreement,
         "period": month_start(period),

@@ -242,6 +242,9 @@ def test_repeated_failed_inspections_notify_the_company_once(prog):
     assert f.notice_sent_on is not None
     with pytest.raises(ForbiddenError):
         services.inspection_record(agreement=f, period=D(2024, 6, 1), actor=prog.users["other_county"])
+    with pytest.raises(ValidationError) as exc:
+        services.inspection_record(agreement=f, period=D(2023, 12, 1), actor=street)
+    assert "协议期" in exc.value.message_dict["period"][0]
 
 
 def test_pairing_company_must_be_market(prog):
