@@ -108,3 +108,12 @@ class PlannerAcceptForm(forms.Form):
     )
     start_date = _date("帮扶开始日期")
     years = forms.IntegerField(label="过渡期（年）", min_value=1, initial=settings.PAIRING_TRANSITION_YEARS)
+
+
+class CollectionForm(forms.Form):
+    period = _date("月份")
+    amount_due = forms.DecimalField(label="应收（元）", decimal_places=2)
+    amount_collected = forms.DecimalField(label="实收（元）", decimal_places=2)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)

@@ -7,6 +7,9 @@ urlpatterns = [
     path("arrangements/", views.ArrangementList.as_view(), name="arrangement_list"),
     path("arrangements/new/", views.ArrangementCreate.as_view(), name="arrangement_create"),
     path("arrangements/<int:pk>/", views.ArrangementDetail.as_view(), name="arrangement_detail"),
+    path(
+        "arrangements/<int:pk>/collections/new/", views.CollectionCreate.as_view(), name="collection_create"
+    ),
     path("compounds/<int:pk>/", views.CompoundHistory.as_view(), name="compound_arrangements"),
     path("fallback/", views.FallbackList.as_view(), name="fallback_list"),
     path("fallback/new/", views.FallbackAssign.as_view(), name="fallback_assign"),

@@ -25,6 +25,7 @@ from apps.programs import planner, selectors, services
 from apps.programs.choices import AgreementStatus, ArrangementMode, SubsidyStatus
 from apps.programs.forms import (
     ArrangementForm,
+    CollectionForm,
     FallbackAssignForm,
     InspectionForm,
     PairingOutcomeForm,
@@ -140,6 +141,15 @@ class ArrangementDetail(DetailPage):
     selector = selectors.arrangement_list_for
     list_url_name = "arrangement_list"
     list_title = "服务安排"
+    template_name = "programs/detail.html"
+
+    def extra_context(self, a):
+        actions = [
+            {"label": "本小区全部安排", "href": reverse("compound_arrangements", args=[a.compound_id])}
+        ]
+        if self.request.user.has_perm("programs.add_collectionrecord"):
+            actions.append({"label": "登记收缴", "href": reverse("collection_create", args=[a.pk])})
+        return {"actions": actions}
 
     def fields(self, a):
         return [
@@ -190,6 +200,24 @@ class ArrangementCreate(FormPage):
         data = dict(form.cleaned_data)
         compound = data.pop("compound")
         return services.arrangement_create(compound=compound, data=data, actor=self.request.user)
+
+
+class CollectionCreate(FormPage):
+    form_class = CollectionForm
+    permission = "programs.add_collectionrecord"
+    title = "登记物业费收缴"
+    selector = selectors.arrangement_list_for
+
+    def save(self, form):
+        d = form.cleaned_data
+        services.collection_record(
+            arrangement=self.object,
+            period=d["period"],
+            amount_due=d["amount_due"],
+            amount_collected=d["amount_collected"],
+            actor=self.request.user,
+        )
+        return self.object
 
 
 # ------------------------------------------------------------ 兜底

@@ -203,3 +203,21 @@ def test_home_card_and_menu_entry(world, client_for):
     assert "物业覆盖" in body
     resident = client_for("resident").get("/").content.decode()
     assert "老旧小区物业服务覆盖率" not in resident
+
+
+def test_company_records_collection_and_over_100_percent_is_refused(world, client_for):
+    own = world.own["arrangement"]
+    company = client_for("company")
+    url = reverse("collection_create", args=[own.pk])
+    bad = company.post(url, {"period": "2026-03-01", "amount_due": "1000", "amount_collected": "1200"})
+    assert bad.status_code == 400 and "收缴率不能超过100%" in bad.content.decode()
+    ok = company.post(url, {"period": "2026-03-01", "amount_due": "1000", "amount_collected": "900"})
+    assert ok.status_code == 302
+    assert "90.0" in company.get(reverse("arrangement_detail", args=[own.pk])).content.decode()
+    assert (
+        client_for("company")
+        .get(reverse("collection_create", args=[world.other["arrangement"].pk]))
+        .status_code
+        == 404
+    )
+    assert client_for("street").get(url).status_code == 403
