@@ -39,6 +39,11 @@ def _start(rng, compound: Compound, today: datetime.date, earliest: int) -> date
 
 
 def seed(*, rng, today, log) -> None:
+    with services.as_of(today):  # the compounds' current mode is the one in force on the demo's day
+        _seed(rng=rng, today=today, log=log)
+
+
+def _seed(*, rng, today, log) -> None:
     compounds = list(
         Compound.objects.filter(is_generated=True)
         .exclude(management_mode=ManagementMode.NONE)

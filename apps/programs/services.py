@@ -14,6 +14,8 @@ bypassed the lock.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime
 from decimal import Decimal
 
@@ -50,6 +52,22 @@ from apps.programs.models import (
 from apps.registry.models import CompanyKind, Compound, ManagementMode, PropertyCompany
 
 DAY = datetime.timedelta(days=1)
+_as_of: contextvars.ContextVar[datetime.date | None] = contextvars.ContextVar("programs_as_of", default=None)
+
+
+@contextlib.contextmanager
+def as_of(day: datetime.date):
+    """Take `day` as today inside this block: the demo loader replays a past "today", and the
+    compounds' current mode must be the one in force on that day, not on the machine's."""
+    token = _as_of.set(day)
+    try:
+        yield
+    finally:
+        _as_of.reset(token)
+
+
+def _today() -> datetime.date:
+    return _as_of.get() or timezone.localdate()
 
 
 # ------------------------------------------------------------ checks
@@ -118,7 +136,7 @@ def _save_arrangement(arrangement: ServiceArrangement, *, create: bool, actor, d
 
 def sync_compound(compound: Compound, *, actor=None, today: datetime.date | None = None) -> Compound:
     """Set the compound's management mode and company to the arrangement in force today."""
-    today = today or timezone.localdate()
+    today = today or _today()
     current = (
         ServiceArrangement.objects.filter(in_force_q(today), compound_id=compound.pk)
         .select_related("company")
@@ -315,12 +333,12 @@ def inspection_record(
     period = month_start(period)
     if period < month_start(agreement.start_date) or (agreement.end_date and period > agreement.end_date):
         raise ValidationError({"period": "该月份不在兜底协议期内"})
-    if period > timezone.localdate():
+    if period > _today():
         raise ValidationError({"period": "不能登记未来月份的巡查"})
     data = {
         "agreement": agreement,
         "period": month_start(period),
-        "inspected_on": inspected_on or timezone.localdate(),
+        "inspected_on": inspected_on or _today(),
         "inspector": actor,
         "security_ok": security_ok,
         "cleaning_ok": cleaning_ok,
@@ -353,7 +371,7 @@ def _maybe_notice(agreement: FallbackAgreement, *, actor) -> bool:
     streak = failure_streak(agreement)
     if streak != limit:  # exactly at the threshold: one notice per run of failures
         return False
-    today = timezone.localdate()
+    today = _today()
     FallbackAgreement.objects.filter(pk=agreement.pk).update(notice_sent_on=today)
     recipients = tuple(User.objects.filter(company_id=agreement.company_id, is_active=True))
     notify_batch(
@@ -422,7 +440,7 @@ def pairing_sign(*, pairing: PairingAgreement, actor, on: datetime.date | None =
     _require_company_actor(actor, pairing.company)
     if actor is not None and not actor.company_id:
         _require_compound(actor, pairing.compound)
-    on = on or timezone.localdate()
+    on = on or _today()
     compare_and_set(
         PairingAgreement,
         pk=pairing.pk,
@@ -727,7 +745,7 @@ def subsidy_disburse(
         pk=application.pk,
         expected=SubsidyStatus.APPROVED,
         new=SubsidyStatus.DISBURSED,
-        extra={"disbursed_amount": amount, "disbursed_on": on or timezone.localdate()},
+        extra={"disbursed_amount": amount, "disbursed_on": on or _today()},
         message="该申请尚未审核通过或已拨付",
     )
     event_record(

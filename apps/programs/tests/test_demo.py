@@ -52,3 +52,8 @@ def test_demo_arrangements_reproduce_the_article_figures():
         < linyi.coverage.served
     )
     assert any("服务安排" in line for line in logs)
+    # the dashboard (today's mode on each compound, on the machine's clock) agrees
+    from apps.dashboards import figures as fig
+
+    assert fig.old_compound_coverage(region_scope("371311")).complete
+    assert fig.fallback(region_scope("371300")).compounds == 410
