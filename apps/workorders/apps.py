@@ -7,7 +7,9 @@ VIEW = perms(
     "workorders",
     ("workorder", "workorderphoto", "assignment", "callback", "escalation", "category", "categorylimit"),
     "view",
-) | perms("workorders", ("regionmonthstat", "handlermonthstat"), "view")
+) | perms("workorders", "handlermonthstat", "view")
+# (The old map also granted view_regionmonthstat, a model that no longer exists: the region
+# rollups are County/Street/CommunityMonthStat. Dropped rather than widened, so nobody gains access.)
 # One permission per workflow verb (apps/workorders/choices.py VERBS).
 # The desk of each level: dispatch, call back, close, send back for rework, escalate, merge, reject,
 # decide on a unit's request for more time.

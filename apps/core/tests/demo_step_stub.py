@@ -5,17 +5,11 @@ fail = False
 
 
 def seed(*, rng, today, log) -> None:
-    from apps.regions.models import Region
-    from apps.registry.services import department_create
+    from apps.core.services import event_record
 
     calls.append((rng.random(), today))
-    department_create(
-        actor=None,
-        data={
-            "name": f"演示步骤测试部门{len(calls)}",
-            "kind": "other",
-            "region": Region.objects.get(code="371300"),
-        },
+    event_record(
+        actor=None, verb="stub.row", changes={"n": len(calls)}, note="演示步骤测试行", region_code=""
     )
     if fail:
         raise RuntimeError("stub failed")

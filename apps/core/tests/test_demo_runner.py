@@ -9,7 +9,6 @@ from apps.core import demo, names
 from apps.core.models import Event
 from apps.core.tests import demo_step_stub as stub
 from apps.core.validators import check_mobile
-from apps.registry.models import Department
 
 TODAY = datetime.date(2026, 6, 24)
 STEPS = (
@@ -33,9 +32,7 @@ def test_each_step_runs_once(db, steps):
     assert Event.objects.filter(verb="demo.seed", changes__step=STEPS[0][0]).count() == 1
     results = demo.run(seed=7, today=TODAY, log=lines.append)
     assert [r.status for r in results] == ["skipped", "absent", "absent"]
-    assert (
-        len(stub.calls) == 1 and Department.objects.filter(name__startswith="演示步骤测试部门").count() == 1
-    )
+    assert len(stub.calls) == 1 and Event.objects.filter(verb="stub.row").count() == 1
     assert any("已生成，跳过" in line for line in lines) and any("未安装" in line for line in lines)
 
 
@@ -50,7 +47,7 @@ def test_a_failing_step_leaves_nothing_behind(db, steps):
     stub.fail = True
     with pytest.raises(RuntimeError):
         demo.run(seed=7, today=TODAY, log=lambda m: None)
-    assert not Department.objects.filter(name__startswith="演示步骤测试部门").exists()
+    assert not Event.objects.filter(verb="stub.row").exists()
     assert not Event.objects.filter(verb="demo.seed").exists()
     stub.fail = False
     assert demo.run(seed=7, today=TODAY, log=lambda m: None)[0].status == "ran"
