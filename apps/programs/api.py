@@ -20,14 +20,14 @@ from apps.programs.models import PairingAgreement, ServiceArrangement, SubsidyAp
 router = Router(tags=["物业服务覆盖"])
 
 
-class CompoundRef(Schema):
+class ProgrammeCompoundRef(Schema):
     id: int
     code: str
     name: str
     households: int
 
 
-class CompanyRef(Schema):
+class ProgrammeCompanyRef(Schema):
     id: int
     name: str
     kind: str
@@ -43,10 +43,10 @@ def _company(c) -> dict | None:
 
 class ArrangementOut(Schema):
     id: int
-    compound: CompoundRef
+    compound: ProgrammeCompoundRef
     mode: ArrangementMode
     mode_label: str
-    company: CompanyRef | None
+    company: ProgrammeCompanyRef | None
     provider: str
     start_date: datetime.date
     end_date: datetime.date | None = Field(..., description="含当日；空表示长期")
@@ -111,8 +111,8 @@ class ScheduleLineOut(Schema):
 class AgreementOut(Schema):
     id: int
     programme: Programme
-    compound: CompoundRef
-    company: CompanyRef
+    compound: ProgrammeCompoundRef
+    company: ProgrammeCompanyRef
     status: AgreementStatus
     start_date: datetime.date
     end_date: datetime.date | None = Field(None, description="兜底协议的结束日期")
@@ -191,8 +191,8 @@ def agreement_list(request, filters: Query[AgreementFilters]):
 class SubsidyOut(Schema):
     id: int
     programme: Programme
-    compound: CompoundRef
-    company: CompanyRef
+    compound: ProgrammeCompoundRef
+    company: ProgrammeCompanyRef
     period: datetime.date
     amount: Decimal
     scheduled_amount: Decimal
