@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then echo $$p; break; fi; done)
 
-.PHONY: run test test-browser install migrate demo lint format check bench bench-wrk clean help
+.PHONY: run test test-browser install install-run migrate demo lint format check bench bench-wrk clean help
 
 help:
 	@echo "make run           start the platform with demo data on http://127.0.0.1:$(PORT)"
@@ -21,29 +21,52 @@ $(BIN)/python:
 	@if [ -z "$(PYTHON)" ]; then echo "需要 Python 3.11 或更高版本 (Python >= 3.11 is required)"; exit 1; fi
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+# `make run` needs only the runtime dependencies (no Playwright, schemathesis …): a shorter first
+# start. pip's own lines ("Collecting …", "Installing …") are the progress, not hidden by --quiet.
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	@echo "==> [1/3] 安装运行依赖到 $(VENV)（首次约1分钟；已安装则跳过）"
+	$(BIN)/python -m pip install --disable-pip-version-check --progress-bar on -e .
 	@touch $@
 
-install: $(VENV)/.installed
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	@echo "==> 安装运行和开发依赖到 $(VENV)（测试、代码检查用）"
+	$(BIN)/python -m pip install --disable-pip-version-check --quiet --upgrade pip
+	$(BIN)/python -m pip install --disable-pip-version-check --progress-bar on -e '.[dev]'
+	@touch $@ $(VENV)/.installed-run
 
-migrate: install
-	$(BIN)/python manage.py migrate --noinput
+install: $(VENV)/.installed
+install-run: $(VENV)/.installed-run
+
+migrate: install-run
+	@echo "==> [2/3] 建立数据库表"
+	$(BIN)/python manage.py migrate --noinput --skip-checks
 
 demo: migrate
+	@echo "==> [3/3] 生成演示数据（已生成的步骤跳过）"
 	$(BIN)/python manage.py seed_demo
 
+# The demo runs production-like (docs/deployment.md "make run"): DEBUG off, so a visitor never sees
+# Django's debug page; a local secret key kept in .venv; static files collected and served by
+# WhiteNoise; http on 127.0.0.1 only. DEV=1 runs the development server with DEBUG on instead.
 run: demo
+	@test -s $(VENV)/demo-secret-key || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $(VENV)/demo-secret-key
 	@$(BIN)/python manage.py demo_logins --port $(PORT)
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@if [ -n "$(DEV)" ]; then $(BIN)/python manage.py runserver 127.0.0.1:$(PORT); else \
+	  export DJANGO_DEBUG=0 DJANGO_DEMO_MODE=1 DJANGO_SECRET_KEY="$$(cat $(VENV)/demo-secret-key)" \
+	    PII_HASH_KEY="$${PII_HASH_KEY:-django-insecure-redproperty-local-development-only}" \
+	    DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SECURE_HSTS_SECONDS=0 \
+	    DJANGO_SECURE_COOKIES=0; \
+	  $(BIN)/python manage.py collectstatic --noinput -v 0 && \
+	  exec $(BIN)/python manage.py runserver --noreload 127.0.0.1:$(PORT); fi
 
 # Persistent connections would keep the live-server threads' sessions open and block the
 # test database from being dropped at the end of a PostgreSQL run.
 # Two workers by default (the suite is I/O- and database-bound); TEST_WORKERS=0 runs in one process.
+# --dist loadgroup: a module marked xdist_group (tests/test_seed_demo.py) stays on one worker, so
+# its module fixture is built once, not once per worker.
 TEST_WORKERS ?= 2
 test: install
-	DATABASE_CONN_MAX_AGE=0 $(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	DATABASE_CONN_MAX_AGE=0 $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 test-browser: install
 	DATABASE_CONN_MAX_AGE=0 $(BIN)/python -m pytest -m browser $(PYTEST_ARGS)

@@ -4,9 +4,12 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
+def _fresh_cache(settings):
     """Throttling counts in the cache: each test starts with full budgets; and the process's
-    copy of the active work-order categories is re-read (rows roll back between tests)."""
+    copy of the active work-order categories is re-read (rows roll back between tests).
+    Counters stay in the (cleared) cache so that query-count guards do not count them; the
+    database store is tested in apps/accounts/tests/test_lockout.py."""
+    settings.RATE_LIMIT_STORE = "cache"
     from django.core.cache import cache
 
     from apps.workorders.selectors import categories_cache_clear

@@ -1,6 +1,6 @@
 """wrk as the suite's load generator: the Lua scripts bench/run.py hands it, the JSON line they
 print when done, and the CPU the server's processes spend meanwhile. Pure functions except
-`wrk_run` and `cpu_ticks`; tested in apps/core/tests/test_bench_loadgen.py.
+`wrk_run` and `cpu_ticks`; tested in bench/tests/test_loadgen.py.
 
 Why wrk: it is what issue 6 names, and it takes less of the 2 cores the server shares with it:
 measured per request (`loadgen_cpu_ms`, 4 interleaved runs on 2026-11-26) 0.02–0.12 ms of CPU,

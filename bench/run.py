@@ -123,7 +123,7 @@ def setup_database() -> dict:
         template = os.environ.get("BENCH_TEMPLATE", "")
         if template:
             # E.g. the province set built on a copy of the city set (demo logins and the city's
-            # compounds and orders included); generate_scale adds only what is missing.
+            # compounds and orders included); bench/generate_scale.py adds only what is missing.
             log(f"CREATE DATABASE {DB} TEMPLATE {template}")
             conn.execute(f"CREATE DATABASE {DB} TEMPLATE {template}")
         else:
@@ -136,13 +136,14 @@ def setup_database() -> dict:
     seed_seconds = time.monotonic() - t
     report_file = ROOT / "bench" / "results" / f".{DB}-generate.json"
     report_file.parent.mkdir(parents=True, exist_ok=True)
-    args = ["generate_scale", SCALE, "--report", str(report_file)]
+    args = [SCALE, "--report", str(report_file)]
     if os.environ.get("BENCH_ORDERS"):
         args += ["--orders", os.environ["BENCH_ORDERS"]]
     if os.environ.get("BENCH_OPEN_DAYS"):
         args += ["--open-days", os.environ["BENCH_OPEN_DAYS"]]
-    log(f"generate_scale {' '.join(args[1:])}")
-    manage(*args)
+    log(f"bench/generate_scale.py {' '.join(args)}")
+    full_env = {**os.environ, "DATABASE_URL": DATABASE_URL, "DJANGO_DEBUG": "1"}
+    subprocess.run([PY, str(ROOT / "bench" / "generate_scale.py"), *args], cwd=ROOT, env=full_env, check=True)
     report = json.loads(report_file.read_text())
     report["seed_demo_seconds"] = round(seed_seconds, 1)
     report_file.write_text(json.dumps(report, ensure_ascii=False, indent=1))

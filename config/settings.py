@@ -3,6 +3,7 @@
 Defaults are for local use on SQLite. Every variable is listed in .env.example.
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -49,12 +50,16 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 PII_HASH_KEY = env("PII_HASH_KEY", SECRET_KEY)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+# Cookies only over https in production; `make run` (DEBUG off on http://127.0.0.1) turns it off.
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = not DEBUG
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
+# `make run`: the local demo, production-like (DEBUG off) but naming the demo accounts on the
+# login page. Never set it on a real deployment.
+DEMO_MODE = env_bool("DJANGO_DEMO_MODE", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 # Django's database sessions, the read of each request written out (apps/accounts/sessions.py).
@@ -80,6 +85,9 @@ INSTALLED_APPS = [
     "apps.notifications",
     "apps.workorders",
     "apps.programs",
+    "apps.voting",
+    "apps.campaigns",
+    "apps.ratings",
     "apps.dashboards",
     "apps.api",
 ]
@@ -87,6 +95,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # apps/core/middleware.py: CSP + no-store, refusal of NUL / bad UTF-8 / oversized bodies,
+    # a Chinese 503 with Retry-After while the database is away.
+    "apps.core.middleware.SecurityHeadersMiddleware",
+    "apps.core.middleware.DatabaseOutageMiddleware",
+    "apps.core.middleware.BadInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -112,6 +125,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "apps.core.context_processors.platform",
                 "apps.notifications.context_processors.inbox",
+                "apps.workdays.context_processors.calendar_banner",
             ],
         },
     },
@@ -183,6 +197,32 @@ STORAGES = {
     },
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+# Largest request body outside file uploads (JSON, forms); larger ones get a 413.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", 2621440)
+
+# ---------------------------------------------------------------- security headers, errors, logins
+# Sent on every HTML answer (apps/core/middleware.py). Scripts only from the site's own static
+# files (no inline script anywhere); inline style attributes are allowed (progress bars, ECharts).
+CONTENT_SECURITY_POLICY = env(
+    "DJANGO_CONTENT_SECURITY_POLICY",
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+    "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'",
+)
+CSRF_FAILURE_VIEW = "apps.core.errorpages.csrf_failure"
+# Seconds a client is told to wait (Retry-After) when the database is unavailable (503).
+RETRY_AFTER_SECONDS = env_int("RETRY_AFTER_SECONDS", 5)
+# Login throttling (apps/accounts/lockout.py), counted in the database so that every process
+# shares one count: after LOGIN_MAX_FAILURES failed logins for one account within
+# LOGIN_FAILURE_WINDOW seconds, or LOGIN_MAX_FAILURES_PER_IP from one address, further attempts
+# are refused for LOGIN_LOCKOUT_SECONDS.
+LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
+# Where login and API counters live (apps/core/ratelimit.py): "auto" = the cache when it is
+# shared (Redis, Memcached), else the database; "cache" or "database" to force one.
+RATE_LIMIT_STORE = env("RATE_LIMIT_STORE", "auto")
+LOGIN_MAX_FAILURES_PER_IP = env_int("LOGIN_MAX_FAILURES_PER_IP", 20)
+LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 900)
+LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 900)
 
 # ---------------------------------------------------------------- mail / logging
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -204,6 +244,10 @@ LOGGING = {
 BRANCH_MIN_PARTY_MEMBERS = env_int("BRANCH_MIN_PARTY_MEMBERS", 3)
 # §3 Star rating threshold for the third "100%" target.
 RATING_TARGET_MIN_STARS = env_int("RATING_TARGET_MIN_STARS", 3)
+# §5 Star rating rounds: public notice (公示) in working days before a result becomes final.
+RATING_NOTICE_WORKING_DAYS = env_int("RATING_NOTICE_WORKING_DAYS", 5)
+# Satisfaction surveys: aggregates of fewer responses than this show "样本不足".
+SURVEY_MIN_SAMPLE = env_int("SURVEY_MIN_SAMPLE", 5)
 # Compounds built before this year are proposed as old compounds (老旧小区) on entry.
 OLD_COMPOUND_BUILT_BEFORE = env_int("OLD_COMPOUND_BUILT_BEFORE", 2000)
 # §8 Programmes (apps/programs, docs/programs.md). 大手牵小手: the transition to market management
@@ -218,6 +262,9 @@ FALLBACK_FAILED_INSPECTIONS_NOTICE = env_int("FALLBACK_FAILED_INSPECTIONS_NOTICE
 # Pairing planner: no adopter farther than this; slots per company unless the county sets one.
 PLANNER_MAX_DISTANCE_KM = env_int("PLANNER_MAX_DISTANCE_KM", 5)
 PLANNER_DEFAULT_CAPACITY = env_int("PLANNER_DEFAULT_CAPACITY", 3)
+# A compound built after this year cannot be flagged 老旧小区 (city plans include some early-2000s
+# compounds, hence later than the hint above). Entry is refused with a message naming the year.
+OLD_COMPOUND_LATEST_YEAR = env_int("OLD_COMPOUND_LATEST_YEAR", 2005)
 # §2 Owners' committee defaults (Shandong; Heze adds the street-office takeover at 30 days).
 COMMITTEE_RULES_DEFAULT = {
     "min_members": 5,
@@ -230,6 +277,22 @@ COMMITTEE_RULES_DEFAULT = {
     "red_min_party_share": "1/2",
     "management_min_owner_share": "1/2",
 }
+
+# §1 Owners' joint decisions (apps/voting; docs/voting.md). Per jurisdiction: VOTING_RULES_BY_REGION
+# maps a region code to the values that differ there (JSON in the environment); the nearest wins.
+VOTING_RULES_DEFAULT = {
+    # owners one agent may represent in one decision (潍坊 第32条: 每一业主接受的委托不得超过三人)
+    "proxy_limit": env_int("VOTING_PROXY_LIMIT", 3),
+    # days between opening the roll and the start of voting (物业管理条例 第14条: 15日以前通知)
+    "advance_notice_days": env_int("VOTING_ADVANCE_NOTICE_DAYS", 15),
+    # the result is posted within this many days of the decision (山东 第32条: 三日内公告)
+    "publish_within_days": env_int("VOTING_PUBLISH_WITHIN_DAYS", 3),
+    # how long the result notice stays up (calendar days) [PRACTICE]
+    "notice_period_days": env_int("VOTING_NOTICE_PERIOD_DAYS", 15),
+    # ballots and audit trail kept at least (民法典 第280条, 司法解释 第12条: 一年内可诉请撤销)
+    "retention_years": env_int("VOTING_RETENTION_YEARS", 10),
+}
+VOTING_RULES_BY_REGION = json.loads(env("VOTING_RULES_BY_REGION", "{}") or "{}")
 
 # ---------------------------------------------------------------- working-day calendar
 # The per-process calendar cache re-checks the override tables at most this often (seconds);
@@ -321,3 +384,13 @@ API_PAGE_SIZE = env_int("API_PAGE_SIZE", 25)
 API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 100)
 # Days an API client's key stays valid when `create_api_client` is not given --days.
 API_CLIENT_DEFAULT_DAYS = env_int("API_CLIENT_DEFAULT_DAYS", 365)
+
+# ---------------------------------------------------------------- campaigns, projects, joint meetings (RULES.md §8)
+# Sub-items and decisions: yellow card during the last N working days before the planned finish /
+# deadline (practice, configurable) ...
+CAMPAIGNS_YELLOW_BEFORE_WORKING_DAYS = env_int("CAMPAIGNS_YELLOW_BEFORE_WORKING_DAYS", 3)
+# ... and an open decision escalates to the convening level this many working days after its
+# deadline (0 = as soon as it is overdue).
+CAMPAIGNS_DECISION_ESCALATE_AFTER_WORKING_DAYS = env_int("CAMPAIGNS_DECISION_ESCALATE_AFTER_WORKING_DAYS", 0)
+# A decision's default deadline: this many working days after the meeting (the form's suggestion).
+CAMPAIGNS_DECISION_DEFAULT_WORKING_DAYS = env_int("CAMPAIGNS_DECISION_DEFAULT_WORKING_DAYS", 10)

@@ -21,3 +21,9 @@ urlpatterns = [
     # Every installed app's pages, as it declares them (contribution.urls, apps/core/contributions.py).
     *(path(prefix, include(module)) for prefix, module in url_includes()),
 ]
+
+# Chinese error pages in the site layout; JSON under /api/ and /open311/ (apps/core/errorpages.py).
+handler400 = "apps.core.errorpages.bad_request"
+handler403 = "apps.core.errorpages.permission_denied"
+handler404 = "apps.core.errorpages.page_not_found"
+handler500 = "apps.core.errorpages.server_error"

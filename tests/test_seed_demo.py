@@ -70,13 +70,23 @@ def seeded(django_db_setup, django_db_blocker):
             _seed()
             first_hash = _names_hash()
             transaction.set_rollback(True)
-        with transaction.atomic():
+        # The work orders at an eighth of their volume: no test here counts them, and the
+        # work-order step at full volume (≈ a third of this fixture's CPU) is
+        # apps/workorders/tests/test_demo.py's subject.
+        with transaction.atomic(), pytest.MonkeyPatch.context() as patch:
+            from apps.workorders import demo as workorders_demo
+
+            patch.setattr(
+                workorders_demo, "ORDERS_PER_CITY_MONTH", workorders_demo.ORDERS_PER_CITY_MONTH // 8
+            )
             output = _seed()
             yield {"output": output, "first_hash": first_hash}
             transaction.set_rollback(True)
 
 
-pytestmark = pytest.mark.usefixtures("seeded")
+# One worker runs the whole module (`make test` distributes by group): with the tests split over
+# both workers, each built the seeded fixture — the suite's most expensive — once.
+pytestmark = [pytest.mark.usefixtures("seeded"), pytest.mark.xdist_group("seed_demo")]
 
 
 def test_linyi_figures_of_the_article(db):

@@ -2,10 +2,11 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from apps.accounts.models import User
+from apps.core.admin import ScopedAdminMixin
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
     """Users: platform administrators only (roles and scopes decide what everybody else sees)."""
 
     list_display = (
@@ -53,6 +54,19 @@ class UserAdmin(DjangoUserAdmin):
             event_record(
                 actor=request.user, verb="user.update" if change else "user.create", obj=obj, changes=changes
             )
+
+    def user_change_password(self, request, id, form_url=""):
+        """The administrator's password reset (docs/deployment.md §7): audited, and it lifts a
+        login lockout of the account."""
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            from apps.accounts import lockout
+            from apps.core.services import event_record
+
+            user = User.objects.get(pk=id)
+            lockout.unlock(user.username)
+            event_record(actor=request.user, verb="user.password_reset", obj=user, note="管理员重置密码")
+        return response
 
     def has_module_permission(self, request):
         return request.user.is_superuser

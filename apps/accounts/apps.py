@@ -14,4 +14,12 @@ class AccountsConfig(AppConfig):
             order=50,
             preflight="apps.accounts.demo:check_demo_password",
         ),
+        audit_verbs={"login_locked": "登录失败过多，已锁定", "password_reset": "管理员重置密码"},
     )
+
+    def ready(self):
+        from django.contrib import admin
+
+        from apps.accounts.forms import AdminLoginForm
+
+        admin.site.login_form = AdminLoginForm  # the same lockout message on /admin/login/

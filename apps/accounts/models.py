@@ -10,6 +10,8 @@ from apps.core.validators import mask_mobile, validate_mobile
 class User(AbstractUser):
     """A platform user: one role and one scope (a region or an organisation)."""
 
+    pii_fields = {"phone": "mobile"}  # apps/core/pii.py
+
     full_name = models.CharField("姓名", max_length=50, blank=True)
     phone = models.CharField("手机号", max_length=11, blank=True, validators=[validate_mobile])
     role = models.CharField("角色", max_length=16, choices=Role.choices, blank=True, db_index=True)
@@ -118,6 +120,6 @@ class User(AbstractUser):
 
 
 def _level_labels():
-    from apps.regions.models import RegionLevel
+    from apps.regions.choices import RegionLevel
 
     return RegionLevel.choices

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 
 from apps.api.models import ApiClient
 from apps.api.services import api_client_create, api_client_revoke
+from apps.core.admin import ScopedAdminMixin
 from apps.core.errors import DomainError
 from apps.core.roles import Role
 
@@ -36,7 +37,7 @@ class ApiClientCreateForm(forms.ModelForm):
 
 
 @admin.register(ApiClient)
-class ApiClientAdmin(admin.ModelAdmin):
+class ApiClientAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "key_prefix", "role", "scope", "expires_at", "revoked_at", "last_used_at"]
     list_filter = ["user__role"]
     search_fields = ["name", "key_prefix"]

@@ -12,14 +12,17 @@ import functools
 import logging
 import math
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
+from apps.core.api import ErrorOut  # noqa: F401  (the error body; re-exported for the API's modules)
 from apps.core.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -31,8 +34,10 @@ MESSAGES = {
     404: "未找到该记录，或您无权查看",
     405: "不支持该请求方法",
     409: "该记录已被他人处理或状态已变化，请刷新后重试",
+    413: "请求体超过平台允许的大小",
     429: "请求过于频繁，请稍后再试",
     500: "服务器内部错误，请稍后重试；如持续出现请联系管理员",
+    503: "数据库暂时不可用，请稍后重试",
 }
 CODES = {
     400: "invalid",
@@ -41,17 +46,11 @@ CODES = {
     404: "not_found",
     405: "method_not_allowed",
     409: "conflict",
+    413: "too_large",
     429: "throttled",
     500: "server_error",
+    503: "unavailable",
 }
-
-
-class ErrorOut(Schema):
-    """The body of every error answer."""
-
-    code: str
-    message: str
-    field_errors: dict[str, list[str]] = {}
 
 
 class ApiAuthError(AuthenticationError):
@@ -111,6 +110,11 @@ def _pydantic_message(err: dict) -> str:
         "value_error": "取值无效",
         "extra_forbidden": "不允许的字段",
     }
+    if kind == "value_error":
+        # Our own validators raise Chinese messages; pydantic prefixes them with "Value error, ".
+        text = str(err.get("msg", "")).removeprefix("Value error, ")
+        if text and not text.isascii():
+            return text
     if kind in simple:
         return simple[kind]
     if kind in {"greater_than_equal", "greater_than"}:
@@ -217,6 +221,18 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def on_permission_denied(request, exc: PermissionDenied):
         return respond(request, 403, message=str(exc) or MESSAGES[403])
 
+    def on_too_big(request, exc: RequestDataTooBig):
+        return respond(request, 413, code="too_large", message="请求体超过平台允许的大小")
+
+    def on_database_away(request, exc: Exception):
+        log.error("API: database unavailable on %s %s: %s", request.method, request.path, exc)
+        response = respond(request, 503, code="unavailable", message="数据库暂时不可用，请稍后重试")
+        response["Retry-After"] = str(settings.RETRY_AFTER_SECONDS)
+        return response
+
+    def on_overflow(request, exc: OverflowError):
+        return respond(request, 400, code="invalid", message="日期或数值超出允许范围")
+
     def on_unexpected(request, exc: Exception):
         log.exception("API error on %s %s", request.method, request.path, exc_info=exc)
         return respond(request, 500)
@@ -229,6 +245,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(HttpError, on_http_error)
     api.add_exception_handler(Http404, on_not_found)
     api.add_exception_handler(PermissionDenied, on_permission_denied)
+    api.add_exception_handler(RequestDataTooBig, on_too_big)
+    api.add_exception_handler(OperationalError, on_database_away)
+    api.add_exception_handler(InterfaceError, on_database_away)
+    api.add_exception_handler(OverflowError, on_overflow)
     api.add_exception_handler(Exception, on_unexpected)
 
 

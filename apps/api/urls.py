@@ -3,6 +3,7 @@
 from django.urls import include, path, re_path
 
 from apps.api.errors import json_errors, not_found_view
+from apps.api.index import api_index
 from apps.api.v1 import api
 
 
@@ -16,6 +17,7 @@ def _json_errors(urls):
 
 
 urlpatterns = [
+    path("api/v1/", api_index, name="api_index"),  # a pointer to the docs, before ninja's routes
     path("api/v1/", _json_errors(api.urls)),
     re_path(r"^api/", not_found_view),
     path("open311/v2/", include("apps.api.open311.urls")),

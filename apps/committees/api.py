@@ -14,12 +14,13 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
-from apps.api.common import PageParams, RegionCode, in_region_q, page_schema, paginate, require_perm
-from apps.api.common import responses as answers
-from apps.committees.models import CommitteeKind, CommitteeMember, MemberPosition, OwnersCommittee
+from apps.committees.choices import CommitteeKind, MemberPosition
+from apps.committees.models import CommitteeMember, OwnersCommittee
 from apps.committees.rules import is_red, roster_errors, rules_for, term_state
 from apps.committees.selectors import committee_list_for, facts_of
 from apps.committees.services import member_view_pii
+from apps.core.api import PageParams, RegionCode, in_region_q, page_schema, paginate, require_perm
+from apps.core.api import responses as answers
 from apps.core.errors import ForbiddenError
 from apps.core.scoping import get_scoped_or_404
 from apps.core.validators import mask_mobile, mask_name

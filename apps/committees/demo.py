@@ -11,7 +11,7 @@ from collections import Counter
 
 from django.conf import settings
 
-from apps.committees.models import CommitteeKind, MemberPosition
+from apps.committees.choices import CommitteeKind, MemberPosition
 from apps.committees.rules import add_years
 from apps.committees.services import committee_create, rules_create
 from apps.core import names
@@ -24,10 +24,12 @@ from apps.core.demo import (
     ZHONGDA_COMPOUND,
     count_line,
 )
-from apps.party.models import PartyOrg, PartyOrgKind
+from apps.party.choices import PartyOrgKind
+from apps.party.models import PartyOrg
 from apps.party.services import instructor_create
 from apps.regions.models import Region
-from apps.registry.models import Compound, ManagementMode, OwnerUnit
+from apps.registry.choices import ManagementMode
+from apps.registry.models import Compound, OwnerUnit
 
 SHANDONG = "370000"
 # Share of market compounds (≥ 150 households) with an owners' committee.

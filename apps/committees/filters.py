@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from apps.committees.models import CommitteeKind
+from apps.committees.choices import CommitteeKind
 from apps.core.views import FilterForm
 from apps.registry.filters import RegionFilterMixin
 

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from apps.committees.choices import CommitteeKind, MemberPosition
 from apps.core.models import TimeStampedModel
 from apps.core.scoping import Scope, q_region
 from apps.core.validators import mask_mobile, mask_name, validate_mobile
@@ -85,11 +86,6 @@ def _ancestor_codes(code: str) -> list[str]:
     return [c for c in out if len(c) in (6, 9) and c != code]
 
 
-class CommitteeKind(models.TextChoices):
-    OWNERS_COMMITTEE = "owners_committee", "业主委员会"
-    MANAGEMENT = "management", "物业管理委员会（物管会）"
-
-
 class OwnersCommittee(TimeStampedModel):
     """An owners' committee (业委会) or temporary management committee (物管会) of a compound."""
 
@@ -150,6 +146,12 @@ class OwnersCommittee(TimeStampedModel):
                 errors["term_end"] = f"每届任期不得超过{rules.max_term_years}年"
         if self.dissolved_on and self.term_start and self.dissolved_on < self.term_start:
             errors["dissolved_on"] = "终止日期不能早于任期开始日期"
+        from apps.core.validators import future_date_errors
+
+        for name, message in future_date_errors(
+            self, {"elected_on": "选举（成立）日期", "filed_on": "备案日期", "dissolved_on": "终止日期"}
+        ).items():
+            errors.setdefault(name, message)
         if errors:
             raise ValidationError(errors)
 
@@ -162,15 +164,11 @@ class OwnersCommittee(TimeStampedModel):
         return Compound.scope_q(scope, via=f"{via}compound__")
 
 
-class MemberPosition(models.TextChoices):
-    DIRECTOR = "director", "主任"
-    DEPUTY = "deputy", "副主任"
-    MEMBER = "member", "委员"
-    CHAIR = "chair", "物管会主任（居委会）"
-
-
 class CommitteeMember(TimeStampedModel):
     """A member of an owners' committee, with party membership and cross-appointment."""
+
+    pii_fields = {"name": "name", "phone": "mobile"}  # apps/core/pii.py
+    pii_permission = "registry.view_owner_pii"
 
     committee = models.ForeignKey(
         OwnersCommittee, verbose_name="业委会", on_delete=models.CASCADE, related_name="members"

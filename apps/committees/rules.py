@@ -12,7 +12,8 @@ from fractions import Fraction
 
 from django.conf import settings
 
-from apps.committees.models import CommitteeKind, CommitteeRules, MemberPosition, parse_fraction
+from apps.committees.choices import CommitteeKind, MemberPosition
+from apps.committees.models import CommitteeRules, parse_fraction
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,11 @@
 """The admin site, scoped like every page and writing through the services.
 
-`ScopedAdmin` limits lists, detail pages, search, filters, foreign-key choices and exports to
-the user's scope, and saves/deletes through the app's service functions so that the admin is
-not a second write path (each change writes its audit Event).
+`ScopedAdminMixin` is what every ModelAdmin of the project is built on (a test walks
+`admin.site._registry` and fails on one that is not): lists, object pages, search, actions,
+autocomplete and raw-id pop-ups (all read `get_queryset`), list filters and foreign-key choices
+are limited to the user's scope through apps.core.scoping, and change forms show personal data
+masked (apps/core/pii.py). `ScopedAdmin` adds saving/deleting through the app's service
+functions so that the admin is not a second write path (each change writes its audit Event).
 """
 
 from __future__ import annotations
@@ -10,11 +13,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import get_fields_from_path
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 
 from apps.core.errors import DomainError
+from apps.core.forms import PiiFormMixin
 from apps.core.models import Event
+from apps.core.pii import can_unmask, pii_fields
 from apps.core.scoping import scoped
 
 
@@ -22,15 +28,50 @@ def _has_scope_rule(model) -> bool:
     return hasattr(model, "scope_q")
 
 
-class ScopedAdmin(admin.ModelAdmin):
-    create_service: Callable | None = None  # (actor, data) -> obj
-    update_service: Callable | None = None  # (obj, actor, data) -> obj
-    delete_service: Callable | None = None  # (obj, actor) -> None
-    list_per_page = 50
+class PiiAdminForm(PiiFormMixin):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._pii_setup(self.pii_user)
+
+
+class ScopedAdminMixin:
+    """Scope and masking for a ModelAdmin; models without `scope_q` are shared reference data
+    (work-order categories, the holiday calendar) and listed in the admin scope test."""
+
     show_full_result_count = False
 
     def get_queryset(self, request):
-        return scoped(super().get_queryset(request), request.user)
+        qs = super().get_queryset(request)
+        if _has_scope_rule(qs.model):
+            qs = scoped(qs, request.user)
+        return qs
+
+    def get_list_filter(self, request):
+        # A filter on a scoped relation lists only the related rows in the user's scope (the
+        # plain related filter would list, e.g., every compound of the province).
+        out = []
+        for item in super().get_list_filter(request):
+            if isinstance(item, str):
+                try:
+                    field = get_fields_from_path(self.model, item)[-1]
+                except Exception:
+                    field = None
+                if getattr(field, "related_model", None) is not None and _has_scope_rule(field.related_model):
+                    item = (item, admin.RelatedOnlyFieldListFilter)
+            out.append(item)
+        return out
+
+    def get_search_fields(self, request):
+        # Searching a masked field would confirm a full name or phone one guess at a time.
+        fields = super().get_search_fields(request)
+        if can_unmask(request.user, self.model):
+            return fields
+        hidden = set(pii_fields(self.model))
+        return tuple(f for f in fields if f.lstrip("^=@").split("__")[0] not in hidden)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (PiiAdminForm, form), {"pii_user": request.user})
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -43,6 +84,13 @@ class ScopedAdmin(admin.ModelAdmin):
         if field is not None and _has_scope_rule(db_field.related_model) and hasattr(field, "queryset"):
             field.queryset = scoped(field.queryset, request.user)
         return field
+
+
+class ScopedAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    create_service: Callable | None = None  # (actor, data) -> obj
+    update_service: Callable | None = None  # (obj, actor, data) -> obj
+    delete_service: Callable | None = None  # (obj, actor) -> None
+    list_per_page = 50
 
     def _form_data(self, form) -> dict:
         names = {
@@ -106,7 +154,7 @@ class _AdminRefused(Exception):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """The audit trail: read-only, platform administrators only."""
 
     list_display = ("created_at", "actor", "verb", "object_repr", "region_code")

@@ -9,6 +9,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from apps.core import checks  # noqa: F401  (registers the system checks)
         from apps.core.audit import register_verbs
         from apps.core.contributions import audit_verbs
         from apps.core.roles import sync_role_groups_after_migrate

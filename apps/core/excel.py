@@ -1,4 +1,10 @@
-"""Excel (.xlsx) exports: the same columns and Chinese headers as the table on screen."""
+"""Excel (.xlsx) exports: the same columns and Chinese headers as the table on screen.
+
+Every export of the platform goes through `xlsx_response`, and every text cell through
+`_row_cells`: text that a spreadsheet would read as a formula (it starts with = + - @, a tab or a
+carriage return — e.g. a resident's description "=HYPERLINK(...)") is written as a text cell with
+Excel's quote prefix, never as a live formula (formula / CSV injection, issue 20.3).
+"""
 
 from __future__ import annotations
 
@@ -28,6 +34,27 @@ def _cell_value(value):
     return str(value)
 
 
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def is_formula_like(value) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)
+
+
+def _row_cells(ws, row: Sequence) -> list:
+    out = []
+    for v in row:
+        value = _cell_value(v)
+        if is_formula_like(value):
+            cell = WriteOnlyCell(ws, value=value)
+            cell.data_type = "s"  # a string, not a formula
+            cell.quotePrefix = True  # and stays one when a user edits the cell
+            out.append(cell)
+        else:
+            out.append(value)
+    return out
+
+
 def xlsx_response(
     filename: str, headers: Sequence[str], rows: Iterable[Sequence], sheet_title: str = "数据"
 ) -> FileResponse:
@@ -42,7 +69,7 @@ def xlsx_response(
         header_cells.append(cell)
     ws.append(header_cells)
     for row in rows:
-        ws.append([_cell_value(v) for v in row])
+        ws.append(_row_cells(ws, row))
     tmp = tempfile.TemporaryFile()
     wb.save(tmp)
     tmp.seek(0)

@@ -1,13 +1,69 @@
-"""Form helpers: scoped choice fields and the region picker."""
+"""Form helpers: scoped choice fields, masked personal data and the region picker."""
 
 from __future__ import annotations
 
 from django import forms
 
+from apps.core.pii import can_unmask, mask_field, pii_fields
 from apps.core.scoping import scope_of, scoped
 
 
-class ScopedModelForm(forms.ModelForm):
+class PiiFormMixin:
+    """Edit forms (pages and admin) show personal data masked to roles without the unmasked
+    permission (apps/core/pii.py) and keep the stored value unless the user types a new one.
+
+    The masked text is what the widget renders, before and after a failed submit; validation sees
+    the stored value wherever the submitted text is still the masked one.
+    """
+
+    pii_user = None  # the admin sets it on the class it builds; pages pass user=
+
+    def _pii_setup(self, user) -> None:
+        self._pii_clean_data = None
+        instance = getattr(self, "instance", None)
+        model = getattr(getattr(self, "_meta", None), "model", None)
+        if instance is None or model is None or instance.pk is None:
+            return
+        if can_unmask(user, model):
+            # The role may see it in full: the edit form is an unmasked view, logged (RULES.md §7).
+            if not self.is_bound and any(
+                getattr(instance, n, "") for n in pii_fields(model) if n in self.fields
+            ):
+                from apps.core.services import event_record
+
+                event_record(
+                    actor=user, verb=f"{model._meta.model_name}.view_pii", obj=instance, note="编辑表单"
+                )
+            return
+        restore = {}
+        for name, _kind in pii_fields(model).items():
+            if name not in self.fields:
+                continue
+            stored = getattr(instance, name, "") or ""
+            masked = mask_field(model, name, stored)
+            self.initial[name] = masked
+            if stored:
+                restore[self.add_prefix(name)] = (masked, stored)
+        if self.is_bound and restore:
+            data = self.data.copy()
+            for key, (masked, stored) in restore.items():
+                if (data.get(key) or "").strip() == masked:
+                    data[key] = stored
+            self._pii_clean_data = data
+
+    def full_clean(self):
+        clean_data = getattr(self, "_pii_clean_data", None)
+        if clean_data is None:
+            return super().full_clean()
+        shown = self.data
+        self.data = clean_data
+        try:
+            return super().full_clean()
+        finally:
+            self.data = shown
+
+
+class ScopedModelForm(PiiFormMixin, forms.ModelForm):
     """A ModelForm whose foreign-key choices are limited to the user's scope.
 
     A forged id outside the scope is then refused by the field itself ("选择一个有效的选项").
@@ -26,6 +82,7 @@ class ScopedModelForm(forms.ModelForm):
             if isinstance(field.widget, forms.DateInput):
                 field.widget.input_type = "date"
                 field.widget.format = "%Y-%m-%d"
+        self._pii_setup(user)
 
 
 class RegionChoiceField(forms.ModelChoiceField):

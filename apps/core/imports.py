@@ -107,10 +107,20 @@ class ImportPage(View):
         form = self.form_class(user=self.request.user)
         return [(name, str(field.label)) for name, field in form.fields.items()]
 
+    def allowed_values(self) -> dict[str, list[str]]:
+        """Field name → the values a cell of that column may hold, as the page shows them."""
+        form = self.form_class(user=self.request.user)
+        return {name: values for name, field in form.fields.items() if (values := allowed_labels(field))}
+
     def get(self, request, *args, **kwargs):
         if request.GET.get("template") == "xlsx":
             cols = self.columns()
-            rows = [[row.get(name, "") for name, _ in cols] for row in self.example_rows]
+            form = self.form_class(user=self.request.user)
+            # The example row shows what the page shows: Chinese labels and 是/否.
+            rows = [
+                [display_value(form.fields[name], row.get(name, "")) for name, _ in cols]
+                for row in self.example_rows
+            ]
             return xlsx_response(
                 f"{self.title}模板", [label for _, label in cols], rows, sheet_title="导入模板"
             )
@@ -125,6 +135,7 @@ class ImportPage(View):
                 "upload_form": upload_form,
                 "problems": problems or [],
                 "columns": self.columns(),
+                "allowed": [(label, self.allowed_values().get(name)) for name, label in self.columns()],
                 "list_url": reverse(self.list_url_name),
                 "max_rows": MAX_IMPORT_ROWS,
             },
@@ -167,8 +178,15 @@ class ImportPage(View):
                 name = by_label.get(key) or (key if key in names else None)
                 if name:
                     data[name] = value
+            probe = self.form_class(user=self.request.user)
+            data, cell_problems = translate_row(probe, data)
             form = self.form_class(data, user=self.request.user)
-            if form.is_valid():
+            if cell_problems:
+                # A cell that names no allowed value: say so, plus the other cells' own field
+                # errors — not the model's cross-field checks, which would judge the row by a
+                # default it never asked for (a misleading second error).
+                problems.append(RowProblem(line, cell_problems + _field_messages(form, skip=cell_problems)))
+            elif form.is_valid():
                 forms_.append((line, form))
             else:
                 problems.append(RowProblem(line, _form_messages(form)))
@@ -193,10 +211,119 @@ class ImportPage(View):
         raise NotImplementedError
 
 
+TRUE_WORDS = {"是", "y", "yes", "true", "1", "√", "✓", "有"}
+FALSE_WORDS = {"否", "n", "no", "false", "0", "×", "无", ""}
+
+
+def allowed_labels(field) -> list[str]:
+    """What a cell of this form field may say: the choices' Chinese labels, or 是/否."""
+    if isinstance(field, forms.BooleanField):
+        return ["是", "否"]
+    if isinstance(field, forms.ModelChoiceField):
+        return []
+    if isinstance(field, forms.ChoiceField):
+        return [str(label) for value, label in field.choices if value not in ("", None)]
+    return []
+
+
+def display_value(field, value) -> str:
+    """The cell text for a stored value: its label for a choice, 是/否 for a boolean."""
+    if value in ("", None):
+        return ""
+    if isinstance(field, forms.BooleanField):
+        return "是" if str(value).strip().lower() in TRUE_WORDS else "否"
+    if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+        for v, label in field.choices:
+            if str(v) == str(value):
+                return str(label)
+    return str(value)
+
+
+def translate_row(form, data: dict) -> tuple[dict, list[str]]:
+    """Cells as the page shows them (Chinese labels, 是/否) → the values the form posts.
+
+    Stored codes (market, fallback …) are still accepted. Returns the translated data and one
+    message per cell that names no allowed value, naming the column and the allowed values."""
+    out = dict(data)
+    problems = []
+    for name, raw in data.items():
+        field = form.fields.get(name)
+        if field is None:
+            continue
+        text = (raw or "").strip()
+        label = str(field.label)
+        if isinstance(field, forms.BooleanField):
+            word = text.lower()
+            if word in TRUE_WORDS:
+                out[name] = "on"
+            elif word in FALSE_WORDS:
+                out.pop(name)  # an unchecked box posts nothing
+            else:
+                problems.append(f"{label}：“{text}”无法识别，请填“是”或“否”")
+        elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+            if not text:
+                continue
+            choices = [(str(v), str(lbl)) for v, lbl in field.choices if v not in ("", None)]
+            match = next((v for v, lbl in choices if text in (v, lbl)), None)
+            if match is None:
+                allowed = "、".join(lbl for _, lbl in choices)
+                problems.append(f"{label}：“{text}”不是可选值，可填：{allowed}")
+            else:
+                out[name] = match
+    return out, problems
+
+
+def _label_of(form, name) -> str:
+    return str(form.fields[name].label) if name in form.fields else ""
+
+
+def _message(form, name, error) -> str:
+    label = _label_of(form, name)
+    field = form.fields.get(name)
+    if isinstance(field, forms.ModelChoiceField) and getattr(error, "code", "") == "invalid_choice":
+        value = (form.data.get(name) or "").strip()
+        error_text = f"找不到“{value}”，或不在您的管辖范围内"
+    else:
+        error_text = " ".join(error.messages) if hasattr(error, "messages") else str(error)
+    return f"{label}：{error_text}" if label else error_text
+
+
 def _form_messages(form) -> list[str]:
+    """The form's errors, except that a cell failing its own field check reports only that:
+    the model's cross-field checks would otherwise add a second, misleading message."""
+    own = _field_errors(form)
     out = []
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        for e in errors:
-            out.append(f"{label}：{e}" if label else e)
+    for name, errors in form.errors.as_data().items():
+        if name in own:
+            out.extend(own.pop(name))
+        else:
+            out.extend(_message(form, name, e) for e in errors)
+    for messages_ in own.values():
+        out.extend(messages_)
+    return out
+
+
+def _field_messages(form, *, skip: list[str]) -> list[str]:
+    skipped = {m.split("：", 1)[0] for m in skip}
+    return [m for name, ms in _field_errors(form).items() if _label_of(form, name) not in skipped for m in ms]
+
+
+def _field_errors(form) -> dict[str, list[str]]:
+    """Each field's own validation (required, format, choice, clean_<field>) without the
+    model's clean()."""
+    out: dict[str, list[str]] = {}
+    for name, field in form.fields.items():
+        raw = field.widget.value_from_datadict(form.data, form.files, form.add_prefix(name))
+        try:
+            value = field.clean(raw)
+            if (clean := getattr(form, f"clean_{name}", None)) is not None:
+                saved = getattr(form, "cleaned_data", None)
+                form.cleaned_data = {**(saved or {}), name: value}
+                try:
+                    clean()
+                finally:
+                    if saved is not None:
+                        form.cleaned_data = saved
+        except ValidationError as exc:
+            out[name] = [_message(form, name, e) for e in exc.error_list]
     return out

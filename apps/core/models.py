@@ -3,6 +3,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
+from apps.core.sql import written_fast
+
 
 class TimeStampedModel(models.Model):
     """Base for every domain model: when a row was created and last updated."""
@@ -14,6 +16,7 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+@written_fast
 class Event(models.Model):
     """Audit trail: one row per change made through a service, written in the same transaction."""
 
@@ -53,3 +56,18 @@ class Event(models.Model):
         from apps.core.audit import verb_label
 
         return verb_label(self.verb)
+
+
+class RateCounter(models.Model):
+    """A fixed-window counter shared by every process through the database (apps/core/ratelimit.py)."""
+
+    key = models.CharField("键", max_length=200, unique=True)
+    count = models.PositiveIntegerField("次数", default=0)
+    expires_at = models.DateTimeField("失效时间", db_index=True)
+
+    class Meta:
+        verbose_name = "限流计数"
+        verbose_name_plural = "限流计数"
+
+    def __str__(self):
+        return f"{self.key}={self.count}"

@@ -14,7 +14,7 @@ from django.utils import timezone
 from apps.core.audit import diff, json_value, snapshot
 from apps.core.errors import ConflictError, DomainError
 from apps.core.models import Event
-from apps.core.rows import insert_row
+from apps.core.sql import insert_row
 
 
 def region_code_of(obj) -> str:

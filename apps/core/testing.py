@@ -1,14 +1,16 @@
 """Test helpers shared by every app: the persona password, the real NBS codes the persona world
 uses, and generators of valid identifiers. The world itself is built by apps/accounts/testing.py
 (personas) and each app's `testing.world_objects` (its contribution.world); core names no app.
+
+The generators live in apps/core/fakes.py (demo seeding uses them too and must not import this
+test module); they are re-exported here for the tests.
 """
 
 from __future__ import annotations
 
-import datetime
-import random
+from apps.core.fakes import make_credit_code, make_id_number
 
-from apps.core.validators import credit_code_check_char, id_number_check_char
+__all__ = ["make_credit_code", "make_id_number"]
 
 PASSWORD = "demo-pass-2026"
 
@@ -21,17 +23,3 @@ OTHER_COUNTY = "371302"  # 兰山区
 OTHER_STREET = "371302001"  # 兰山街道
 OTHER_COMMUNITY = "371302001001"  # 前十里堡社区
 HEZE = "371700"
-
-
-def make_credit_code(rng: random.Random, region: str = "371300") -> str:
-    """A valid unified social credit code (GB 32100) for generated companies."""
-    charset = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-    body = "91" + region + "".join(rng.choice("0123456789") for _ in range(8)) + rng.choice(charset)
-    return body + credit_code_check_char(body)
-
-
-def make_id_number(rng: random.Random, area: str = "371311") -> str:
-    """A valid resident ID number (GB 11643) with a real birth date, for generated owners."""
-    birth = datetime.date(1950, 1, 1) + datetime.timedelta(days=rng.randrange(0, 365 * 50))
-    body = f"{area}{birth:%Y%m%d}{rng.randrange(0, 1000):03d}"
-    return body + id_number_check_char(body)

@@ -40,6 +40,14 @@ def check_credit_code(value: str) -> str | None:
     return None
 
 
+def org_code_check_char(body8: str) -> str:
+    """GB 11714 check character of an eight-character organisation code body (ValueError if a
+    character is outside the code's alphabet)."""
+    total = sum(ORG_CODE_CHARSET.index(c) * w for c, w in zip(body8, ORG_CODE_WEIGHTS, strict=True))
+    c = 11 - total % 11
+    return "X" if c == 10 else "0" if c == 11 else str(c)
+
+
 def org_code_warning(value: str) -> str | None:
     """GB 11714 check of the embedded organisation code: a warning only (RULES.md §7)."""
     code = (value or "").strip().upper()
@@ -47,11 +55,9 @@ def org_code_warning(value: str) -> str | None:
         return None
     body, check = code[8:16], code[16]
     try:
-        total = sum(ORG_CODE_CHARSET.index(c) * w for c, w in zip(body, ORG_CODE_WEIGHTS, strict=True))
+        expected = org_code_check_char(body)
     except ValueError:
         return "内嵌的组织机构代码含有非法字符"
-    c = 11 - total % 11
-    expected = "X" if c == 10 else "0" if c == 11 else str(c)
     if expected != check:
         return "内嵌的组织机构代码（第9–17位）校验不符，请核对营业执照"
     return None
@@ -157,3 +163,27 @@ def mask_name(value: str) -> str:
 
 def mask_id_last4(last4: str) -> str:
     return f"{'*' * 14}{last4}" if last4 else ""
+
+
+# ------------------------------------------------------------ dates of things that have happened
+def future_date_errors(obj, labels: dict[str, str], *, today: datetime.date | None = None) -> dict[str, str]:
+    """Field → Chinese message for each date field of `obj` (field name → label) that lies after
+    today: a founding, election, filing or hand-over date records something that has happened."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    errors = {}
+    for name, label in labels.items():
+        value = getattr(obj, name, None)
+        if isinstance(value, datetime.date) and value > today:
+            errors[name] = f"{label}不能晚于今天（{today.year}年{today.month}月{today.day}日）"
+    return errors
+
+
+def future_year_error(year: int | None, label: str, *, today: datetime.date | None = None) -> str | None:
+    from django.utils import timezone
+
+    this_year = (today or timezone.localdate()).year
+    if year and year > this_year:
+        return f"{label}不能晚于今年（{this_year}年）"
+    return None

@@ -26,6 +26,7 @@ from apps.core.audit import field_label
 from apps.core.errors import DomainError
 from apps.core.excel import xlsx_response
 from apps.core.models import Event
+from apps.core.pii import mask_changes, scrub_text
 from apps.core.scoping import get_scoped_or_404
 
 
@@ -304,7 +305,10 @@ def _display_value(model, name, value, cache: dict):
 
 
 def describe_changes(model, changes: dict, cache: dict | None = None) -> list[str]:
+    """The lines of the 操作记录 block. Personal data is always masked here (apps/core/pii.py):
+    the unmasked view is the object's own logged reveal, never its history."""
     cache = {} if cache is None else cache
+    changes = mask_changes(model, changes)
     out = []
     for name, pair in changes.items():
         if name in HIDDEN_IN_TIMELINE:
@@ -357,6 +361,7 @@ class DetailPage(SelectorMixin, LoginRequiredMixin, View):
         events = timeline_for(obj)
         cache: dict = {}
         for e in events:
+            e.note = scrub_text(e.note)
             e.change_lines = describe_changes(
                 type(obj), e.changes if isinstance(e.changes, dict) else {}, cache
             )

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from apps.core.admin import ScopedAdminMixin
 from apps.dashboards.models import RegionBoundary
 
 
 @admin.register(RegionBoundary)
-class RegionBoundaryAdmin(admin.ModelAdmin):
+class RegionBoundaryAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """Read-only: boundaries are loaded with `manage.py load_boundaries` (validated, audited)."""
 
     list_display = ("region", "source", "licence", "file_name", "updated_at")

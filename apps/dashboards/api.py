@@ -15,14 +15,15 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
-from apps.api.common import RegionCode, require_perm
-from apps.api.common import responses as answers
+from apps.core.api import RegionCode, require_perm
+from apps.core.api import responses as answers
 from apps.dashboards import selectors
 from apps.dashboards import workorders as wo
 from apps.dashboards.figures import Figures, Ratio, old_compounds_by_mode
 from apps.dashboards.metrics import COUNTS, METRICS, RANKING_RATIOS, short_name, targets
-from apps.regions.models import Region, RegionLevel
-from apps.registry.models import ManagementMode
+from apps.regions.choices import RegionLevel
+from apps.regions.models import Region
+from apps.registry.choices import ManagementMode
 from apps.workorders.metrics import Metrics
 from apps.workorders.models import COUNTERS
 
@@ -345,6 +346,60 @@ def dashboard_boundaries(request, params: Query[DashboardRegionParams]):
             for b in boundaries
         ],
         "sources": [{"source": s, "licence": licence} for s, licence in sources],
+    }
+
+
+class DashboardPointOut(Schema):
+    id: int
+    name: str
+    lat: float = Field(..., description="纬度（WGS84，登记值）")
+    lng: float = Field(..., description="经度（WGS84，登记值）")
+    management_mode: ManagementMode
+    management_mode_label: str
+    is_old: bool
+    url: str
+
+
+class DashboardPointsOut(Schema):
+    region: DashboardRegionOut
+    points: list[DashboardPointOut]
+    truncated: bool = Field(..., description="小区多于上限时只返回前若干个")
+    unlocated: int = Field(..., description="没有登记经纬度的小区数（不在图上）")
+
+
+@router.get(
+    "/dashboard/points",
+    response=answers(DashboardPointsOut, detail=True),
+    summary="治理驾驶舱：小区分布（经纬度）",
+    url_name="dashboard_points",
+)
+def dashboard_points(request, params: Query[DashboardRegionParams]):
+    """区域内登记了经纬度的小区，供分布图按坐标绘制（不含底图）。"""
+    user = request.auth
+    require_perm(user, PERMISSION, "您的角色无权查看治理驾驶舱")
+    region = selectors.dashboard_region_for(user=user, code=params.region)
+    rows = selectors.compound_points(region=region)
+    truncated = len(rows) > selectors.MAX_POINTS
+    rows = rows[: selectors.MAX_POINTS]
+    located = {r["pk"] for r in rows}
+    total = selectors.compound_count(region=region)
+    return {
+        "region": region_out(region),
+        "points": [
+            {
+                "id": r["pk"],
+                "name": r["name"],
+                "lat": float(r["latitude"]),
+                "lng": float(r["longitude"]),
+                "management_mode": r["management_mode"],
+                "management_mode_label": ManagementMode(r["management_mode"]).label,
+                "is_old": r["is_old"],
+                "url": reverse("compound_detail", args=[r["pk"]]),
+            }
+            for r in rows
+        ],
+        "truncated": truncated,
+        "unlocated": 0 if truncated else max(0, total - len(located)),
     }
 
 

@@ -46,13 +46,16 @@ from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, Que
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 
-from apps.committees.models import CommitteeKind, OwnersCommittee
+from apps.committees.choices import CommitteeKind
+from apps.committees.models import OwnersCommittee
 from apps.committees.selectors import active_q, red_q, with_roster_counts
 from apps.core.scoping import Scope, scoped_to
-from apps.party.models import PartyInstructor, PartyOrg, PartyOrgKind, RedCollarSecretary, in_post_q
+from apps.party.choices import PartyOrgKind
+from apps.party.models import PartyInstructor, PartyOrg, RedCollarSecretary, in_post_q
 from apps.party.selectors import latest_rating_subquery
-from apps.regions.models import RegionLevel
-from apps.registry.models import CompanyKind, Compound, ManagementMode, PropertyCompany
+from apps.regions.choices import RegionLevel
+from apps.registry.choices import CompanyKind, ManagementMode
+from apps.registry.models import Compound, PropertyCompany
 
 
 @dataclass(frozen=True)

@@ -16,15 +16,19 @@ from django.db.models import Avg, Count, Exists, IntegerField, OuterRef, Q, Quer
 from django.db.models.functions import Coalesce, Substr
 from django.http import Http404
 
-from apps.committees.models import CommitteeKind, OwnersCommittee
+from apps.committees.choices import CommitteeKind
+from apps.committees.models import OwnersCommittee
 from apps.committees.selectors import active_q, red_q, with_roster_counts
 from apps.core.scoping import PREFIX_LENGTH, Scope, get_scoped_or_404, region_scope, scope_of, scoped_to
 from apps.dashboards import figures as fig
 from apps.dashboards.models import RegionBoundary
-from apps.party.models import PartyOrg, PartyOrgKind, RedCollarSecretary, in_post_q
+from apps.party.choices import PartyOrgKind
+from apps.party.models import PartyOrg, RedCollarSecretary, in_post_q
 from apps.party.selectors import latest_rating_subquery
-from apps.regions.models import Region, RegionLevel
-from apps.registry.models import CompanyKind, Compound, ManagementMode, PropertyCompany
+from apps.regions.choices import RegionLevel
+from apps.regions.models import Region
+from apps.registry.choices import CompanyKind, ManagementMode
+from apps.registry.models import Compound, PropertyCompany
 from apps.workorders.metrics import Metrics
 
 
@@ -226,6 +230,12 @@ def secretaries_in_post(scope: Scope, on: datetime.date) -> QuerySet[RedCollarSe
     )
 
 
+def secretaries_registered(code: str) -> bool:
+    """Has the region ever had a red-collar secretary (in post or since left)? Heze, for one, does
+    not dispatch them (the seed article names the practice for Linyi only)."""
+    return scoped_to(RedCollarSecretary.objects.all(), region_scope(code)).exists()
+
+
 def welfare_companies(scope: Scope) -> QuerySet[PropertyCompany]:
     """Public-welfare companies registered in the region or backing a compound there, with the
     fallback compounds and households they back inside the region."""
@@ -292,6 +302,25 @@ def tiles(*, region: Region, children: list[Region]) -> list[Tile]:
 
 def boundaries_of(regions: list[Region]) -> QuerySet[RegionBoundary]:
     return RegionBoundary.objects.filter(region__in=regions).select_related("region").order_by("region_id")
+
+
+MAX_POINTS = 5000
+
+
+def compound_points(*, region: Region) -> list[dict]:
+    """The located compounds of a region for the map (at most MAX_POINTS + 1, nearest first by
+    code): name, coordinates, management mode, old-compound flag. One query."""
+    rows = (
+        scoped_to(Compound.objects.all(), region_scope(region.code))
+        .filter(latitude__isnull=False, longitude__isnull=False)
+        .order_by("code")
+        .values("pk", "name", "latitude", "longitude", "management_mode", "is_old")[: MAX_POINTS + 1]
+    )
+    return list(rows)
+
+
+def compound_count(*, region: Region) -> int:
+    return scoped_to(Compound.objects.all(), region_scope(region.code)).count()
 
 
 def boundary_count(regions: list[Region]) -> int:

@@ -16,7 +16,7 @@ from apps.dashboards import selectors
 from apps.dashboards import workorders as wo
 from apps.dashboards.metrics import list_url, targets
 from apps.dashboards.tables import category_table, compound_table, month_table, rank_tables, ranking_table
-from apps.regions.models import RegionLevel
+from apps.regions.choices import RegionLevel
 
 PERMISSION = "regions.view_region"
 
@@ -33,11 +33,7 @@ def cards(f, code: str, level: str) -> list[dict]:
     """The article's figures as cards, each linking to the rows it counts."""
     branches = f.branch_coverage
     out = [
-        {
-            "label": "在岗红领书记",
-            "value": f.secretaries_in_post,
-            "url": list_url("secretaries", code),
-        },
+        secretary_card(f.secretaries_in_post, code),
         {
             "key": "public_welfare_companies",
             "label": "国有公益性物业企业",
@@ -85,6 +81,14 @@ def cards(f, code: str, level: str) -> list[dict]:
     if level in (RegionLevel.STREET, RegionLevel.COMMUNITY):
         out = [c for c in out if c.get("key") not in COUNTY_AND_ABOVE]
     return out
+
+
+def secretary_card(in_post: int, code: str) -> dict:
+    """在岗红领书记 — or, where none was ever dispatched, says so instead of a bare 0."""
+    card = {"label": "在岗红领书记", "value": in_post, "url": list_url("secretaries", code)}
+    if in_post == 0 and not selectors.secretaries_registered(code):
+        card.update(value="未选派", sub="本区域没有红领书记选派记录", url="")
+    return card
 
 
 def workorder_figures(panel: wo.Panel) -> list[dict]:
@@ -189,6 +193,8 @@ class DashboardPage(LoginRequiredMixin, View):
                 "rows": table.cells(),
                 "base_query": query.urlencode(),
                 "api_url": f"{reverse('api-v1:dashboard_coverage')}?region={region.code}",
+                "points_url": f"{reverse('api-v1:dashboard_points')}?region={region.code}",
+                "old_compounds": cov.figures.old_compound_coverage.denominator,
                 "wo_api_url": f"{reverse('api-v1:dashboard_workorders')}?region={region.code}&{period.query}",
                 "panel": panel,
                 "period": period,

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 
-from apps.regions.models import Region, RegionLevel
+from apps.regions.choices import RegionLevel
+from apps.regions.models import Region
 from apps.workorders import metrics
 from apps.workorders.metrics import Metrics, Ranking
 

@@ -3,8 +3,10 @@ from django.db import models
 from django.utils import timezone
 
 from apps.core.scoping import Scope
+from apps.core.sql import written_fast
 
 
+@written_fast
 class Notification(models.Model):
     """One message in a user's in-app inbox (站内消息)."""
 

@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import get_connection
 from django.core.mail.message import EmailMessage
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
+from apps.core.sql import insert_values
 from apps.notifications.models import Notification
 from apps.notifications.sms import send_sms
 
@@ -108,25 +109,14 @@ def notify_batch(messages: Iterable[Message], *, at=None) -> int:
     return len(rows)
 
 
+INBOX_COLUMNS = ("recipient_id", "kind", "title", "body", "link")
 INSERT_BATCH = 500
 
 
 def _insert(rows: list[tuple], at) -> None:
-    """Inbox rows (recipient, kind, title, body, link) in written-out INSERTs of up to 500 rows:
-    bulk_create built a model per row and cost more CPU than the statement."""
-    if not rows:
-        return
-    q = connection.ops.quote_name
-    columns = ", ".join(q(c) for c in ("recipient_id", "kind", "title", "body", "link", "created_at"))
-    head = f"INSERT INTO {q(Notification._meta.db_table)} ({columns}) VALUES "
-    when = connection.ops.adapt_datetimefield_value(at)
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), INSERT_BATCH):
-            chunk = rows[start : start + INSERT_BATCH]
-            cursor.execute(
-                head + ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(chunk)),
-                [v for row in chunk for v in (*row, when)],
-            )
+    """Inbox rows (recipient, kind, title, body, link) by the written-out INSERT of
+    apps/core/sql.py: bulk_create built a model per row and cost more CPU than the statement."""
+    insert_values(Notification, INBOX_COLUMNS, rows, same={"created_at": at}, batch=INSERT_BATCH)
 
 
 def _deliver(message: Message, addresses: list[str], phones: list[str]) -> None:

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from apps.core.pii import scrub_text
 from apps.notifications import selectors, services
 from apps.notifications.models import Notification
 
@@ -28,6 +29,8 @@ def notification_list(request):
     unread_only = request.GET.get("unread") == "1"
     qs = selectors.inbox_for(user=request.user, unread_only=unread_only)
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    for note in page.object_list:  # free text of officials: no phone or ID number in full
+        note.title, note.body = scrub_text(note.title), scrub_text(note.body)
     return render(
         request,
         "notifications/inbox.html",

@@ -10,8 +10,9 @@ import datetime
 from django.db.models import Q
 from ninja import Field, Query, Router, Schema
 
-from apps.api.common import (
+from apps.core.api import (
     PageParams,
+    QueryDate,
     RegionCode,
     SearchText,
     in_region_q,
@@ -19,10 +20,11 @@ from apps.api.common import (
     paginate,
     require_perm,
 )
-from apps.api.common import responses as answers
+from apps.core.api import responses as answers
 from apps.core.scoping import get_scoped_or_404
 from apps.core.validators import mask_mobile
-from apps.party.models import PartyOrg, PartyOrgKind, RedCollarSecretary
+from apps.party.choices import PartyOrgKind
+from apps.party.models import PartyOrg, RedCollarSecretary
 from apps.party.selectors import party_org_list_for, secretary_list_for
 from apps.regions.api import RegionRef
 
@@ -144,7 +146,7 @@ SecretaryPage = page_schema(SecretaryOut, "SecretaryPage")
 class SecretaryFilters(PageParams):
     region: RegionCode | None = None
     q: SearchText | None = Field(None, description="姓名或选派单位关键字")
-    in_post_on: datetime.date | None = Field(None, description="只列出这一天在任的（YYYY-MM-DD）")
+    in_post_on: QueryDate | None = Field(None, description="只列出这一天在任的（YYYY-MM-DD）")
 
 
 def secretary_out(s: RedCollarSecretary, *, today: datetime.date) -> dict:

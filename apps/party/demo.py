@@ -28,10 +28,12 @@ from apps.core.demo import (
     county_label,
     short_community_name,
 )
-from apps.party.models import PartyOrgKind
+from apps.party.choices import PartyOrgKind
 from apps.party.services import instructor_create, party_org_create, rating_record, secretary_create
-from apps.regions.models import Region, RegionKind, RegionLevel
-from apps.registry.models import CompanyKind, Compound, PropertyCompany
+from apps.regions.choices import RegionKind, RegionLevel
+from apps.regions.models import Region
+from apps.registry.choices import CompanyKind
+from apps.registry.models import Compound, PropertyCompany
 
 # FIGURES.md (Linyi): red-collar secretaries in post, five-star company party organisations.
 LINYI_SECRETARIES_IN_POST = 396

@@ -4,7 +4,8 @@ from django import forms
 from django.utils import timezone
 
 from apps.core.views import BooleanFilter, FilterForm
-from apps.party.models import PartyOrgKind, in_post_q
+from apps.party.choices import PartyOrgKind
+from apps.party.models import in_post_q
 from apps.registry.filters import RegionFilterMixin
 
 

@@ -9,18 +9,13 @@ from django.urls import reverse
 from apps.core.models import TimeStampedModel
 from apps.core.scoping import Scope, q_region
 from apps.core.validators import mask_mobile, validate_mobile
-
-
-class PartyOrgKind(models.TextChoices):
-    INDUSTRY_COMMITTEE = "industry_committee", "物业行业党组织"
-    COMPANY_ORG = "company_org", "物业企业党组织"
-    COMPOUND_BRANCH = "compound_branch", "小区党支部"
-    JOINT_BRANCH = "joint_branch", "联合党支部"
-    COMMUNITY_ORG = "community_org", "社区党组织"
+from apps.party.choices import PartyOrgKind
 
 
 class PartyOrg(TimeStampedModel):
     """A party organisation: industry committee, company organisation, compound or joint branch."""
+
+    pii_fields = {"secretary_phone": "mobile"}  # apps/core/pii.py; shown masked to every role
 
     name = models.CharField("党组织名称", max_length=120, db_index=True)
     kind = models.CharField("类别", max_length=24, choices=PartyOrgKind.choices, db_index=True)
@@ -112,6 +107,9 @@ class PartyOrg(TimeStampedModel):
             errors["compound"] = "只有小区党支部填写所在小区"
         if self.parent_id and self.parent_id == self.pk:
             errors["parent"] = "上级党组织不能是自身"
+        from apps.core.validators import future_date_errors
+
+        errors.update(future_date_errors(self, {"founded_on": "成立日期"}))
         if errors:
             raise ValidationError(errors)
 
@@ -132,6 +130,8 @@ class PartyOrg(TimeStampedModel):
 
 class PartyInstructor(TimeStampedModel):
     """A party-building instructor (党建指导员): gives work coverage to companies and committees."""
+
+    pii_fields = {"phone": "mobile"}  # apps/core/pii.py; shown masked to every role
 
     name = models.CharField("姓名", max_length=50)
     phone = models.CharField("手机号", max_length=11, blank=True, validators=[validate_mobile])
@@ -231,8 +231,15 @@ class PartyOrgRating(TimeStampedModel):
         return self.party_org.region_id
 
     def clean(self):
+        from apps.core.validators import future_date_errors, future_year_error
+
+        errors = future_date_errors(self, {"issued_on": "评定日期"})
+        if message := future_year_error(self.year, "年度"):
+            errors["year"] = message
         if self.party_org_id and self.party_org.kind != PartyOrgKind.COMPANY_ORG:
-            raise ValidationError({"party_org": "星级评定只适用于物业企业党组织"})
+            errors["party_org"] = "星级评定只适用于物业企业党组织"
+        if errors:
+            raise ValidationError(errors)
 
     @classmethod
     def scope_q(cls, scope: Scope, via: str = ""):
@@ -241,6 +248,8 @@ class PartyOrgRating(TimeStampedModel):
 
 class RedCollarSecretary(TimeStampedModel):
     """A red-collar secretary (红领书记): a cadre dispatched to a community party organisation."""
+
+    pii_fields = {"phone": "mobile"}  # apps/core/pii.py; shown masked to every role
 
     name = models.CharField("姓名", max_length=50)
     phone = models.CharField("手机号", max_length=11, blank=True, validators=[validate_mobile])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db import transaction
+
 from apps.core.services import record_create, record_delete, record_update
 from apps.party.models import PartyInstructor, PartyOrg, PartyOrgRating, RedCollarSecretary
 
@@ -30,16 +32,36 @@ def instructor_delete(*, instructor: PartyInstructor, actor) -> None:
     record_delete(obj=instructor, actor=actor)
 
 
+# Typed-in star records are kept as legacy results of the rating engine (apps.ratings), which
+# every figure reads; each write here updates that mirror in the same transaction.
+@transaction.atomic
 def rating_record(*, actor, data: dict) -> PartyOrgRating:
-    return record_create(model=PartyOrgRating, data=data, actor=actor)
+    from apps.ratings.services import legacy_result_sync
+
+    rating = record_create(model=PartyOrgRating, data=data, actor=actor)
+    legacy_result_sync(rating=rating)
+    return rating
 
 
+@transaction.atomic
 def rating_update(*, rating: PartyOrgRating, actor, data: dict) -> PartyOrgRating:
-    return record_update(obj=rating, data=data, actor=actor)
+    from apps.ratings.services import legacy_result_delete, legacy_result_sync
+
+    old = (rating.party_org_id, rating.year)
+    rating = record_update(obj=rating, data=data, actor=actor)
+    if old != (rating.party_org_id, rating.year):
+        legacy_result_delete(party_org_id=old[0], year=old[1])
+    legacy_result_sync(rating=rating)
+    return rating
 
 
+@transaction.atomic
 def rating_delete(*, rating: PartyOrgRating, actor) -> None:
+    from apps.ratings.services import legacy_result_delete
+
+    key = (rating.party_org_id, rating.year)
     record_delete(obj=rating, actor=actor)
+    legacy_result_delete(party_org_id=key[0], year=key[1])
 
 
 def secretary_create(*, actor, data: dict) -> RedCollarSecretary:

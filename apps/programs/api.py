@@ -9,8 +9,8 @@ from decimal import Decimal
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
-from apps.api.common import PageParams, RegionCode, in_region_q, page_schema, paginate, require_perm
-from apps.api.common import responses as answers
+from apps.core.api import PageParams, RegionCode, in_region_q, page_schema, paginate, require_perm
+from apps.core.api import responses as answers
 from apps.core.errors import ForbiddenError
 from apps.core.scoping import region_scope, scope_of
 from apps.programs import selectors

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q
 from ninja import Field, Query, Router, Schema
 
-from apps.api.common import (
+from apps.core.api import (
     PageParams,
     RegionCode,
     SearchText,
@@ -14,9 +14,10 @@ from apps.api.common import (
     paginate,
     require_perm,
 )
-from apps.api.common import responses as answers
+from apps.core.api import responses as answers
 from apps.core.scoping import get_scoped_or_404
-from apps.regions.models import Region, RegionKind, RegionLevel
+from apps.regions.choices import RegionKind, RegionLevel
+from apps.regions.models import Region
 from apps.regions.selectors import region_list_for
 
 router = Router(tags=["行政区划"])

@@ -8,7 +8,8 @@ from pathlib import Path
 from django.conf import settings
 
 from apps.core.demo import SHENGZHUANG, WANTONG, WANTONG_NAME, WANTONG_SOURCE
-from apps.regions.models import Region, RegionKind, RegionLevel
+from apps.regions.choices import RegionKind, RegionLevel
+from apps.regions.models import Region
 from apps.regions.services import region_create, regions_load
 
 REGIONS_CSV = Path(settings.BASE_DIR) / "data" / "divisions_linyi_heze.csv"

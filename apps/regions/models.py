@@ -2,15 +2,7 @@ from django.db import models
 from django.urls import reverse
 
 from apps.core.scoping import CODE_LENGTH, PREFIX_LENGTH, Scope, q_region
-
-
-class RegionLevel(models.TextChoices):
-    PROVINCE = "province", "省"
-    CITY = "city", "市"
-    COUNTY = "county", "县区"
-    STREET = "street", "街道（乡镇）"
-    COMMUNITY = "community", "社区（村）"
-
+from apps.regions.choices import RegionKind, RegionLevel
 
 LEVEL_ORDER = [
     RegionLevel.PROVINCE,
@@ -20,21 +12,6 @@ LEVEL_ORDER = [
     RegionLevel.COMMUNITY,
 ]
 CHILD_LEVEL = {LEVEL_ORDER[i]: LEVEL_ORDER[i + 1] for i in range(len(LEVEL_ORDER) - 1)}
-
-
-class RegionKind(models.TextChoices):
-    PROVINCE = "province", "省"
-    CITY = "city", "地级市"
-    DISTRICT = "district", "市辖区"
-    COUNTY = "county", "县"
-    COUNTY_CITY = "county_city", "县级市"
-    DEV_ZONE = "dev_zone", "功能区（开发区）"
-    STREET = "street", "街道"
-    TOWN = "town", "镇"
-    TOWNSHIP = "township", "乡"
-    URBAN_COMMUNITY = "urban_community", "城市社区"
-    VILLAGE = "village", "村"
-    OTHER = "other", "其他"
 
 
 # Which kinds a row of each level may have.

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from apps.core.scoping import scoped
-from apps.regions.models import Region, RegionLevel
+from apps.regions.choices import RegionLevel
+from apps.regions.models import Region
 
 
 def region_list_for(*, user) -> QuerySet[Region]:

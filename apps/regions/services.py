@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from apps.core.services import event_record, record_create
-from apps.regions.models import KINDS_BY_LEVEL, Region, RegionKind, RegionLevel
+from apps.regions.choices import RegionKind, RegionLevel
+from apps.regions.models import KINDS_BY_LEVEL, Region
 
 REQUIRED_COLUMNS = ("code", "name", "level", "parent_code", "type")
 

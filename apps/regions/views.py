@@ -6,7 +6,7 @@ from django.db.models import Count
 
 from apps.core.views import Column, DetailPage, FilterForm, ListPage, Section
 from apps.regions import selectors
-from apps.regions.models import RegionLevel
+from apps.regions.choices import RegionLevel
 from apps.registry.selectors import compound_list_for
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q
 from ninja import Field, Query, Router, Schema
 
-from apps.api.common import (
+from apps.core.api import (
     PageParams,
     RegionCode,
     SearchText,
@@ -14,17 +14,11 @@ from apps.api.common import (
     paginate,
     require_perm,
 )
-from apps.api.common import responses as answers
+from apps.core.api import responses as answers
 from apps.core.scoping import get_scoped_or_404
 from apps.regions.api import RegionRef
-from apps.registry.models import (
-    CompanyKind,
-    Compound,
-    Department,
-    DepartmentKind,
-    ManagementMode,
-    PropertyCompany,
-)
+from apps.registry.choices import CompanyKind, DepartmentKind, ManagementMode
+from apps.registry.models import Compound, Department, PropertyCompany
 from apps.registry.selectors import company_with_counts_for, compound_list_for, department_list_for
 
 router = Router(tags=["小区与物业企业"])

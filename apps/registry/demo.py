@@ -36,9 +36,11 @@ from apps.core.demo import (
     county_label,
     short_community_name,
 )
-from apps.core.testing import make_credit_code, make_id_number
-from apps.regions.models import Region, RegionKind, RegionLevel
-from apps.registry.models import CompanyKind, Compound, DepartmentKind, ManagementMode, UnitKind
+from apps.core.fakes import make_credit_code, make_id_number
+from apps.regions.choices import RegionKind, RegionLevel
+from apps.regions.models import Region
+from apps.registry.choices import CompanyKind, DepartmentKind, ManagementMode, UnitKind
+from apps.registry.models import Compound
 from apps.registry.services import (
     building_create,
     company_create,

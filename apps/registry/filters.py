@@ -4,8 +4,10 @@ from django import forms
 
 from apps.core.scoping import scoped
 from apps.core.views import BooleanFilter, FilterForm
-from apps.regions.models import Region, RegionLevel
-from apps.registry.models import CompanyKind, DepartmentKind, ManagementMode, PropertyCompany, UnitKind
+from apps.regions.choices import RegionLevel
+from apps.regions.models import Region
+from apps.registry.choices import CompanyKind, DepartmentKind, ManagementMode, UnitKind
+from apps.registry.models import PropertyCompany
 
 
 class RegionFilterMixin(forms.Form):

@@ -8,7 +8,8 @@ from django.conf import settings
 
 from apps.core.forms import RegionChoiceField, ScopedModelForm
 from apps.core.validators import check_id_number, check_mobile, normalize_mobile
-from apps.regions.models import Region, RegionLevel
+from apps.regions.choices import RegionLevel
+from apps.regions.models import Region
 from apps.regions.selectors import community_choices_for
 from apps.registry.models import Building, Compound, Department, Owner, PropertyCompany, Unit
 

@@ -9,14 +9,18 @@ from django.urls import reverse
 
 from apps.core.models import TimeStampedModel
 from apps.core.scoping import Scope, q_or, q_region
-from apps.core.validators import mask_id_last4, mask_mobile, mask_name, validate_credit_code, validate_mobile
+from apps.core.validators import (
+    future_date_errors,
+    future_year_error,
+    mask_id_last4,
+    mask_mobile,
+    mask_name,
+    validate_credit_code,
+    validate_mobile,
+)
+from apps.registry.choices import CompanyKind, DepartmentKind, ManagementMode, UnitKind
 
 POSITIVE_AREA = [MinValueValidator(Decimal("0.01"), message="面积必须大于0")]
-
-
-class CompanyKind(models.TextChoices):
-    MARKET = "market", "市场化物业企业"
-    PUBLIC_WELFARE = "public_welfare", "国有公益性物业企业"
 
 
 class PropertyCompany(TimeStampedModel):
@@ -73,21 +77,6 @@ class PropertyCompany(TimeStampedModel):
         return None
 
 
-class DepartmentKind(models.TextChoices):
-    HOUSING = "housing", "住建（房管）"
-    URBAN_MANAGEMENT = "urban_management", "城管（综合执法）"
-    PUBLIC_SECURITY = "public_security", "公安"
-    FIRE = "fire", "消防救援"
-    MARKET_REGULATION = "market_regulation", "市场监管"
-    WATER = "water", "供水"
-    POWER = "power", "供电"
-    GAS = "gas", "燃气"
-    HEATING = "heating", "供热"
-    NATURAL_RESOURCES = "natural_resources", "自然资源和规划"
-    STREET_OFFICE = "street_office", "街道办事处"
-    OTHER = "other", "其他"
-
-
 class Department(TimeStampedModel):
     """A functional department (职能部门) that handles whistles and reports in."""
 
@@ -127,15 +116,6 @@ class Department(TimeStampedModel):
             q_region(scope, f"{via}region_id"),
             Q(**{f"{via}pk": scope.department_id}) if scope.department_id else None,
         )
-
-
-class ManagementMode(models.TextChoices):
-    MARKET = "market", "市场化物业企业"
-    FALLBACK = "fallback", "公益性物业兜底"
-    PAIRING = "pairing", "大手牵小手"
-    STREET_CENTRE = "street_centre", "街道物业服务中心"
-    SELF_MANAGED = "self_managed", "业主自治管理"
-    NONE = "none", "无物业管理"
 
 
 MODES_WITH_COMPANY = (ManagementMode.MARKET, ManagementMode.FALLBACK, ManagementMode.PAIRING)
@@ -250,7 +230,7 @@ class Compound(TimeStampedModel):
     def clean(self):
         errors = {}
         if self.community_id:
-            from apps.regions.models import RegionLevel
+            from apps.regions.choices import RegionLevel
 
             if self.community.level != RegionLevel.COMMUNITY:
                 errors["community"] = "小区必须属于社区（村）级区划"
@@ -263,6 +243,13 @@ class Compound(TimeStampedModel):
         if self.company_id and self.management_mode == ManagementMode.FALLBACK:
             if self.company.kind != CompanyKind.PUBLIC_WELFARE:
                 errors["company"] = "兜底管理的服务企业必须是国有公益性物业企业"
+        if message := future_year_error(self.year_built, "建成年份"):
+            errors["year_built"] = message
+        elif self.is_old and self.year_built and self.year_built > settings.OLD_COMPOUND_LATEST_YEAR:
+            errors["is_old"] = (
+                f"{self.year_built}年建成的小区不能标为老旧小区"
+                f"（老旧小区应为{settings.OLD_COMPOUND_LATEST_YEAR}年及以前建成）"
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -312,13 +299,6 @@ class Building(TimeStampedModel):
     @classmethod
     def scope_q(cls, scope: Scope, via: str = ""):
         return Compound.scope_q(scope, via=f"{via}compound__")
-
-
-class UnitKind(models.TextChoices):
-    DWELLING = "dwelling", "住宅"
-    SHOP = "shop", "商业用房"
-    PARKING = "parking", "车位（登记为专有部分）"
-    OTHER = "other", "其他"
 
 
 class Unit(models.Model):
@@ -398,6 +378,9 @@ class Unit(models.Model):
 class Owner(TimeStampedModel):
     """An owner (业主). ID numbers are kept only as a keyed hash plus the last four characters."""
 
+    pii_fields = {"name": "name", "phone": "mobile", "id_last4": "id_last4"}  # apps/core/pii.py
+    pii_permission = "registry.view_owner_pii"
+
     name = models.CharField("姓名", max_length=50)
     phone = models.CharField("手机号", max_length=11, blank=True, validators=[validate_mobile])
     id_hash = models.CharField("身份证号摘要", max_length=64, blank=True, db_index=True, editable=False)
@@ -476,6 +459,10 @@ class OwnerUnit(models.Model):
 
     def __str__(self):
         return f"{self.owner} — {self.unit}"
+
+    def clean(self):
+        if errors := future_date_errors(self, {"since": "取得日期"}):
+            raise ValidationError(errors)
 
     @property
     def audit_region_code(self) -> str:

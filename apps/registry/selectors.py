@@ -48,7 +48,7 @@ def home_tiles(user) -> list[dict]:
     from django.db.models import Q
     from django.urls import reverse
 
-    from apps.registry.models import CompanyKind
+    from apps.registry.choices import CompanyKind
 
     cards = []
     if user.has_perm("registry.view_compound"):

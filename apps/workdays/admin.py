@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from apps.core.admin import ScopedAdminMixin
 from apps.workdays import services
 from apps.workdays.models import WorkdayOverride, WorkdayYear
 
@@ -11,7 +12,7 @@ def _data(form) -> dict:
 
 
 @admin.register(WorkdayYear)
-class WorkdayYearAdmin(admin.ModelAdmin):
+class WorkdayYearAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["year", "notice", "published_on", "updated_at"]
     search_fields = ["notice"]
 
@@ -34,7 +35,7 @@ class WorkdayYearAdmin(admin.ModelAdmin):
 
 
 @admin.register(WorkdayOverride)
-class WorkdayOverrideAdmin(admin.ModelAdmin):
+class WorkdayOverrideAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["date", "is_workday", "note"]
     list_filter = ["is_workday"]
     date_hierarchy = "date"

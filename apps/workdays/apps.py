@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from apps.core.contributions import Contribution
+from apps.core.contributions import Contribution, NavItem
 from apps.core.roles import Role, perms
 
 VIEW = perms("workdays", ("workdayyear", "workdayoverride"), "view")
@@ -11,6 +11,9 @@ class WorkdaysConfig(AppConfig):
     label = "workdays"
     verbose_name = "工作日历"
     contribution = Contribution(
+        urls=("workdays/", "apps.workdays.urls"),
+        # In the bar for those who keep the calendar; officials reach it from the banner too.
+        nav=(NavItem("工作日历", "workday_calendar", "workdays.add_workdayyear", order=95),),
         grants={
             Role.CITY: VIEW
             | perms("workdays", "workdayyear", "add", "change")

@@ -39,6 +39,15 @@ class WorkdayYear(TimeStampedModel):
     def __str__(self):
         return f"{self.year}年放假安排"
 
+    def clean(self):
+        from apps.core.validators import future_date_errors
+
+        errors = future_date_errors(self, {"published_on": "发布日期"})
+        if self.published_on and self.year and self.published_on.year > self.year:
+            errors.setdefault("published_on", f"{self.year}年的放假通知不会晚于{self.year}年发布")
+        if errors:
+            raise ValidationError(errors)
+
     @classmethod
     def scope_q(cls, scope: Scope, via: str = ""):
         # The national calendar: everybody with a scope may read it.

@@ -66,21 +66,29 @@ def workday_notice_enter(
     holidays: list[datetime.date],
     workdays: list[datetime.date],
     note: str = "",
+    published_on: datetime.date | None = None,
 ) -> WorkdayYear:
     """Enter one year's State Council notice at once: its holidays, its make-up working days,
     and the year marker that makes the year count as known."""
-    from apps.core.errors import DomainError
+    from apps.core.errors import DomainError, ForbiddenError
 
+    if actor is not None and not actor.has_perm("workdays.add_workdayyear"):
+        raise ForbiddenError("您的角色无权录入放假通知。")
     for day in [*holidays, *workdays]:
         if day.year != year:
             raise DomainError(f"日期 {day:%Y-%m-%d} 不属于{year}年")
+    if not holidays:
+        raise DomainError(f"{year}年的放假通知至少应有一天放假")
+    data = {"notice": notice, "note": note, "published_on": published_on}
     record = WorkdayYear.objects.filter(year=year).first()
     if record is None:
-        record = record_create(
-            model=WorkdayYear, data={"year": year, "notice": notice, "note": note}, actor=actor
-        )
+        record = record_create(model=WorkdayYear, data={"year": year, **data}, actor=actor)
     else:
-        record = record_update(obj=record, data={"notice": notice, "note": note}, actor=actor)
+        record = record_update(obj=record, data=data, actor=actor)
+    # Re-entering a year (a corrected notice): its days the notice no longer names go.
+    named = {*holidays, *workdays}
+    for stale in WorkdayOverride.objects.filter(date__year=year).exclude(date__in=named):
+        record_delete(obj=stale, actor=actor)
     for day, is_workday in [*((d, False) for d in holidays), *((d, True) for d in workdays)]:
         existing = WorkdayOverride.objects.filter(date=day).first()
         label = "调休上班" if is_workday else "法定节假日"

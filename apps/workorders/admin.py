@@ -3,7 +3,8 @@ work orders and their records are read-only here — they change only through th
 
 from django.contrib import admin
 
-from apps.core.scoping import scope_of, scoped
+from apps.core.admin import ScopedAdminMixin
+from apps.core.scoping import scope_of
 from apps.workorders import services
 from apps.workorders.models import (
     Assignment,
@@ -24,7 +25,7 @@ def _changed(form) -> dict:
     return {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -34,12 +35,9 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def get_queryset(self, request):
-        return scoped(super().get_queryset(request), request.user)
-
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "code",
@@ -77,7 +75,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(CategoryLimit)
-class CategoryLimitAdmin(admin.ModelAdmin):
+class CategoryLimitAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """City officials set their own city's limits; the province-wide rows are the superuser's."""
 
     list_display = [
@@ -93,9 +91,6 @@ class CategoryLimitAdmin(admin.ModelAdmin):
         "note",
     ]
     list_filter = ["urgency", "category"]
-
-    def get_queryset(self, request):
-        return scoped(super().get_queryset(request), request.user)
 
     def get_changeform_initial_data(self, request):
         scope = scope_of(request.user)

@@ -167,7 +167,7 @@ CATEGORIES = [
     ),
     (
         "emergency",
-        "紧急",
+        "安全隐患与险情",
         "street_office",
         "",
         (2, H),

@@ -81,13 +81,24 @@ def warn_before(due: datetime.datetime, limit: Limit, cal: WorkCalendar | None =
     """When the yellow card starts: N working days before a day-based deadline (the card shows
     during the last N working days), or when the last X % of an hour-based limit begins."""
     if limit.unit == LimitUnit.HOURS:
-        share = settings.WORKORDER_YELLOW_BEFORE_HOURS_PERCENT / 100
-        return due - datetime.timedelta(hours=limit.amount * share)
+        return due - warn_lead(limit)
     n = settings.WORKORDER_YELLOW_BEFORE_WORKING_DAYS
     if n <= 0:
         return due
     last_day = cal_mod.local_date(due - TICK)
     return cal_mod.end_of_day(cal_mod.add_working_days(last_day, -n, cal))
+
+
+def warn_lead(limit: Limit) -> datetime.timedelta:
+    """How long before the deadline of an hour-based limit the yellow card starts: the last
+    X % of the limit (the same for every start)."""
+    return datetime.timedelta(hours=limit.amount * settings.WORKORDER_YELLOW_BEFORE_HOURS_PERCENT / 100)
+
+
+def escalates(level: str, escalatable: bool = True) -> bool:
+    """Whether an overdue stage at `level` is escalated by the sweep: not at the city (the top
+    of the ladder), not a stage that cannot be (call-back, the return limit), not when switched off."""
+    return escalatable and level != Level.CITY and settings.WORKORDER_AUTO_ESCALATE_OVERDUE
 
 
 def escalate_after(due: datetime.datetime, cal: WorkCalendar | None = None) -> datetime.datetime:
@@ -145,7 +156,7 @@ def stage_times(
     except CalendarMissing as exc:
         warn, missing_year = None, exc.year
     escalate = None
-    if escalatable and level != Level.CITY and settings.WORKORDER_AUTO_ESCALATE_OVERDUE:
+    if escalates(level, escalatable):
         try:
             escalate = escalate_after(due, cal)
         except CalendarMissing as exc:
@@ -174,6 +185,6 @@ def extended_times(
     new_due = due_after(due - TICK, limit, cal)
     warn = warn_before(new_due, limit, cal)
     escalate = None
-    if level != Level.CITY and settings.WORKORDER_AUTO_ESCALATE_OVERDUE:
+    if escalates(level):
         escalate = escalate_after(new_due, cal)
     return StageTimes(due_at=new_due, warn_at=warn, escalate_at=escalate)

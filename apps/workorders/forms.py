@@ -17,14 +17,13 @@ from django.core.validators import MaxValueValidator
 from django.http import Http404
 
 from apps.core.errors import DomainError
-from apps.core.rows import row_by_pk
 from apps.core.scoping import scoped
-from apps.core.validators import check_mobile, normalize_mobile
+from apps.core.sql import row_by_pk
 from apps.registry.models import Building, Compound, Unit
 from apps.workorders import photos, policy, selectors, services
 from apps.workorders.choices import Channel, EscalationReason, HandlerKind, Satisfaction, Urgency
 from apps.workorders.models import Category, WorkOrder
-from apps.workorders.services.intake import STAFF_CHANNELS, compound_allowed
+from apps.workorders.services.intake import STAFF_CHANNELS, compound_allowed, intake_rules
 
 YES_NO = [("1", "是"), ("0", "否")]
 
@@ -89,7 +88,7 @@ class ActiveCategoryField(forms.ModelChoiceField):
 
 
 class CompoundInScopeField(forms.ModelChoiceField):
-    """A compound chosen by its primary key, read by a written-out query (apps/core/rows.py) and
+    """A compound chosen by its primary key, read by a written-out query (apps/core/sql.py) and
     accepted if the user may file for it (`compound_allowed`, the service's own rule) — the same
     answer as a get from the user's scoped compounds, which are still what the choices show."""
 
@@ -180,37 +179,37 @@ class WorkOrderSubmitForm(forms.Form):
             raise ValidationError("所选小区不存在或不在您的辖区内")
         return compound
 
-    def clean_description(self):
-        text = (self.cleaned_data.get("description") or "").strip()
-        if not text:
-            raise ValidationError("请填写诉求内容")
-        return text
-
-    def clean_reporter_phone(self):
-        phone = normalize_mobile(self.cleaned_data.get("reporter_phone", ""))
-        if phone and check_mobile(phone):
-            raise ValidationError(check_mobile(phone))
-        return phone
-
     def clean(self):
+        """The intake service's own rules (services.intake.intake_rules), shown on the form before
+        anything is sent; the service applies them again."""
         data = super().clean()
-        compound, building, unit = data.get("compound"), data.get("building"), data.get("unit")
-        if compound and building and building.compound_id != compound.pk:
-            self.add_error("building", "所选楼栋不属于该小区")
-        if (
-            compound
-            and unit
-            and (unit.compound_id != compound.pk or (building and unit.building_id != building.pk))
-        ):
-            self.add_error("unit", "所选房屋不属于该小区或楼栋")
-        if (
-            not self.is_resident
-            and not data.get("is_anonymous")
-            and not data.get("reporter_phone")
-            and data.get("channel") != Channel.HOTLINE
-        ):
-            self.add_error("reporter_phone", "代报诉求请填写诉求人手机号，以便回访")
+        if self.errors or not data.get("compound") or not data.get("category"):
+            return data
+        try:
+            intake_rules(**self.rule_kwargs(data))
+        except DomainError as exc:
+            add_domain_error(self, exc)
         return data
+
+    def rule_kwargs(self, d: dict) -> dict:
+        kwargs = {
+            "actor": self.user,
+            "compound": d["compound"],
+            "category": d["category"],
+            "description": d.get("description", ""),
+            "urgency": d.get("urgency") or Urgency.NORMAL,
+            "building": d.get("building"),
+            "unit": d.get("unit"),
+            "is_anonymous": d.get("is_anonymous", False),
+            "joint_owner_count": d.get("joint_owner_count") or 0,
+        }
+        if self.is_resident:
+            kwargs["reporter_phone"] = self.user.phone
+        else:
+            kwargs.update(
+                channel=d.get("channel") or Channel.STAFF, reporter_phone=d.get("reporter_phone", "")
+            )
+        return kwargs
 
     def service(self):
         return services.workorder_submit
@@ -353,6 +352,7 @@ class CallbackForm(TransitionForm):
         super().__init__(*args, **kwargs)
         if policy.is_reporter(self.user, self.order):  # the reporter rates: reached by definition
             del self.fields["reached"]
+            self.fields["note"].label = "您的意见（选填）"
 
     def clean(self):
         data = super().clean()
@@ -517,12 +517,18 @@ def run(form, **extra):
     try:
         return form.service()(**form.service_kwargs(), **extra)
     except DomainError as exc:
-        placed = False
-        for field_name, messages in exc.field_errors.items():
-            if field_name in form.fields:
-                for message in messages:
-                    form.add_error(field_name, message)
-                placed = True
-        if not placed or exc.message not in str(form.errors):
-            form.add_error(None, exc.message)
+        add_domain_error(form, exc)
         return None
+
+
+def add_domain_error(form, exc: DomainError) -> None:
+    """A service's refusal on the form: on the fields it names, else (or when their messages do
+    not say it) above the form."""
+    placed = False
+    for field_name, messages in exc.field_errors.items():
+        if field_name in form.fields:
+            for message in messages:
+                form.add_error(field_name, message)
+            placed = True
+    if not placed or exc.message not in str(form.errors):
+        form.add_error(None, exc.message)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from collections import namedtuple
 
-from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from apps.core.roles import Role
+from apps.core.sql import rows_where
 from apps.notifications.services import Message, is_muted, notify, notify_batch, notify_on_commit
 from apps.workorders.choices import Level, level_region_code
 from apps.workorders.models import WorkOrder
@@ -33,31 +33,31 @@ def _users():
 Recipient = namedtuple("Recipient", "pk email is_active")
 
 
+def desk_filter(code: str, level: str) -> dict:
+    """The one rule of a desk: the active officials of `level` whose region is exactly `code`."""
+    return {"is_active": True, "role": ROLE_FOR_LEVEL[level], "region_id": code}
+
+
 def desk_users(region_code: str, level: str) -> list[Recipient]:
-    """Officials of `level` whose region holds the community `region_code`, as the rows the
-    inbox and the mail need: every work-order event reads them, so the query is written out
-    (the same rule as `region_users`, the queryset for everything else)."""
+    """The desk of `level` over the community `region_code` (`desk_filter`), as the rows the inbox
+    and the mail need: every work-order event reads them, so by the written-out query of
+    apps/core/sql.py."""
     from apps.accounts.models import User
 
-    code = level_region_code(region_code, level)
-    q = connection.ops.quote_name
-    sql = _desk_sql.get(connection.alias)
-    if sql is None:
-        sql = _desk_sql[connection.alias] = (
-            f"SELECT {q('id')}, {q('email')} FROM {q(User._meta.db_table)} "
-            f"WHERE {q('is_active')} AND {q('role')} = %s AND {q('region_id')} = %s ORDER BY {q('id')}"
-        )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [ROLE_FOR_LEVEL[level], code])
-        return [Recipient(pk, email, True) for pk, email in cursor.fetchall()]
-
-
-_desk_sql: dict[str, str] = {}
+    rows = rows_where(
+        User,
+        ("id", "email"),
+        equal=desk_filter(level_region_code(region_code, level), level),
+        order_by=("id",),
+    )
+    return [Recipient(pk, email, True) for pk, email in rows]
 
 
 def region_users(code: str, level: str):
-    """Officials of `level` whose region is exactly `code`."""
-    return _users().filter(role=ROLE_FOR_LEVEL[level], region_id=code)
+    """The desk of `level` whose region is exactly `code` (`desk_filter`), as a queryset."""
+    from apps.accounts.models import User
+
+    return User.objects.filter(**desk_filter(code, level))
 
 
 def unit_users(unit: tuple[str, int] | None):
@@ -178,15 +178,20 @@ def _messages(verb: str, f: dict) -> list[Message]:
         )
     elif verb == "resolve":
         _send(f, kind=kind, title=f"工单已办结，请回访：{t}", to=_call_back_desks(f))
+        # Rating is open only until the community calls back (the order then leaves 已办结):
+        # the message says so rather than asking for a rating the page may no longer take.
         _send(
             f,
             kind=kind,
-            title=f"您的诉求已办结，请评价：{t}",
+            title=f"您的诉求已办结：{t}",
+            body="社区回访前，您可以在“我的吹哨”中评价办理结果；社区回访后以回访结果为准。",
             reporter=True,
-            sms=f"您的诉求（查询码{code}）已办结，社区将回访，您也可以在平台上评价。",
+            sms=f"您的诉求（查询码{code}）已办结，社区将回访，回访前您也可以在平台上评价。",
         )
     elif verb == "callback":
         _send(f, kind=kind, title=f"回访结果：{f.get('result', '')}：{t}", to=unit_users(f["unit"]))
+        if not f.get("by_reporter"):
+            _send(f, kind=kind, title=f"社区已回访（{f.get('result', '')}），评价已结束：{t}", reporter=True)
         if f.get("by_reporter"):
             # The reporter rated it themselves: the desk must now close it or send it back.
             title = f"诉求人已评价（{f.get('result', '')}），请结案或重办：{t}"

@@ -5,11 +5,12 @@ checks is: scope (404: outsiders never learn an order exists) → permission (40
 
 from __future__ import annotations
 
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
 from apps.core.errors import DomainError, ForbiddenError
 from apps.core.roles import Role
-from apps.core.scoping import scope_of
+from apps.core.scoping import q_or, scope_of
 from apps.workorders.choices import (
     ESCALATABLE,
     LEVEL_ORDER,
@@ -47,36 +48,75 @@ ALLOWED_FROM: dict[str, frozenset[str]] = {
 NOT_FOUND = "未找到该工单，或您无权查看。"
 
 
-# ------------------------------------------------------------------ relations
+# ------------------------------------------------------------------ who sees an order: the one rule
+def visible_clauses(scope) -> list[tuple[str, object]]:
+    """Who sees an order besides the unrestricted (`scope.everything`), as clauses any one of
+    which suffices — rendered as SQL by `visible_q` (WorkOrder.scope_q) and checked on one
+    loaded order by `can_see`:
+
+    - ("assigned", (field, id)): the company, committee or department the order is or was
+      assigned to; a department handler sees only what was assigned to the department;
+    - ("region", prefix): officials of the region holding the compound (a higher level sees
+      escalated orders by prefix);
+    - ("reporter", user id): the resident who filed it."""
+    clauses: list[tuple[str, object]] = []
+    if scope.department_id:
+        clauses.append(("assigned", ("department_id", scope.department_id)))
+    elif scope.region_prefix:
+        clauses.append(("region", scope.region_prefix))
+    if scope.company_id:
+        clauses.append(("assigned", ("company_id", scope.company_id)))
+    if scope.committee_id:
+        clauses.append(("assigned", ("committee_id", scope.committee_id)))
+    if scope.user_id:
+        clauses.append(("reporter", scope.user_id))
+    return clauses
+
+
+def visible_q(scope, via: str = ""):
+    """`visible_clauses` as a filter on work orders (or on rows reaching one through `via`)."""
+    from apps.workorders.models import Assignment
+
+    outer = OuterRef(f"{via}pk" if via else "pk")
+    parts = []
+    for kind, arg in visible_clauses(scope):
+        if kind == "assigned":
+            field, pk = arg
+            parts.append(Q(Exists(Assignment.objects.filter(order=outer, **{field: pk}))))
+        elif kind == "region":
+            parts.append(Q(**{f"{via}region_code__startswith": arg}))
+        else:
+            parts.append(Q(**{f"{via}reporter_user_id": arg}))
+    return q_or(*parts)
+
+
 def can_see(user, order) -> bool:
-    """Python twin of WorkOrder.scope_q for one loaded order (one query at most)."""
+    """`visible_clauses` for one loaded order: the region and the reporter from the order, the
+    current unit from its handler fields, earlier assignments in one query at most."""
     scope = scope_of(user)
     if scope.everything:
         return True
-    if scope.user_id and order.reporter_user_id == scope.user_id:
-        return True
+    earlier = {}
+    for kind, arg in visible_clauses(scope):
+        if kind == "region" and order.region_code.startswith(arg):
+            return True
+        if kind == "reporter" and order.reporter_user_id == arg:
+            return True
+        if kind == "assigned":
+            field, pk = arg
+            if getattr(order, f"handler_{field}") == pk:
+                return True
+            earlier[field] = pk
+    if not earlier:
+        return False
     from apps.workorders.models import Assignment
 
-    if scope.department_id:
-        return (
-            order.handler_department_id == scope.department_id
-            or Assignment.objects.filter(order_id=order.pk, department_id=scope.department_id).exists()
-        )
-    if scope.region_prefix and order.region_code.startswith(scope.region_prefix):
-        return True
-    if scope.company_id:
-        return (
-            order.handler_company_id == scope.company_id
-            or Assignment.objects.filter(order_id=order.pk, company_id=scope.company_id).exists()
-        )
-    if scope.committee_id:
-        return (
-            order.handler_committee_id == scope.committee_id
-            or Assignment.objects.filter(order_id=order.pk, committee_id=scope.committee_id).exists()
-        )
-    return False
+    return Assignment.objects.filter(
+        q_or(*(Q(**{f: pk}) for f, pk in earlier.items())), order_id=order.pk
+    ).exists()
 
 
+# ------------------------------------------------------------------ relations
 def official_level(user) -> str | None:
     return ROLE_LEVEL.get(getattr(user, "role", ""))
 

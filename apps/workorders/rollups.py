@@ -15,16 +15,17 @@ the shortest time.
 from __future__ import annotations
 
 import datetime
-import functools
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Q
+from django.db.models import F, Q
 from django.db.models.functions import Substr, TruncMonth
 
+from apps.core import sql
 from apps.workdays.calendar import CALENDAR_TZ
-from apps.workorders.choices import Status
+from apps.workorders import counting
+from apps.workorders.counting import UNIT_COUNTERS
 from apps.workorders.models import (
     ALL_CATEGORIES,
     COUNTERS,
@@ -40,29 +41,6 @@ from apps.workorders.models import (
 # Region levels stored, outermost first, with the length of their codes. Cities and the province
 # are summed from county rows at read time.
 STORED_LEVELS = tuple(LEVEL_LENGTH.items())
-# Counters that also count for the handling unit involved.
-UNIT_COUNTERS = frozenset(
-    {
-        "dispatched",
-        "signed",
-        "signed_on_time",
-        "signed_late",
-        "returned",
-        "resolved",
-        "resolved_on_time",
-        "resolved_late",
-        "reworked",
-        "escalated",
-        "cb_valid",
-        "cb_unreached",
-        "cb_contacted",
-        "cb_solved",
-        "cb_satisfied",
-        "cb_basic",
-        "cb_dissatisfied",
-    }
-)
-
 UnitKey = tuple[str, int]
 
 
@@ -85,7 +63,13 @@ def bump(order: WorkOrder, at: datetime.datetime, *, unit: UnitKey | None = None
     unit_counts = {k: v for k, v in counts.items() if k in UNIT_COUNTERS}
     if unit is not None and unit_counts:
         statements += unit_statements([((unit[0], unit[1], code[:6], month), unit_counts)])
-    _execute(statements, together=True)
+    sql.execute_in_order(statements, together=True)
+
+
+def count(event: str, row, *, order: WorkOrder, at: datetime.datetime, unit: UnitKey | None = None) -> None:
+    """The live bump of one event (`counting.EVENTS`) of `row` (the order itself, or its
+    assignment or call-back), as the verb just wrote it: what the rebuild counts for that row."""
+    bump(order, at, unit=unit if counting.BY_NAME[event].by_unit else None, **counting.counts(event, row))
 
 
 def region_statements(rows: Iterable[tuple[tuple, dict]], *, with_totals: bool = True) -> list:
@@ -100,9 +84,7 @@ def region_statements(rows: Iterable[tuple[tuple, dict]], *, with_totals: bool =
             statements += _upsert_statements(
                 LEVEL_MODELS[level],
                 ("region_code", "month", "category_id"),
-                ("region_code", "month", "category_id"),
                 by_level[level],
-                sort_key=lambda key: key,
             )
     return statements
 
@@ -111,55 +93,31 @@ def unit_statements(rows: Iterable[tuple[tuple, dict]]) -> list:
     return _upsert_statements(
         HandlerMonthStat,
         ("unit_type", "unit_id", "county_code", "month"),
-        ("unit_type", "unit_id", "county_code", "month"),
         rows,
-        sort_key=lambda key: key,
     )
-
-
-def _execute(statements: list[tuple[str, list]], *, together: bool = False) -> None:
-    """Run the upserts in their order. `together` on PostgreSQL sends them as one statement:
-    each upsert a data-modifying WITH query, read by the final SELECT from left to right, so they
-    still run one after the other in the order given (the fixed lock order). One statement, not
-    several joined by ";": with server-side binding (prepared statements) a statement holds one
-    command only."""
-    if not statements:
-        return
-    with connection.cursor() as cursor:
-        if together and len(statements) > 1 and connection.vendor == "postgresql":
-            cursor.execute(*_one_statement(statements))
-            return
-        for sql, params in statements:
-            cursor.execute(sql, params)
-
-
-def _one_statement(statements: list[tuple[str, list]]) -> tuple[str, list]:
-    parts = ", ".join(f"u{i} AS ({sql} RETURNING 1)" for i, (sql, _) in enumerate(statements))
-    reads = ", ".join(f"(SELECT count(*) FROM u{i})" for i in range(len(statements)))
-    return f"WITH {parts} SELECT {reads}", [p for _, params in statements for p in params]
 
 
 def upsert_region(rows: Iterable[tuple[tuple, dict]], *, with_totals: bool = True) -> None:
     """rows: ((level, region_code, month, category_id), {counter: n}). Each row also counts in
     its region's all-categories row (category 0) unless `with_totals` is off (the rebuild
     writes those itself). Tables in the fixed order county → street → community."""
-    _execute(region_statements(rows, with_totals=with_totals))
+    sql.execute_in_order(region_statements(rows, with_totals=with_totals))
 
 
 def upsert_unit(rows: Iterable[tuple[tuple, dict]]) -> None:
     """rows: ((unit_type, unit_id, county_code, month), {counter: n})."""
-    _execute(unit_statements(rows))
+    sql.execute_in_order(unit_statements(rows))
 
 
-def _upsert_statements(
-    model, key_cols: tuple[str, ...], conflict_cols: tuple[str, ...], rows, *, sort_key, batch: int = 500
-) -> list[tuple[str, list]]:
+def _upsert_statements(model, key_cols: tuple[str, ...], rows, *, batch: int = 500) -> list[tuple[str, list]]:
+    """The upserts (apps/core/sql.py `upsert_add_sql`) adding `rows` to the cells of `model`,
+    the rows merged by key and sorted (the fixed lock order), 500 cells a statement."""
     merged: dict[tuple, Counter] = defaultdict(Counter)
     for key, counts in rows:
         merged[key].update({k: v for k, v in counts.items() if v})
     if not merged:
         return []
-    keys = sorted(merged, key=sort_key)
+    keys = sorted(merged)
     statements = []
     for start in range(0, len(keys), batch):
         chunk = keys[start : start + batch]
@@ -171,27 +129,8 @@ def _upsert_statements(
         for key in chunk:
             params.extend(_adapt(v) for v in key)
             params.extend(merged[key].get(c, 0) for c in cols)
-        sql = _upsert_sql(
-            model._meta.db_table, key_cols, conflict_cols, tuple(cols), len(chunk), connection.vendor
-        )
-        statements.append((sql, params))
+        statements.append((sql.upsert_add_sql(model, key_cols, tuple(cols), len(chunk)), params))
     return statements
-
-
-@functools.lru_cache(maxsize=512)
-def _upsert_sql(
-    table: str, key_cols: tuple, conflict_cols: tuple, cols: tuple, rows: int, vendor: str
-) -> str:
-    """The upsert of `rows` rows of these counters (every event writes a few: built once per shape)."""
-    q = connection.ops.quote_name
-    table = q(table)
-    all_cols = [*key_cols, *cols]
-    row_sql = "(" + ", ".join(["%s"] * len(all_cols)) + ")"
-    sets = ", ".join(f"{q(c)} = {table}.{q(c)} + excluded.{q(c)}" for c in cols)
-    columns = ", ".join(q(c) for c in all_cols)
-    values = ", ".join([row_sql] * rows)
-    conflict = ", ".join(q(c) for c in conflict_cols)
-    return f"INSERT INTO {table} ({columns}) VALUES {values} ON CONFLICT ({conflict}) DO UPDATE SET {sets}"
 
 
 def _adapt(value):
@@ -201,96 +140,27 @@ def _adapt(value):
 
 
 # ------------------------------------------------------------------ from the raw rows
+# The rows of each table of counting.EVENTS: (model, path from the row to its order, path to
+# its assignment's unit fields or None).
+_TABLES = {
+    "order": (WorkOrder, "", None),
+    "assignment": (Assignment, "order__", ""),
+    "escalation": (Escalation, "order__", "assignment__"),
+    "callback": (CallBack, "order__", "assignment__"),
+}
+
+
 def _sources():
     """What each counter counts, as (model, time field, filter, {counter: aggregate},
-    path to the order, unit links or None). The single definition used by the rebuild and by
-    the direct (baseline) aggregation."""
-    order_ = ""
-    via = "order__"
-    return [
-        (
-            WorkOrder,
-            "submitted_at",
-            Q(),
-            {"intake": Count("id"), "joint_intake": Count("id", filter=Q(is_joint=True))},
-            order_,
-            None,
-        ),
-        (
-            WorkOrder,
-            "accepted_at",
-            Q(accepted_at__isnull=False),
-            {
-                "accepted": Count("id"),
-                "accepted_on_time": Count("id", filter=Q(accept_on_time=True)),
-                "accepted_late": Count("id", filter=Q(accept_on_time=False)),
-            },
-            order_,
-            None,
-        ),
-        (
-            WorkOrder,
-            "ended_at",
-            Q(ended_at__isnull=False),
-            {
-                "rejected": Count("id", filter=Q(status=Status.REJECTED)),
-                "merged": Count("id", filter=Q(status=Status.MERGED)),
-                "closed": Count("id", filter=Q(status=Status.CLOSED)),
-            },
-            order_,
-            None,
-        ),
-        (
-            Assignment,
-            "dispatched_at",
-            Q(),
-            {"dispatched": Count("id"), "reworked": Count("id", filter=Q(is_rework=True))},
-            via,
-            "",
-        ),
-        (
-            Assignment,
-            "signed_at",
-            Q(signed_at__isnull=False),
-            {
-                "signed": Count("id"),
-                "signed_on_time": Count("id", filter=Q(sign_on_time=True)),
-                "signed_late": Count("id", filter=Q(sign_on_time=False)),
-            },
-            via,
-            "",
-        ),
-        (Assignment, "returned_at", Q(returned_at__isnull=False), {"returned": Count("id")}, via, ""),
-        (
-            Assignment,
-            "resolved_at",
-            Q(resolved_at__isnull=False),
-            {
-                "resolved": Count("id"),
-                "resolved_on_time": Count("id", filter=Q(resolve_on_time=True)),
-                "resolved_late": Count("id", filter=Q(resolve_on_time=False)),
-            },
-            via,
-            "",
-        ),
-        (Escalation, "at", Q(), {"escalated": Count("id")}, via, "assignment__"),
-        (
-            CallBack,
-            "created_at",
-            Q(),
-            {
-                "cb_valid": Count("id", filter=Q(reached=True)),
-                "cb_unreached": Count("id", filter=Q(reached=False)),
-                "cb_contacted": Count("id", filter=Q(contacted=True)),
-                "cb_solved": Count("id", filter=Q(solved=True)),
-                "cb_satisfied": Count("id", filter=Q(satisfaction="satisfied")),
-                "cb_basic": Count("id", filter=Q(satisfaction="basic")),
-                "cb_dissatisfied": Count("id", filter=Q(satisfaction="dissatisfied")),
-            },
-            via,
-            "assignment__",
-        ),
-    ]
+    path to the order, unit links or None): counting.EVENTS as ORM aggregates, used by the
+    rebuild and by the direct (baseline) aggregation."""
+    out = []
+    for event in counting.EVENTS:
+        model, via, unit = _TABLES[event.table]
+        out.append(
+            (model, event.at, Q(**{f"{event.at}__isnull": False}), counting.aggregates(event), via, unit)
+        )
+    return out
 
 
 def _month_range_q(field: str, month_from: datetime.date | None, month_to: datetime.date | None) -> Q:

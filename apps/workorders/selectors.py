@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 
 from apps.core.models import Event
+from apps.core.pii import mask_changes, scrub_text
 from apps.core.scoping import get_scoped_or_404, scope_of, scoped
 from apps.core.validators import mask_mobile, mask_name
 from apps.workorders import policy
@@ -256,8 +257,10 @@ def workorder_timeline(*, order: WorkOrder, public: bool = False) -> list[Timeli
                 verb=e.verb,
                 label=e.verb_label,
                 actor="" if public else (e.actor.display_name if e.actor else "系统"),
-                note="" if public else e.note,
-                changes={} if public else e.changes,
+                note="" if public else scrub_text(e.note),
+                changes={}
+                if public
+                else mask_changes(WorkOrder, e.changes if isinstance(e.changes, dict) else {}),
                 actor_id=None if public else e.actor_id,
             )
         )

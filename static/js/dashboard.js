@@ -106,6 +106,7 @@
   // ---------------------------------------------------------------- old compounds by mode
   function drawModes(data) {
     var items = data.old_compounds_by_mode.filter(function (m) { return m.count > 0; });
+    if (!document.getElementById("chart-modes")) return;  // no old compounds: said in the page
     var instance = chart("chart-modes");
     if (!items.length) {
       instance.setOption({
@@ -131,7 +132,7 @@
     });
   }
 
-  // ---------------------------------------------------------------- map: boundaries or tiles
+  // ---------------------------------------------------------------- map: boundaries or compound points
   // Ratios in bands, 100% (达标) in green: the gaps stand out. Counts on a continuous scale.
   var BANDS = [
     { min: 100, max: 100, label: "100%达标", color: "#1a7f37" },
@@ -161,54 +162,6 @@
     if (value === null) return "#475467";
     if (metric.kind === "ratio") return value >= 100 || value < 80 ? "#fff" : "#1f2328";
     return value / max > 0.45 ? "#fff" : "#1f2328";
-  }
-
-  function drawTiles(instance, data, metric) {
-    var children = data.children.filter(function (c) { return c.tile; });
-    var maxX = 0, maxY = 0;
-    children.forEach(function (c) { maxX = Math.max(maxX, c.tile.x); maxY = Math.max(maxY, c.tile.y); });
-    var xs = [], ys = [];
-    for (var x = 0; x <= maxX; x++) xs.push(x);
-    for (var y = 0; y <= maxY; y++) ys.push(y);
-    var withValue = [], without = [];
-    var max = Math.max.apply(null, [1].concat(children.map(function (c) { return valueOf(c.figures, metric.key) || 0; })));
-    children.forEach(function (c) {
-      var v = valueOf(c.figures, metric.key);
-      var item = {
-        value: [c.tile.x, c.tile.y, v === null ? 0 : v],
-        empty: v === null,
-        name: c.region.short_name,
-        url: c.region.url,
-        label: { color: labelColour(metric, v, max) }
-      };
-      (v === null ? without : withValue).push(item);
-    });
-    var unit = metric.kind === "ratio" ? "%" : "";
-    var label = {
-      show: true,
-      fontSize: window.innerWidth < 640 ? 10 : 12,
-      lineHeight: 16,
-      formatter: function (p) {
-        return p.name + "\n" + (p.data.empty ? "无对象" : p.value[2] + unit);
-      }
-    };
-    instance.setOption({
-      animation: ANIMATE,
-      textStyle: { fontFamily: FONT },
-      tooltip: {
-        formatter: function (p) {
-          return p.name + "<br>" + metric.label + "：" + (p.data.empty ? "无统计对象" : p.value[2] + unit);
-        }
-      },
-      grid: { left: 4, right: 4, top: 4, bottom: 40 },
-      xAxis: { type: "category", data: xs, show: false, splitArea: { show: false } },
-      yAxis: { type: "category", data: ys, show: false, inverse: true },
-      visualMap: visualMap(metric, withValue.map(function (i) { return i.value[2]; })),
-      series: [
-        { type: "heatmap", data: withValue, label: label, itemStyle: { borderColor: "#fff", borderWidth: 3 } },
-        { type: "heatmap", data: without, label: label, itemStyle: { color: "#e4e7ec", borderColor: "#fff", borderWidth: 3 } }
-      ]
-    }, true);
   }
 
   function drawBoundaries(instance, data, metric, geojson) {
@@ -246,40 +199,93 @@
     }, true);
   }
 
+  // Compound points: each compound where its registered coordinates put it, coloured by
+  // management mode. No base map is shipped (Chinese boundary data needs an approved source and
+  // licence): the frame is just the points' extent, and the note says so.
+  var MODE_COLOURS = { market: "#2f6fb3", fallback: "#c8102e", pairing: "#d4a017", street_centre: "#1a7f37", self_managed: "#8c4fb8", none: "#98a2b3" };
+
+  function extentMap(points) {
+    var lngs = points.map(function (p) { return p.lng; }), lats = points.map(function (p) { return p.lat; });
+    var x0 = Math.min.apply(null, lngs), x1 = Math.max.apply(null, lngs);
+    var y0 = Math.min.apply(null, lats), y1 = Math.max.apply(null, lats);
+    var pad = Math.max(0.01, (x1 - x0) * 0.06, (y1 - y0) * 0.06);
+    x0 -= pad; x1 += pad; y0 -= pad; y1 += pad;
+    return { type: "FeatureCollection", features: [{ type: "Feature", properties: { name: "" },
+      geometry: { type: "Polygon", coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] } }] };
+  }
+
+  function drawPoints(instance, payload, note) {
+    var points = payload.points;
+    if (!points.length) {
+      instance.setOption({ title: { text: "本区域的小区尚未登记经纬度", left: "center", top: "middle", textStyle: { color: "#667085", fontSize: 14, fontFamily: FONT } } });
+      note.textContent = "在小区登记页填写经纬度后，小区会出现在分布图上。";
+      return;
+    }
+    var mapName = "extent-" + payload.region.code;
+    if (!window.echarts.getMap(mapName)) window.echarts.registerMap(mapName, extentMap(points));
+    var modes = [], byMode = {};
+    points.forEach(function (p) {
+      if (!byMode[p.management_mode]) { byMode[p.management_mode] = { label: p.management_mode_label, data: [] }; modes.push(p.management_mode); }
+      byMode[p.management_mode].data.push({ name: p.name, value: [p.lng, p.lat], url: p.url, old: p.is_old });
+    });
+    var narrow = window.innerWidth < 640;
+    instance.setOption({
+      animation: ANIMATE,
+      textStyle: { fontFamily: FONT },
+      tooltip: { trigger: "item", formatter: function (p) { return p.name + "<br>" + p.seriesName + (p.data.old ? " · 老旧小区" : ""); } },
+      legend: { bottom: 0, itemWidth: 10, itemHeight: 10, textStyle: { fontSize: narrow ? 10 : 11 }, data: modes.map(function (m) { return byMode[m].label; }) },
+      geo: {
+        map: mapName, roam: true, top: 8, bottom: narrow ? 56 : 40, silent: true,
+        itemStyle: { areaColor: "#f8f9fb", borderColor: "#d0d5dd", borderType: "dashed" },
+        label: { show: false }, emphasis: { disabled: true }
+      },
+      series: modes.map(function (m) {
+        return {
+          name: byMode[m].label, type: "scatter", coordinateSystem: "geo", data: byMode[m].data,
+          symbolSize: function (v, p) { return p.data.old ? 7 : 5; },
+          itemStyle: { color: MODE_COLOURS[m], opacity: 0.8, borderColor: "#fff", borderWidth: 0.5 }
+        };
+      })
+    }, true);
+    note.textContent = "每个点是一个小区，按登记的经纬度绘制（大点为老旧小区；演示数据的坐标为生成值）。" +
+      "未载入区划边界：图中只有小区所在范围的示意框，不是底图，也不表示行政区划界线；可滚轮缩放、拖动。" +
+      (payload.unlocated ? "另有 " + payload.unlocated + " 个小区未登记经纬度，不在图上。" : "") +
+      (payload.truncated ? "小区过多，只显示前 " + points.length + " 个。" : "") + "点击小区查看详情。";
+  }
+
   function drawMap(data) {
     var select = document.getElementById("map-metric");
-    if (!select || data.map.mode === "none") return Promise.resolve();
-    data.metrics.forEach(function (m) {
-      var option = document.createElement("option");
-      option.value = m.key;
-      option.textContent = m.short;
-      option.title = m.label;
-      select.appendChild(option);
-    });
-    var instance = chart("chart-map", window.innerWidth < 640 ? 320 : 380);
     var note = document.getElementById("map-note");
-    var geojson = null;
-    var load = Promise.resolve();
+    var instance = chart("chart-map", window.innerWidth < 640 ? 340 : 380);
+    if (!instance) return Promise.resolve();
+    instance.on("click", function (params) { go(params.data && params.data.url); });
     if (data.map.mode === "boundaries") {
-      load = fetch(data.map.boundaries_url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      document.getElementById("map-title").textContent = "覆盖情况分布图";
+      select.closest(".map-metric").hidden = false;
+      data.metrics.forEach(function (m) {
+        var option = document.createElement("option");
+        option.value = m.key;
+        option.textContent = m.short;
+        option.title = m.label;
+        select.appendChild(option);
+      });
+      var geojson = null;
+      var render = function () {
+        var metric = data.metrics.filter(function (m) { return m.key === select.value; })[0] || data.metrics[0];
+        drawBoundaries(instance, data, metric, geojson);
+      };
+      select.addEventListener("change", render);
+      return fetch(data.map.boundaries_url, { credentials: "same-origin", headers: { Accept: "application/json" } })
         .then(function (r) { if (!r.ok) throw new Error("边界数据加载失败（" + r.status + "）"); return r.json(); })
         .then(function (fc) {
           geojson = fc;
           note.textContent = "边界数据来源：" + fc.sources.map(function (s) { return s.source + "（许可：" + s.licence + "）"; }).join("；") + "。点击区域进入下一级。";
+          render();
         });
-    } else {
-      note.textContent = "方格图：每格一个" + (data.children[0] ? data.children[0].region.level_label : "区划") +
-        "，按所辖小区的平均位置大致排布（北上南下、西左东右），灰色为无统计对象；" +
-        "尚未导入全部下级区划的边界数据，暂不显示地图。点击方格进入下一级。";
     }
-    function render() {
-      var metric = data.metrics.filter(function (m) { return m.key === select.value; })[0] || data.metrics[0];
-      if (geojson) drawBoundaries(instance, data, metric, geojson);
-      else drawTiles(instance, data, metric);
-    }
-    instance.on("click", function (params) { go(params.data && params.data.url); });
-    select.addEventListener("change", render);
-    return load.then(render);
+    return fetch(root.dataset.pointsApi, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { if (!r.ok) throw new Error("小区分布数据加载失败（" + r.status + "）"); return r.json(); })
+      .then(function (payload) { drawPoints(instance, payload, note); });
   }
 
   // ---------------------------------------------------------------- work orders

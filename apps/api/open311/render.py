@@ -69,10 +69,11 @@ def respond(fmt: str, root: str, data: list | dict, status: int = 200) -> HttpRe
 class Open311Error(Exception):
     """An answer of GeoReport v2 errors: [{code, description}] with the HTTP status as code."""
 
-    def __init__(self, status: int, description: str, *more: str):
+    def __init__(self, status: int, description: str, *more: str, retry_after: int | None = None):
         super().__init__(description)
         self.status = status
         self.descriptions = [description, *more]
+        self.retry_after = retry_after
 
 
 def error_response(fmt: str, exc: Open311Error) -> HttpResponse:

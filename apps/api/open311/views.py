@@ -13,13 +13,16 @@ import functools
 import re
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from apps.api.open311 import catalogue
 from apps.api.open311.render import Open311Error, error_response, respond
 from apps.api.selectors import api_client_for_key
 from apps.api.throttling import anon_throttle_check, hit
+from apps.core.errors import DomainError
+from apps.workorders import open311 as catalogue
 
 MAX_DESCRIPTION = 4000
 MAX_SPAN = datetime.timedelta(days=90)
@@ -47,7 +50,19 @@ def open311_view(methods: tuple[str, ...]):
                         return response
                 return view(request, *args, fmt=fmt, **kwargs)
             except Open311Error as exc:
-                return error_response(fmt, exc)
+                response = error_response(fmt, exc)
+                if exc.retry_after:
+                    response["Retry-After"] = str(exc.retry_after)
+                return response
+            except DomainError as exc:  # the domain refused: 403 for a permission, else 400
+                return error_response(fmt, Open311Error(403 if exc.status == 403 else 400, exc.message))
+            except RequestDataTooBig:
+                return error_response(fmt, Open311Error(413, "请求体超过平台允许的大小"))
+            except (OperationalError, InterfaceError):
+                # A database restart: a retryable answer, never a 500.
+                response = error_response(fmt, Open311Error(503, "数据库暂时不可用，请稍后重试"))
+                response["Retry-After"] = str(settings.RETRY_AFTER_SECONDS)
+                return response
             except Exception:
                 import logging
 
@@ -66,10 +81,14 @@ def client_user(request, fmt: str):
         raise Open311Error(403, "缺少 api_key")
     client = api_client_for_key(key)
     if client is None or client.state(timezone.now()) != "active" or not client.user.is_active:
+        # Bad keys count against the caller's anonymous budget (docs/api.md): no guessing at speed.
+        wait = anon_throttle_check(request)
+        if wait is not None:
+            raise Open311Error(429, "请求过于频繁，请稍后再试", retry_after=int(wait))
         raise Open311Error(403, "api_key 无效、已过期或已吊销")
     wait = hit("token", str(client.pk), settings.API_THROTTLE_TOKEN)
     if wait is not None:
-        raise Open311Error(429, "请求过于频繁，请稍后再试")
+        raise Open311Error(429, "请求过于频繁，请稍后再试", retry_after=int(wait))
     client.user.api_client_in_use = client
     return client.user
 

@@ -154,3 +154,39 @@ def test_no_two_schemas_of_the_api_share_a_component_name():
             if isinstance(obj, type) and issubclass(obj, Schema) and obj.__module__ == module.__name__:
                 assert obj.__name__ not in seen, f"{obj.__name__} in {app} and {seen[obj.__name__]}"
                 seen[obj.__name__] = app
+
+
+POINTS = reverse("api-v1:dashboard_points")
+
+
+def test_points_are_the_located_compounds_of_the_region(api_get, spread, django_assert_max_num_queries):
+    from apps.registry.models import Compound
+
+    api_get(POINTS, as_="county")  # the persona's key is made on the first call
+    with django_assert_max_num_queries(8):
+        response = api_get(POINTS, as_="county")
+    assert response.status_code == 200
+    data = response.json()
+    located = Compound.objects.filter(community__pk__startswith=COUNTY, latitude__isnull=False)
+    assert {p["id"] for p in data["points"]} == set(located.values_list("pk", flat=True))
+    assert data["truncated"] is False
+    assert (
+        data["unlocated"]
+        == Compound.objects.filter(community__pk__startswith=COUNTY).count() - located.count()
+    )
+    point = data["points"][0]
+    assert set(point) == {
+        "id",
+        "name",
+        "lat",
+        "lng",
+        "management_mode",
+        "management_mode_label",
+        "is_old",
+        "url",
+    }
+
+
+def test_points_are_refused_outside_the_callers_region(api_get, spread):
+    assert api_get(POINTS, as_="county", region=OTHER_COUNTY).status_code == 404
+    assert api_get(POINTS, as_="resident").status_code == 403

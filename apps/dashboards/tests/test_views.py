@@ -232,3 +232,17 @@ def test_the_lists_take_a_fixed_number_of_queries(client_for, spread, kind, djan
     client.get(url, {"region": CITY})
     with django_assert_max_num_queries(10):
         assert client.get(url, {"region": CITY}).status_code == 200
+
+
+def test_a_region_without_old_compounds_says_so_and_heze_has_no_secretaries(client_for, world):
+    """No empty 老旧小区物业服务方式 box, and no bare 0 for 红领书记 where none was ever
+    dispatched (issue 13 item 4)."""
+    client = client_for("city")
+    body = text(page(client, region="371302001001"))  # a community of 兰山区 without old compounds
+    assert "本区域没有老旧小区" in body and 'id="chart-modes"' not in body
+    heze = text(page(client_for("heze_city"), region="371700"))
+    assert "在岗红领书记 未选派" in heze and "本区域没有红领书记选派记录" in heze
+    home = text(client_for("heze_city").get(reverse("home")))
+    assert "在岗红领书记 未选派" in home and "本辖区没有红领书记选派记录" in home
+    linyi = text(page(client, region=CITY))
+    assert "未选派" not in linyi  # the world has secretaries in Linyi

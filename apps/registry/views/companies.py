@@ -8,11 +8,11 @@ from django.urls import reverse
 from apps.core.imports import ImportPage
 from apps.core.views import Column, DeletePage, DetailPage, FormPage, ListPage, Section, generated_tag, tag
 from apps.registry import selectors, services
+from apps.registry.choices import CompanyKind
 from apps.registry.filters import CompanyFilter
 from apps.registry.forms import (
     CompanyForm,
 )
-from apps.registry.models import CompanyKind
 
 # ------------------------------------------------------------------ companies
 COMPANY_COLUMNS = [

@@ -9,7 +9,7 @@ from typing import Literal
 from ninja import Field, Router, Schema
 from pydantic import ConfigDict
 
-from apps.api.common import page_schema, require_perm
+from apps.core.api import page_schema, require_perm
 from apps.core.validators import mask_mobile, mask_name
 from apps.workorders import policy, selectors
 from apps.workorders.choices import (

@@ -8,8 +8,8 @@ from typing import Literal
 from django.utils import timezone
 from ninja import Field, Query, Schema
 
-from apps.api.common import PageParams, RegionCode, in_region_q, paginate, require_perm
-from apps.api.common import responses as answers
+from apps.core.api import PageParams, QueryDate, RegionCode, in_region_q, paginate, require_perm
+from apps.core.api import responses as answers
 from apps.core.errors import ForbiddenError
 from apps.workorders import policy, selectors, services
 from apps.workorders.api.common import (
@@ -56,8 +56,8 @@ class WorkOrderFilters(PageParams):
     card: Literal["none", "yellow", "red", "missing"] | None = Field(
         None, description="时限状态：none 正常、yellow 黄牌、red 红牌、missing 日历缺失"
     )
-    created_from: datetime.date | None = Field(None, description="提交日期起（含）")
-    created_to: datetime.date | None = Field(None, description="提交日期止（含）")
+    created_from: QueryDate | None = Field(None, description="提交日期起（含，YYYY-MM-DD）")
+    created_to: QueryDate | None = Field(None, description="提交日期止（含，YYYY-MM-DD）")
     q: str | None = Field(None, pattern=TRACKING_CODE, description="查询码（前缀匹配，不区分大小写）")
 
 

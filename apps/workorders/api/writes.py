@@ -11,10 +11,9 @@ from ninja import Field, File, Form
 from ninja import Status as Answer
 from ninja.files import UploadedFile
 
-from apps.api.common import responses as answers
+from apps.core.api import responses as answers
 from apps.core.errors import ConflictError, DomainError
 from apps.core.scoping import scoped
-from apps.core.validators import check_mobile, normalize_mobile
 from apps.registry.models import Building, Compound, Unit
 from apps.workorders import policy, selectors, services
 from apps.workorders.api.common import (
@@ -27,7 +26,6 @@ from apps.workorders.api.common import (
 )
 from apps.workorders.choices import (
     VERBS,
-    Channel,
     EscalationReason,
     HandlerKind,
     Satisfaction,
@@ -35,6 +33,7 @@ from apps.workorders.choices import (
 )
 from apps.workorders.models import Category, WorkOrder
 from apps.workorders.services.common import CONFLICT, handler_kind_of
+from apps.workorders.services.intake import reports_for_self
 
 
 # ------------------------------------------------------------ intake
@@ -101,19 +100,13 @@ def workorder_create(request, payload: WorkOrderIn):
         "is_anonymous": payload.is_anonymous,
         "joint_owner_count": payload.joint_owner_count,
     }
-    if user.role not in ("resident", "committee"):
-        phone = normalize_mobile(payload.reporter_phone)
-        if phone and check_mobile(phone):
-            raise _bad("reporter_phone", check_mobile(phone))
-        # the form's rule: a staff filing needs a phone to call back (not anonymous, not hotline)
-        if (
-            user.has_perm("workorders.submit_workorder")
-            and not payload.is_anonymous
-            and not phone
-            and payload.channel != Channel.HOTLINE
-        ):
-            raise _bad("reporter_phone", "代报诉求请填写诉求人手机号，以便回访")
-        kwargs.update(channel=payload.channel, reporter_name=payload.reporter_name, reporter_phone=phone)
+    if not reports_for_self(user):
+        # The intake rules (a staff filing needs a phone, ...) are the service's.
+        kwargs.update(
+            channel=payload.channel,
+            reporter_name=payload.reporter_name,
+            reporter_phone=payload.reporter_phone,
+        )
     order = services.workorder_submit(**kwargs)
     order = selectors.workorder_get_for(user=user, pk=order.pk)
     return Answer(201, workorder_detail_out(order, user))

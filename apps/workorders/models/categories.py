@@ -9,7 +9,7 @@ from django.db.models import Q
 
 from apps.core.models import TimeStampedModel
 from apps.core.scoping import Scope
-from apps.registry.models import DepartmentKind
+from apps.registry.choices import DepartmentKind
 from apps.workorders.choices import HandlerKind, LimitUnit, Urgency
 
 LIMIT_VALIDATORS = [MinValueValidator(1, "期限至少为1"), MaxValueValidator(720, "期限过长（最多720）")]

@@ -6,11 +6,12 @@ import threading
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from apps.core.scoping import Scope, q_or
+from apps.core.scoping import Scope
+from apps.core.sql import written_fast
 from apps.workorders.choices import (
     OPEN,
     Channel,
@@ -132,8 +133,12 @@ def _one_handler_q(prefix: str = "handler_") -> Q:
     return (none & Q(**{f"{prefix}kind": ""})) | company | committee | department
 
 
+@written_fast
 class WorkOrder(HandlerFields):
     """A resident's request (诉求 / 工单) from intake to closure: 业主吹哨、支部报到."""
+
+    pii_fields = {"reporter_name": "name", "reporter_phone": "mobile"}  # apps/core/pii.py
+    pii_permission = "workorders.view_reporter_pii"
 
     tracking_code = models.CharField("查询码", max_length=10, default=new_tracking_code, editable=False)
     compound = models.ForeignKey(
@@ -381,21 +386,8 @@ class WorkOrder(HandlerFields):
 
     @classmethod
     def scope_q(cls, scope: Scope, via: str = ""):
-        """Officials of the region holding the compound (a higher level sees escalated orders by
-        prefix); the company, committee or department the order is or was assigned to; the
-        reporter. Department handlers see only what was assigned to their department."""
-        from apps.workorders.models.records import Assignment
+        """Who sees an order: the one rule, `policy.visible_clauses` (officials of the region,
+        the units it is or was assigned to, the reporter)."""
+        from apps.workorders.policy import visible_q
 
-        outer = OuterRef(f"{via}pk" if via else "pk")
-        parts = []
-        if scope.department_id:
-            parts.append(Q(Exists(Assignment.objects.filter(order=outer, department_id=scope.department_id))))
-        elif scope.region_prefix:
-            parts.append(Q(**{f"{via}region_code__startswith": scope.region_prefix}))
-        if scope.company_id:
-            parts.append(Q(Exists(Assignment.objects.filter(order=outer, company_id=scope.company_id))))
-        if scope.committee_id:
-            parts.append(Q(Exists(Assignment.objects.filter(order=outer, committee_id=scope.committee_id))))
-        if scope.user_id:
-            parts.append(Q(**{f"{via}reporter_user_id": scope.user_id}))
-        return q_or(*parts)
+        return visible_q(scope, via)

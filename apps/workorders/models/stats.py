@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from apps.core.scoping import Scope
+from apps.core.sql import written_fast
 
 # Counter columns, in one place: rollups.py writes them, metrics.py reads them.
 COUNTERS = (
@@ -129,6 +130,7 @@ def _cell_meta(level: str, label: str):
     return Meta
 
 
+@written_fast
 class CountyMonthStat(RegionCounters):
     """Counters of one county (县区) × month × category."""
 
@@ -136,6 +138,7 @@ class CountyMonthStat(RegionCounters):
     Meta = _cell_meta("county", "县区")
 
 
+@written_fast
 class StreetMonthStat(RegionCounters):
     """Counters of one street (街道/乡镇) × month × category."""
 
@@ -143,6 +146,7 @@ class StreetMonthStat(RegionCounters):
     Meta = _cell_meta("street", "街道")
 
 
+@written_fast
 class CommunityMonthStat(RegionCounters):
     """Counters of one community (社区/村) × month × category."""
 
@@ -156,6 +160,7 @@ LEVEL_MODELS = {"county": CountyMonthStat, "street": StreetMonthStat, "community
 LEVEL_LENGTH = {"county": 6, "street": 9, "community": 12}
 
 
+@written_fast
 class HandlerMonthStat(Counters):
     """Counters of one handling unit × county × month (a unit working in several counties has
     one row per county, so rankings inside a city or county need no work-order scan)."""

@@ -182,7 +182,8 @@ def raise_validation(exc: ValidationError):
 # ------------------------------------------------------------------ handling units
 def handler_kind_of(unit) -> str:
     from apps.committees.models import OwnersCommittee
-    from apps.registry.models import Department, DepartmentKind, PropertyCompany
+    from apps.registry.choices import DepartmentKind
+    from apps.registry.models import Department, PropertyCompany
 
     if isinstance(unit, PropertyCompany):
         return HandlerKind.COMPANY
@@ -276,7 +277,7 @@ def suggested_handler(order: WorkOrder, *, candidates: list | None = None):
     """The category's default unit for this order, if one exists: the compound's company or
     committee, the street office of its street, or a department of the category's kind (the
     nearest region first). Pass `candidates` (eligible_handlers) to save the queries."""
-    from apps.registry.models import DepartmentKind
+    from apps.registry.choices import DepartmentKind
 
     kind = order.category.default_handler_kind
     candidates = eligible_handlers(order) if candidates is None else candidates

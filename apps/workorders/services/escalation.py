@@ -19,7 +19,7 @@ from apps.core.audit import json_value
 from apps.core.errors import ConflictError, DomainError
 from apps.core.models import Event
 from apps.workdays.calendar import WorkCalendar
-from apps.workorders import notify, policy, rollups
+from apps.workorders import counting, notify, policy, rollups
 from apps.workorders.choices import NEXT_LEVEL, AssignmentOutcome, EscalationReason, Level, Status
 from apps.workorders.models import Assignment, Escalation, WorkOrder
 from apps.workorders.services.common import (
@@ -173,12 +173,11 @@ def escalate_rows(
                 created_at=now,
             )
         )
+        counts = counting.counts("escalated", escalations[-1])
         for level, length in rollups.STORED_LEVELS:
-            region_rows.append(
-                ((level, order.region_code[:length], month, order.category_id), {"escalated": 1})
-            )
+            region_rows.append(((level, order.region_code[:length], month, order.category_id), counts))
         if old_unit is not None:
-            unit_rows.append(((old_unit[0], old_unit[1], order.county_code, month), {"escalated": 1}))
+            unit_rows.append(((old_unit[0], old_unit[1], order.county_code, month), counts))
         results.append((order, old_unit))
 
     Escalation.objects.bulk_create(escalations)

@@ -13,8 +13,8 @@ from django.http import Http404
 from apps.core.audit import diff, snapshot
 from apps.core.errors import DomainError, ForbiddenError
 from apps.core.roles import OFFICIAL_ROLES, Role
-from apps.core.rows import insert_row
 from apps.core.scoping import scope_of
+from apps.core.sql import insert_row
 from apps.core.validators import check_mobile, normalize_mobile
 from apps.workorders import notify, photos, rollups
 from apps.workorders.choices import Channel, Level, PhotoStage, Status, Urgency
@@ -65,6 +65,66 @@ def _channel_for(actor, channel: str | None) -> str:
     return channel
 
 
+# Filed on somebody's behalf by staff or a grid worker: the call-back needs the reporter's phone
+# (not for an anonymous report, nor from the hotline, whose system keeps the caller's number).
+PHONE_NEEDED_CHANNELS = (Channel.STAFF, Channel.GRID)
+
+
+def intake_rules(
+    *,
+    actor,
+    compound,
+    category: Category,
+    description: str,
+    urgency: str = Urgency.NORMAL,
+    channel: str | None = None,
+    building=None,
+    unit=None,
+    reporter_phone: str = "",
+    is_anonymous: bool = False,
+    joint_owner_count: int = 0,
+) -> tuple[str, str, str]:
+    """Every rule a whistle's content must satisfy, in one place: the intake service applies
+    them, and a form may call them to show the refusal before anything is sent (so no adapter —
+    a page, the REST API, Open311, an import or a command — can file what they refuse).
+    Permission, the compound's scope and the photos are the service's own checks. Raises
+    DomainError naming the field; returns (channel, description, phone) as the order stores them.
+    `reporter_phone`: the phone as given (a resident's defaults to their account's)."""
+    channel = _channel_for(actor, channel)
+    if not category.is_active:
+        raise DomainError(
+            f"诉求分类“{category}”已停用，请选择其他分类", field_errors={"category": ["该分类已停用"]}
+        )
+    if urgency not in Urgency.values:
+        raise DomainError("紧急程度不正确")
+    text = (description or "").strip()
+    if not text:
+        raise DomainError("请填写诉求内容", field_errors={"description": ["请填写诉求内容"]})
+    if len(text) > settings.WORKORDER_DESCRIPTION_MAX_LENGTH:
+        raise DomainError(f"诉求内容不能超过{settings.WORKORDER_DESCRIPTION_MAX_LENGTH}字")
+    if building is not None and building.compound_id != compound.pk:
+        raise DomainError("所选楼栋不属于该小区", field_errors={"building": ["所选楼栋不属于该小区"]})
+    if unit is not None and (
+        unit.compound_id != compound.pk or (building is not None and unit.building_id != building.pk)
+    ):
+        raise DomainError("所选房屋不属于该小区或楼栋", field_errors={"unit": ["所选房屋不属于该小区或楼栋"]})
+    if joint_owner_count < 0:
+        raise DomainError("联名业主人数不能为负数")
+    phone = normalize_mobile(reporter_phone)
+    if phone and check_mobile(phone):
+        raise DomainError(check_mobile(phone), field_errors={"reporter_phone": [check_mobile(phone)]})
+    if channel in PHONE_NEEDED_CHANNELS and not is_anonymous and not phone:
+        message = "代报诉求请填写诉求人手机号，以便回访"
+        raise DomainError(message, field_errors={"reporter_phone": [message]})
+    return channel, text, phone
+
+
+def reports_for_self(actor) -> bool:
+    """Residents and owners'-committee members report for themselves (they are owners): they
+    follow and rate their own orders. Officials file on somebody's behalf."""
+    return actor is not None and actor.role in (Role.RESIDENT, Role.COMMITTEE)
+
+
 @transaction.atomic
 def workorder_submit(
     *,
@@ -91,41 +151,28 @@ def workorder_submit(
         raise ForbiddenError("您没有提交诉求的权限")
     if compound is None or not compound_allowed(actor, compound):
         raise Http404("未找到该小区，或不在您的辖区内。")
-    channel = _channel_for(actor, channel)
-    if not category.is_active:
-        raise DomainError(
-            f"诉求分类“{category}”已停用，请选择其他分类", field_errors={"category": ["该分类已停用"]}
-        )
-    if urgency not in Urgency.values:
-        raise DomainError("紧急程度不正确")
-    text = (description or "").strip()
-    if not text:
-        raise DomainError("请填写诉求内容", field_errors={"description": ["请填写诉求内容"]})
-    if len(text) > settings.WORKORDER_DESCRIPTION_MAX_LENGTH:
-        raise DomainError(f"诉求内容不能超过{settings.WORKORDER_DESCRIPTION_MAX_LENGTH}字")
-    if building is not None and building.compound_id != compound.pk:
-        raise DomainError("所选楼栋不属于该小区", field_errors={"building": ["所选楼栋不属于该小区"]})
-    if unit is not None and (
-        unit.compound_id != compound.pk or (building is not None and unit.building_id != building.pk)
-    ):
-        raise DomainError("所选房屋不属于该小区或楼栋", field_errors={"unit": ["所选房屋不属于该小区或楼栋"]})
-    if joint_owner_count < 0:
-        raise DomainError("联名业主人数不能为负数")
+    reporter_user = None
+    if reports_for_self(actor):
+        reporter_user = actor
+        reporter_name = reporter_name or actor.full_name
+        reporter_phone = reporter_phone or actor.phone
+    channel, text, phone = intake_rules(
+        actor=actor,
+        compound=compound,
+        category=category,
+        description=description,
+        urgency=urgency,
+        channel=channel,
+        building=building,
+        unit=unit,
+        reporter_phone=reporter_phone,
+        is_anonymous=is_anonymous,
+        joint_owner_count=joint_owner_count,
+    )
     try:
         checked = photos.check_photos(photo_files)
     except ValidationError as exc:
         raise DomainError("；".join(exc.messages), field_errors={"photos": exc.messages}) from exc
-
-    reporter_user = None
-    # Residents and owners'-committee members report for themselves (they are owners): they
-    # follow and rate their own orders. Officials file on somebody's behalf.
-    if actor is not None and actor.role in (Role.RESIDENT, Role.COMMITTEE):
-        reporter_user = actor
-        reporter_name = reporter_name or actor.full_name
-        reporter_phone = reporter_phone or actor.phone
-    phone = normalize_mobile(reporter_phone)
-    if phone and check_mobile(phone):
-        raise DomainError(check_mobile(phone), field_errors={"reporter_phone": [check_mobile(phone)]})
 
     order = WorkOrder(
         compound=compound,
@@ -182,7 +229,7 @@ def workorder_submit(
             notify.workorder_event(
                 "calendar_missing", order, message=CalendarMissing(times.missing_year).message
             )
-        rollups.bump(order, now, intake=1, joint_intake=int(order.is_joint))
+        rollups.count("submitted", order, order=order, at=now)
     except BaseException:
         delete_files(saved)
         raise

@@ -41,10 +41,6 @@ from apps.workorders.services.common import (
 from apps.workorders.services.intake import delete_files
 
 
-def _on_time_counts(prefix: str, value: bool | None) -> dict:
-    return {f"{prefix}_on_time": int(value is True), f"{prefix}_late": int(value is False)}
-
-
 @transaction.atomic
 def workorder_accept(
     *, order: WorkOrder, actor, note: str = "", now: datetime.datetime | None = None
@@ -66,7 +62,7 @@ def workorder_accept(
         fields={"accepted_at": now, "accept_on_time": on_time},
     )
     notify.workorder_event("accept", order)
-    rollups.bump(order, now, accepted=1, **_on_time_counts("accepted", on_time))
+    rollups.count("accepted", order, order=order, at=now)
     return order
 
 
@@ -110,7 +106,7 @@ def workorder_dispatch(
         extra_changes={"assignment": [None, assignment.pk]},
     )
     notify.workorder_event("dispatch", order, instructions=instructions)
-    rollups.bump(order, now, unit=assignment.unit_key, dispatched=1)
+    rollups.count("dispatched", assignment, order=order, at=now, unit=assignment.unit_key)
     return order
 
 
@@ -145,6 +141,7 @@ def workorder_sign(
     Assignment.objects.filter(pk=assignment.pk).update(
         signed_at=now, signed_by=actor, sign_on_time=on_time, resolve_due_at=resolve_stage.due_at
     )
+    assignment.signed_at, assignment.sign_on_time = now, on_time
     transition(
         order=order,
         actor=actor,
@@ -156,7 +153,7 @@ def workorder_sign(
         fields=stage_fields(resolve_stage, start=assignment.dispatched_at, now=now),
     )
     notify.workorder_event("sign", order)
-    rollups.bump(order, now, unit=assignment.unit_key, signed=1, **_on_time_counts("signed", on_time))
+    rollups.count("signed", assignment, order=order, at=now, unit=assignment.unit_key)
     return order
 
 
@@ -202,7 +199,7 @@ def workorder_return(
         },
     )
     notify.workorder_event("return", order, reason=reason)
-    rollups.bump(order, now, unit=assignment.unit_key, returned=1)
+    rollups.count("returned", assignment, order=order, at=now, unit=assignment.unit_key)
     return order
 
 
@@ -233,6 +230,7 @@ def workorder_resolve(
         resolve_on_time=on_time,
         ended_at=now,
     )
+    assignment.resolved_at, assignment.resolve_on_time = now, on_time
     stage = stage_for(order, Status.RESOLVED, start=now, limits=None)
     saved = []
     try:
@@ -256,7 +254,7 @@ def workorder_resolve(
             extra_changes={"photos": [None, [p.pk for p in saved]]} if saved else None,
         )
         notify.workorder_event("resolve", order)
-        rollups.bump(order, now, unit=assignment.unit_key, resolved=1, **_on_time_counts("resolved", on_time))
+        rollups.count("resolved", assignment, order=order, at=now, unit=assignment.unit_key)
     except BaseException:
         delete_files(saved)
         raise
@@ -282,7 +280,7 @@ def workorder_callback(
     by_reporter = policy.is_reporter(actor, order)
     if by_reporter:
         reached = True
-    note = clean_text(note, label="回访记录", required=False)
+    note = clean_text(note, label="您的意见" if by_reporter else "回访记录", required=False)
     if reached:
         missing = [
             label for value, label in ((contacted, "是否联系过您"), (solved, "问题是否解决")) if value is None
@@ -332,18 +330,7 @@ def workorder_callback(
     )
     unit = order.current_assignment.unit_key if order.current_assignment_id else None
     notify.workorder_event("callback", order, result=result, by_reporter=by_reporter)
-    rollups.bump(
-        order,
-        now,
-        unit=unit,
-        cb_valid=int(reached),
-        cb_unreached=int(not reached),
-        cb_contacted=int(bool(contacted)),
-        cb_solved=int(bool(solved)),
-        cb_satisfied=int(satisfaction == Satisfaction.SATISFIED),
-        cb_basic=int(satisfaction == Satisfaction.BASIC),
-        cb_dissatisfied=int(satisfaction == Satisfaction.DISSATISFIED),
-    )
+    rollups.count("called_back", callback, order=order, at=now, unit=unit)
     return callback
 
 
@@ -373,7 +360,7 @@ def workorder_close(
         fields=ended_fields(now),
     )
     notify.workorder_event("close", order)
-    rollups.bump(order, now, closed=1)
+    rollups.count("ended", order, order=order, at=now)
     return order
 
 
@@ -430,7 +417,7 @@ def workorder_reopen(
         extra_changes={"assignment": [previous.pk, assignment.pk]},
     )
     notify.workorder_event("reopen", order, note=note)
-    rollups.bump(order, now, unit=assignment.unit_key, reworked=1, dispatched=1)
+    rollups.count("dispatched", assignment, order=order, at=now, unit=assignment.unit_key)
     return order
 
 
@@ -478,7 +465,7 @@ def workorder_merge(
     for key, value in target_fields.items():
         setattr(target, key, value)
     notify.workorder_event("merge", order, target_code=target.tracking_code)
-    rollups.bump(order, now, merged=1)
+    rollups.count("ended", order, order=order, at=now)
     return order
 
 
@@ -501,7 +488,7 @@ def workorder_reject(
         fields={"end_reason": reason, **ended_fields(now)},
     )
     notify.workorder_event("reject", order, reason=reason)
-    rollups.bump(order, now, rejected=1)
+    rollups.count("ended", order, order=order, at=now)
     return order
 
 

@@ -188,3 +188,28 @@ def test_a_county_official_searches_the_compound_when_filing(
     page.wait_for_function("document.querySelectorAll('#id_building option').length > 1")
     assert "罗庄1号楼" in page.locator("#id_building").inner_text()
     screenshot(page, "workorder-intake-compound-search")
+
+
+def test_the_workbench_is_cards_on_a_phone(live_server, browser, transactional_world, console_errors):
+    """390 px: every order a card with labelled fields, nothing off-screen (issue 13 item 7)."""
+    from apps.workorders.tests.helpers import submit
+
+    users = transactional_world.users
+    for _ in range(3):
+        submit(transactional_world, users)
+    page = console_errors(
+        browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN").new_page()
+    )
+    log_in(page, live_server.url, users["community"].username)
+    page.goto(f"{live_server.url}/workorders/?queue=all")
+    rows = page.locator("#list-results table.list tbody tr")
+    assert rows.count() == 3
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    first = rows.first.bounding_box()
+    assert first["width"] <= 390 and first["x"] >= 0
+    label = page.evaluate(
+        "getComputedStyle(document.querySelector('#list-results tbody tr td:nth-child(3)'), '::before').content"
+    )
+    assert label == '"小区"'
+    screenshot(page, "workbench-phone")
+    assert console_errors.errors == []

@@ -10,7 +10,7 @@ from apps.notifications import sms
 from apps.notifications.models import Notification
 from apps.notifications.selectors import inbox_for, unread_count
 from apps.notifications.services import muted, notification_mark_read
-from apps.workorders import selectors, services
+from apps.workorders import policy, selectors, services
 from apps.workorders.choices import EscalationReason
 from apps.workorders.models import (
     Assignment,
@@ -38,7 +38,27 @@ def _monday():
 
 
 def visible(users, order) -> set[str]:
-    return {k for k, u in users.items() if scoped(WorkOrder.objects.filter(pk=order.pk), u).exists()}
+    """Who sees the order by the one rule (policy.visible_clauses), as the lists filter it
+    (WorkOrder.scope_q) and as a loaded order is checked (policy.can_see): both must agree."""
+    by_filter = {k for k, u in users.items() if scoped(WorkOrder.objects.filter(pk=order.pk), u).exists()}
+    fresh = WorkOrder.objects.get(pk=order.pk)
+    assert {k for k, u in users.items() if policy.can_see(u, fresh)} == by_filter
+    return by_filter
+
+
+def test_the_visibility_rule_per_scope(users):
+    from apps.core.scoping import scope_of
+
+    department = policy.visible_clauses(scope_of(users["department"]))
+    assert department[0] == ("assigned", ("department_id", users["department"].department_id))
+    assert not any(kind == "region" for kind, _ in department)  # only what was assigned to it
+    assert ("assigned", ("company_id", users["company"].company_id)) in policy.visible_clauses(
+        scope_of(users["company"])
+    )
+    assert ("reporter", users["resident"].pk) in policy.visible_clauses(scope_of(users["resident"]))
+    street = policy.visible_clauses(scope_of(users["street"]))
+    assert street[0] == ("region", scope_of(users["street"]).region_prefix)
+    assert not any(kind == "assigned" for kind, _ in street)
 
 
 def test_who_sees_an_order(world, users):

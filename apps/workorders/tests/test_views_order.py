@@ -383,3 +383,36 @@ def test_required_fields_are_named_in_chinese(world, users, client_for):
     response = post(client_for("community"), order, "callback", {})
     assert response.status_code == 400 and "请选择是否联系上诉求人" in response.content.decode()
     assert not CallBack.objects.filter(order=order).exists()
+
+
+# ---------------------------------------------------------------- the resident's journey (issue 13 item 6)
+def test_the_reporter_sees_their_own_rating_comment_and_the_box_is_not_a_call_back_record(
+    world, users, client_for
+):
+    order = to_resolved(world, users)
+    client = client_for("resident")
+    page = client.get(url(order)).content.decode()
+    assert "您的意见（选填）" in page and "回访记录" not in page
+    data = {"contacted": "1", "solved": "1", "satisfaction": "basic", "note": "清运及时，但楼道还有异味"}
+    assert post(client, order, "callback", data, htmx=False).status_code == 302
+    page = client.get(url(order)).content.decode()
+    assert "您的意见：清运及时，但楼道还有异味" in page
+
+
+def test_after_the_community_called_back_the_inbox_does_not_ask_for_a_rating(world, users, client_for):
+    from apps.notifications.models import Notification
+
+    order = to_called_back(world, users)
+    resident = users["resident"]
+    titles = list(Notification.objects.filter(recipient=resident).values_list("title", flat=True))
+    assert not any("请评价" in t for t in titles), titles
+    assert any(t.startswith("社区已回访（满意），评价已结束") for t in titles), titles
+    page = client_for("resident").get(url(order)).content.decode()
+    assert "请评价办理结果" not in page and "社区已回访，评价已结束" in page
+
+
+def test_the_category_list_does_not_repeat_the_urgency(world, users, client_for):
+    from apps.workorders.models import Category
+
+    names = list(Category.objects.values_list("name", flat=True))
+    assert "紧急" not in names and "安全隐患与险情" in names

@@ -128,6 +128,8 @@ def callback_summary(cb, *, to_reporter: bool = False) -> str:
         f"问题已解决：{'是' if cb.solved else '否'}",
         f"满意度：{Satisfaction(cb.satisfaction).label}",
     ]
+    if to_reporter and cb.by_reporter and cb.note:
+        parts.append(f"您的意见：{cb.note}")  # the reporter's own words, shown back to them
     return "；".join(parts)
 
 

@@ -18,8 +18,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.views import View
 
-from apps.api.throttling import client_ip, hit
 from apps.core.scoping import scoped
+from apps.core.throttle import client_ip, hit
 from apps.registry.models import Building, Compound, Unit
 from apps.workorders import policy, selectors
 from apps.workorders.forms import WorkOrderSubmitForm

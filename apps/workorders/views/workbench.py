@@ -178,6 +178,8 @@ class WorkOrderWorkbench(ListPage):
             if request.user.has_perm("workorders.submit_workorder")
             else "",
             "next_url": request.get_full_path(),
+            # On a phone each row becomes a card; every cell is labelled with its column header.
+            "card_labels": [c.header for c in self.get_columns()],
         }
 
 

@@ -4,6 +4,9 @@ from apps.accounts.demo import demo_login_lines
 
 
 class Command(BaseCommand):
+    # A data step of `make run`: the system checks (e.g. the missing-holidays warning) are the
+    # server's to print, once, not every preparatory command's.
+    requires_system_checks = []
     help = "列出每个角色的演示账号（由 seed_demo 生成）及平台地址。"
 
     def add_arguments(self, parser):

@@ -9,6 +9,9 @@ from apps.core.errors import DomainError
 
 
 class Command(BaseCommand):
+    # A data step of `make run`: the system checks (e.g. the missing-holidays warning) are the
+    # server's to print, once, not every preparatory command's.
+    requires_system_checks = []
     help = (
         "生成临沂、菏泽的演示数据（标记为演示数据）。可重复运行：已生成的步骤跳过，不做任何修改。"
         "演示账号用 manage.py demo_logins 列出。"
@@ -23,12 +26,17 @@ class Command(BaseCommand):
             help="以哪一天为“今天”生成任期、评定年度等（YYYY-MM-DD，默认今天）",
         )
 
+    def _log(self, message: str) -> None:
+        # Flushed line by line: `make run` (or a pipe into tee) shows progress as it happens.
+        self.stdout.write(message)
+        self.stdout.flush()
+
     def handle(self, *args, seed, today, **options):
         today = today or timezone.localdate()
         started = time.monotonic()
         try:
             preflight()
-            results = run(seed=seed, today=today, log=self.stdout.write)
+            results = run(seed=seed, today=today, log=self._log)
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         seconds = time.monotonic() - started
