@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "apps.notifications",
     "apps.workorders",
     "apps.spaces",
+    "apps.programs",
     "apps.voting",
     "apps.campaigns",
     "apps.ratings",
@@ -250,6 +251,18 @@ RATING_NOTICE_WORKING_DAYS = env_int("RATING_NOTICE_WORKING_DAYS", 5)
 SURVEY_MIN_SAMPLE = env_int("SURVEY_MIN_SAMPLE", 5)
 # Compounds built before this year are proposed as old compounds (老旧小区) on entry.
 OLD_COMPOUND_BUILT_BEFORE = env_int("OLD_COMPOUND_BUILT_BEFORE", 2000)
+# §8 Programmes (apps/programs, docs/programs.md). 大手牵小手: the transition to market management
+# after this many years; the first-year subsidy × each year's factor; the residents' paying share
+# per year; the county and street are told this many days before the transition date.
+PAIRING_TRANSITION_YEARS = env_int("PAIRING_TRANSITION_YEARS", 3)
+PAIRING_SUBSIDY_DECLINE = env("PAIRING_SUBSIDY_DECLINE", "1,0.6,0.3")
+PAIRING_RESIDENT_SHARES = env("PAIRING_RESIDENT_SHARES", "0.3,0.6,0.9")
+PAIRING_REMINDER_DAYS = env_int("PAIRING_REMINDER_DAYS", 90)
+# 兜底: this many failed monthly inspections in a row raise a notice to the company.
+FALLBACK_FAILED_INSPECTIONS_NOTICE = env_int("FALLBACK_FAILED_INSPECTIONS_NOTICE", 2)
+# Pairing planner: no adopter farther than this; slots per company unless the county sets one.
+PLANNER_MAX_DISTANCE_KM = env_int("PLANNER_MAX_DISTANCE_KM", 5)
+PLANNER_DEFAULT_CAPACITY = env_int("PLANNER_DEFAULT_CAPACITY", 3)
 # A compound built after this year cannot be flagged 老旧小区 (city plans include some early-2000s
 # compounds, hence later than the hint above). Entry is refused with a message naming the year.
 OLD_COMPOUND_LATEST_YEAR = env_int("OLD_COMPOUND_LATEST_YEAR", 2005)
