@@ -12,8 +12,8 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja import Status as Answer
 
-from apps.api.common import PageParams, RegionCode, in_region_q, page_schema, paginate, require_perm
-from apps.api.common import responses as answers
+from apps.core.api import PageParams, RegionCode, in_region_q, page_schema, paginate, require_perm
+from apps.core.api import responses as answers
 from apps.core.scoping import get_scoped_or_404
 from apps.core.validators import mask_name
 from apps.spaces import selectors, services
@@ -24,7 +24,7 @@ from apps.spaces.norms import NORM_CODES
 router = Router(tags=["公共用房"])
 
 
-class CompoundRef(Schema):
+class SpaceCompoundRef(Schema):
     id: int
     code: str
     name: str
@@ -37,7 +37,7 @@ def _compound(c) -> dict:
 # ------------------------------------------------------------------ spaces
 class SpaceOut(Schema):
     id: int
-    compound: CompoundRef
+    compound: SpaceCompoundRef
     kind: SpaceKind
     kind_label: str
     name: str
@@ -123,7 +123,7 @@ class NormOut(Schema):
 
 
 class CompoundNormsOut(Schema):
-    compound: CompoundRef
+    compound: SpaceCompoundRef
     total_floor_area: Decimal
     households: int
     met: bool = Field(..., description="全部达标")
@@ -176,7 +176,7 @@ def norms_list(request, filters: Query[NormsFilters]):
 # ------------------------------------------------------------------ recoveries
 class RecoveryOut(Schema):
     id: int
-    compound: CompoundRef
+    compound: SpaceCompoundRef
     status: RecoveryStatus
     status_label: str
     occupant_kind: str
@@ -275,7 +275,7 @@ class RoomOut(Schema):
     id: int
     centre_id: int
     centre: str
-    compound: CompoundRef
+    compound: SpaceCompoundRef
     name: str
     uses: list[RoomUse]
     capacity: int

@@ -140,7 +140,7 @@ def norms_for(
 
 
 def _prefix(code: str) -> str:
-    from apps.api.common import region_prefix_of
+    from apps.core.api import region_prefix_of
 
     return region_prefix_of(code)
 

@@ -31,7 +31,7 @@ class MatterOut(Schema):
     rule_label: str
 
 
-class DecisionOut(Schema):
+class VoteDecisionOut(Schema):
     id: int
     compound_id: int
     compound_name: str
@@ -47,7 +47,7 @@ class DecisionOut(Schema):
     matter_count: int
 
 
-class DecisionDetailOut(DecisionOut):
+class DecisionDetailOut(VoteDecisionOut):
     matters: list[MatterOut]
     policy: dict[str, bool] = Field(..., description="开始表决时冻结的计票规则")
     deviations: list[str] = Field(..., description="偏离法定计票方法之处（空 = 法定方法）")
@@ -81,7 +81,7 @@ class MatterResultOut(Schema):
     notes: list[str]
 
 
-class ResultOut(Schema):
+class VoteResultOut(Schema):
     decision_id: int
     status: DecisionStatus
     voters: int
@@ -103,10 +103,10 @@ class MyBallotOut(Schema):
     hash: str
 
 
-DecisionPage = page_schema(DecisionOut, "DecisionPage")
+DecisionPage = page_schema(VoteDecisionOut, "DecisionPage")
 
 
-class DecisionFilters(PageParams):
+class VoteDecisionFilters(PageParams):
     region: RegionCode | None = None
     compound: int | None = Field(None, ge=1, le=2**62, description="小区编号")
     status: DecisionStatus | None = None
@@ -131,7 +131,7 @@ def decision_out(d: Decision) -> dict:
 
 
 @router.get("/voting/decisions", response=answers(DecisionPage), summary="业主共同决定列表")
-def decision_list(request, filters: Query[DecisionFilters]):
+def decision_list(request, filters: Query[VoteDecisionFilters]):
     user = request.auth
     require_perm(user, "voting.view_decision")
     qs = decision_list_for(user=user).order_by("-opens_at", "-id")
@@ -179,7 +179,7 @@ def decision_detail(request, decision_id: int):
 
 @router.get(
     "/voting/decisions/{int:decision_id}/result",
-    response=answers(ResultOut, detail=True),
+    response=answers(VoteResultOut, detail=True),
     summary="表决结果（精确分数）",
 )
 def decision_result(request, decision_id: int):
