@@ -114,6 +114,12 @@ class ProblemForm(forms.Form):
 
 class ToWorkorderForm(forms.Form):
     category = forms.ModelChoiceField(label="诉求分类", queryset=None, empty_label="请选择")
+    reporter_phone = forms.CharField(
+        label="回访手机号",
+        max_length=11,
+        required=False,
+        help_text="代报诉求须留回访电话；不填则用排查人的手机号",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

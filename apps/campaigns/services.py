@@ -367,8 +367,12 @@ def _open_problem(actor, problem: Problem) -> None:
 
 
 @transaction.atomic
-def problem_to_workorder(*, actor, problem: Problem, category, urgency: str = "normal", now=None):
-    """The problem becomes a whistle through the work-order intake, linked back."""
+def problem_to_workorder(
+    *, actor, problem: Problem, category, urgency: str = "normal", reporter_phone: str = "", now=None
+):
+    """The problem becomes a whistle through the work-order intake, linked back. Filed by staff,
+    it follows the intake's rule for staff filing: a phone to call back — the one given, else the
+    inspector's own (the intake refuses without one)."""
     from apps.workorders.choices import Channel
     from apps.workorders.services import workorder_submit
 
@@ -384,6 +388,9 @@ def problem_to_workorder(*, actor, problem: Problem, category, urgency: str = "n
         description=f"【{problem.campaign.name}】{text}",
         urgency=urgency,
         channel=Channel.STAFF if actor is not None else Channel.HOTLINE,
+        reporter_name=(problem.inspection.inspector.full_name if problem.inspection.inspector_id else ""),
+        reporter_phone=reporter_phone
+        or (problem.inspection.inspector.phone if problem.inspection.inspector_id else ""),
         photo_files=files,
         now=now,
         is_generated=problem.is_generated,

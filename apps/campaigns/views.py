@@ -282,7 +282,10 @@ def problem_detail(request, pk):
                 result, ok = _run(
                     request,
                     lambda: services.problem_to_workorder(
-                        actor=request.user, problem=problem, category=form.cleaned_data["category"]
+                        actor=request.user,
+                        problem=problem,
+                        category=form.cleaned_data["category"],
+                        reporter_phone=form.cleaned_data["reporter_phone"],
                     ),
                     ok="已转为吹哨工单",
                     form=form,

@@ -286,7 +286,7 @@ class FallbackDetail(DetailPage):
     def extra_context(self, f):
         actions = []
         if self.request.user.has_perm("programs.inspect_fallback"):
-            actions.append({"label": "巡查登记", "href": reverse("inspection_create", args=[f.pk])})
+            actions.append({"label": "巡查登记", "href": reverse("fallback_inspection_create", args=[f.pk])})
         return {"actions": actions}
 
 

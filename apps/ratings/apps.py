@@ -21,7 +21,7 @@ class RatingsConfig(AppConfig):
         api_router="apps.ratings.api:router",
         nav=(
             NavItem("星级评定", "round_list", "ratings.view_ratinground", order=72),
-            NavItem("满意度测评", "campaign_list", "ratings.view_surveycampaign", order=73),
+            NavItem("满意度测评", "survey_campaign_list", "ratings.view_surveycampaign", order=73),
         ),
         grants={
             Role.CITY: VIEW

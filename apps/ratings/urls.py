@@ -22,8 +22,8 @@ urlpatterns = [
     path("objections/<int:pk>/answer/", views.objection_answer, name="objection_answer"),
     path("history/org/<int:pk>/", views.org_history, name="org_rating_history"),
     path("history/compound/<int:pk>/", views.compound_history, name="compound_rating_history"),
-    path("surveys/", views.CampaignList.as_view(), name="campaign_list"),
-    path("surveys/<int:pk>/", views.campaign_detail, name="campaign_detail"),
+    path("surveys/", views.CampaignList.as_view(), name="survey_campaign_list"),
+    path("surveys/<int:pk>/", views.survey_campaign_detail, name="survey_campaign_detail"),
     path("surveys/<int:pk>/qr/<int:compound_pk>.svg", views.campaign_qr, name="campaign_qr"),
     path("s/<str:token>/<int:compound_pk>/", views.survey_answer, name="survey_answer"),
 ]

@@ -533,7 +533,7 @@ class CampaignList(ListPage):
 
 
 @login_required
-def campaign_detail(request, pk):
+def survey_campaign_detail(request, pk):
     _need(request, "ratings.view_surveycampaign")
     campaign = get_scoped_or_404(selectors.campaign_list_for(user=request.user), request.user, pk=pk)
     level = request.GET.get("level", "compound")

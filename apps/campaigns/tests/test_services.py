@@ -167,8 +167,12 @@ def test_problem_to_workorder_through_intake_linked_back(cw, png):
         problems=[services.ProblemInput("垃圾堆放", photo_files=(png(),))],
     )
     problem = i.problems.get()
+    category = Category.objects.filter(is_active=True).first()
+    # Filed by staff, the intake's rule holds here too: no phone to call back, no order.
+    with pytest.raises(DomainError, match="手机号"):
+        services.problem_to_workorder(actor=cw.users["community"], problem=problem, category=category)
     order = services.problem_to_workorder(
-        actor=cw.users["community"], problem=problem, category=Category.objects.filter(is_active=True).first()
+        actor=cw.users["community"], problem=problem, category=category, reporter_phone="13912340000"
     )
     problem.refresh_from_db()
     assert problem.status == ProblemStatus.WORKORDER and problem.workorder == order

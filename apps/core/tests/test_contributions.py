@@ -95,3 +95,23 @@ def test_a_surface_declared_twice_is_an_error(monkeypatch):
     )
     with pytest.raises(ValueError, match="declared twice"):
         c.scope_surfaces()
+
+
+def test_no_two_apps_share_a_url_name():
+    """A URL name declared by two apps would make reverse() answer with whichever was mounted last."""
+    from collections import defaultdict
+
+    from django.urls import get_resolver
+
+    names = defaultdict(list)
+
+    def walk(patterns, prefix=""):
+        for p in patterns:
+            if hasattr(p, "url_patterns"):
+                if not getattr(p, "namespace", None):
+                    walk(p.url_patterns, prefix + str(p.pattern))
+            elif p.name:
+                names[p.name].append(prefix + str(p.pattern))
+
+    walk(get_resolver().url_patterns)
+    assert not {n: v for n, v in names.items() if len(v) > 1}

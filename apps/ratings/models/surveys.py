@@ -115,7 +115,7 @@ class SurveyCampaign(TimeStampedModel):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("campaign_detail", args=[self.pk])
+        return reverse("survey_campaign_detail", args=[self.pk])
 
     @property
     def audit_region_code(self) -> str:

@@ -26,7 +26,7 @@ def rnd(world):
 
 def test_lists_render_within_a_query_budget(world, rnd, client_for, django_assert_max_num_queries):
     client = client_for("city")
-    for name in ("round_list", "scheme_list", "campaign_list"):
+    for name in ("round_list", "scheme_list", "survey_campaign_list"):
         with django_assert_max_num_queries(25):
             assert client.get(reverse(name)).status_code == 200
     with django_assert_max_num_queries(30):
