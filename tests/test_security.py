@@ -211,7 +211,7 @@ def test_database_outage_in_the_api_is_a_json_503(client, key_for):
 
 
 def test_database_outage_in_open311_is_retryable(client):
-    with mock.patch("apps.api.open311.catalogue.service_list", side_effect=OperationalError("gone")):
+    with mock.patch("apps.workorders.open311.service_list", side_effect=OperationalError("gone")):
         response = client.get("/open311/v2/services.json")
     assert response.status_code == 503
     assert response.json()[0]["code"] == 503
