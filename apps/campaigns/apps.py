@@ -72,8 +72,8 @@ class CampaignsConfig(AppConfig):
         urls=("campaigns/", "apps.campaigns.urls"),
         api_router="apps.campaigns.api:router",
         nav=(
-            NavItem("大排查", "campaign_overview", "campaigns.view_project", order=65),
-            NavItem("联席会议", "meeting_list", "campaigns.view_jointmeeting", order=66),
+            NavItem("大排查", "campaign_overview", "campaigns.view_project", order=65, group="专项工作"),
+            NavItem("联席会议", "meeting_list", "campaigns.view_jointmeeting", order=66, group="专项工作"),
         ),
         grants=GRANTS,
         home_tiles="apps.campaigns.selectors:home_tiles",

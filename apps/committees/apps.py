@@ -15,7 +15,11 @@ class CommitteesConfig(AppConfig):
     contribution = Contribution(
         urls=("committees/", "apps.committees.urls"),
         api_router="apps.committees.api:router",
-        nav=(NavItem("业委会", "committee_list", "committees.view_ownerscommittee", order=50),),
+        nav=(
+            NavItem(
+                "业委会", "committee_list", "committees.view_ownerscommittee", order=50, group="业主自治"
+            ),
+        ),
         grants={
             Role.CITY: VIEW
             | perms("committees", MODELS, "add", "change", "delete")

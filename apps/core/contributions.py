@@ -39,7 +39,8 @@ class NavItem:
     label: str
     url_name: str
     perm: str | None = None
-    order: int = 100  # position in the bar; lower first (首页 is 0)
+    order: int = 100  # position in the bar (or in its group); lower first (首页 is 0)
+    group: str = ""  # a menu of the bar (navigation.GROUPS) this item sits in; "" = on the bar itself
 
 
 @dataclass(frozen=True)

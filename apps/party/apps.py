@@ -15,8 +15,10 @@ class PartyConfig(AppConfig):
         urls=("party/", "apps.party.urls"),
         api_router="apps.party.api:router",
         nav=(
-            NavItem("党组织", "partyorg_list", "party.view_partyorg", order=40),
-            NavItem("红领书记", "secretary_list", "party.view_redcollarsecretary", order=45),
+            NavItem("党组织", "partyorg_list", "party.view_partyorg", order=40, group="党建引领"),
+            NavItem(
+                "红领书记", "secretary_list", "party.view_redcollarsecretary", order=45, group="党建引领"
+            ),
         ),
         grants={
             Role.CITY: VIEW | perms("party", MODELS, "add", "change", "delete"),

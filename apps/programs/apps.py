@@ -42,7 +42,7 @@ class ProgramsConfig(AppConfig):
     contribution = Contribution(
         urls=("programs/", "apps.programs.urls"),
         api_router="apps.programs.api:router",
-        nav=(NavItem("物业覆盖", "programs_overview", "programs.view_coverage", order=72),),
+        nav=(NavItem("物业覆盖", "programs_overview", "programs.view_coverage", order=72, group="专项工作"),),
         grants=GRANTS,
         home_tiles="apps.programs.selectors:home_tiles",
         home_order=15,

@@ -20,8 +20,14 @@ class RatingsConfig(AppConfig):
         urls=("ratings/", "apps.ratings.urls"),
         api_router="apps.ratings.api:router",
         nav=(
-            NavItem("星级评定", "round_list", "ratings.view_ratinground", order=72),
-            NavItem("满意度测评", "survey_campaign_list", "ratings.view_surveycampaign", order=73),
+            NavItem("星级评定", "round_list", "ratings.view_ratinground", order=72, group="党建引领"),
+            NavItem(
+                "满意度测评",
+                "survey_campaign_list",
+                "ratings.view_surveycampaign",
+                order=73,
+                group="专项工作",
+            ),
         ),
         grants={
             Role.CITY: VIEW

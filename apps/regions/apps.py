@@ -11,7 +11,7 @@ class RegionsConfig(AppConfig):
     contribution = Contribution(
         urls=("regions/", "apps.regions.urls"),
         api_router="apps.regions.api:router",
-        nav=(NavItem("行政区划", "region_list", "regions.view_region", order=90),),
+        nav=(NavItem("行政区划", "region_list", "regions.view_region", order=90, group="基础台账"),),
         grants={
             **{role: {"regions.view_region"} for role in OFFICIAL_ROLES},
             Role.CITY: {"regions.view_region", "regions.import_region"},

@@ -16,9 +16,9 @@ class RegistryConfig(AppConfig):
         urls=("registry/", "apps.registry.urls"),
         api_router="apps.registry.api:router",
         nav=(
-            NavItem("小区", "compound_list", "registry.view_compound", order=30),
-            NavItem("物业企业", "company_list", "registry.view_propertycompany", order=35),
-            NavItem("职能部门", "department_list", "registry.view_department", order=55),
+            NavItem("小区", "compound_list", "registry.view_compound", order=30, group="基础台账"),
+            NavItem("物业企业", "company_list", "registry.view_propertycompany", order=35, group="基础台账"),
+            NavItem("职能部门", "department_list", "registry.view_department", order=55, group="基础台账"),
         ),
         grants={
             Role.CITY: VIEW

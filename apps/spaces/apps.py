@@ -41,8 +41,8 @@ class SpacesConfig(AppConfig):
         urls=("spaces/", "apps.spaces.urls"),
         api_router="apps.spaces.api:router",
         nav=(
-            NavItem("公共用房", "space_list", "spaces.view_publicspace", order=76),
-            NavItem("活动室预约", "centre_list", "spaces.add_booking", order=77),
+            NavItem("公共用房", "space_list", "spaces.view_publicspace", order=76, group="专项工作"),
+            NavItem("活动室预约", "centre_list", "spaces.add_booking", order=77, group="专项工作"),
         ),
         grants=GRANTS,
         home_tiles="apps.spaces.selectors:home_tiles",

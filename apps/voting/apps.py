@@ -27,7 +27,9 @@ class VotingConfig(AppConfig):
     contribution = Contribution(
         urls=("voting/", "apps.voting.urls"),
         api_router="apps.voting.api:router",
-        nav=(NavItem("业主表决", "voting_decision_list", "voting.view_decision", order=72),),
+        nav=(
+            NavItem("业主表决", "voting_decision_list", "voting.view_decision", order=72, group="业主自治"),
+        ),
         grants={
             Role.CITY: VIEW | {"voting.view_turnout", "voting.view_countingpolicyrecord"},
             Role.COUNTY: VIEW | {"voting.view_turnout", "voting.view_countingpolicyrecord"},

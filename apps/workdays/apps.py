@@ -13,7 +13,7 @@ class WorkdaysConfig(AppConfig):
     contribution = Contribution(
         urls=("workdays/", "apps.workdays.urls"),
         # In the bar for those who keep the calendar; officials reach it from the banner too.
-        nav=(NavItem("工作日历", "workday_calendar", "workdays.add_workdayyear", order=95),),
+        nav=(NavItem("工作日历", "workday_calendar", "workdays.add_workdayyear", order=95, group="设置"),),
         grants={
             Role.CITY: VIEW
             | perms("workdays", "workdayyear", "add", "change")

@@ -44,7 +44,7 @@ class WorkordersConfig(AppConfig):
         api_router="apps.workorders.api:router",
         nav=(
             NavItem("吹哨工单", "workorder_list", "workorders.view_workorder", order=20),
-            NavItem("分类时限", "category_list", "workorders.change_categorylimit", order=25),
+            NavItem("分类时限", "category_list", "workorders.change_categorylimit", order=92, group="设置"),
         ),
         grants={
             Role.CITY: VIEW | DESK | perms("workorders", "categorylimit", "add", "change", "delete"),

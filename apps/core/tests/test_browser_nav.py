@@ -10,10 +10,13 @@ from conftest import log_in, screenshot
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+TOP_LEVEL = "nav.nav > a, nav.nav > details > summary"  # the bar's links and its menus' headings
+
+
 def nav_rows(page) -> set[int]:
     return set(
         page.eval_on_selector_all(
-            "nav.nav a", "links => links.map(a => Math.round(a.getBoundingClientRect().top))"
+            TOP_LEVEL, "links => links.map(a => Math.round(a.getBoundingClientRect().top))"
         )
     )
 
@@ -34,6 +37,21 @@ def test_the_menu_stays_on_one_line(live_server, browser, transactional_world, c
         assert page.locator("nav.nav").evaluate("n => n.scrollWidth <= n.clientWidth"), "items hidden"
         header = page.locator("header.topbar").bounding_box()
         assert header["height"] < 70
+    # Each menu opens on a click and shows its links inside the window; opening one closes another.
+    groups = page.locator("nav.nav > details.nav-group")
+    assert groups.count() >= 4
+    for i in range(groups.count()):
+        groups.nth(i).locator("summary").click()
+        menu_links = groups.nth(i).locator(".nav-menu a")
+        assert menu_links.count() >= 1
+        for j in range(menu_links.count()):
+            box = menu_links.nth(j).bounding_box()
+            assert box and box["width"] > 0 and box["x"] + box["width"] <= width, box
+        assert page.locator("nav.nav > details[open]").count() == 1
+        if i == 0:
+            screenshot(page, f"nav-{name}-menu")
+    page.keyboard.press("Escape")
+    assert page.locator("nav.nav > details[open]").count() == 0
     screenshot(page, f"nav-{name}")
 
 

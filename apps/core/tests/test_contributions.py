@@ -115,3 +115,9 @@ def test_no_two_apps_share_a_url_name():
 
     walk(get_resolver().url_patterns)
     assert not {n: v for n, v in names.items() if len(v) > 1}
+
+
+def test_every_nav_group_is_a_menu_of_the_bar():
+    from apps.core.navigation import GROUPS
+
+    assert {n.group for n in c.nav_items() if n.group} <= set(GROUPS)
