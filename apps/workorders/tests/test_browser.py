@@ -183,9 +183,9 @@ def test_a_county_official_searches_the_compound_when_filing(
     page.goto(f"{live_server.url}/workorders/new/")
     assert page.locator("#id_compound option").count() == 1  # nothing listed before a search
     page.fill("#id_compound_q", world.compound.name[:3])
-    page.wait_for_function("document.querySelectorAll('#id_compound option').length > 1")
+    page.locator("#id_compound option").nth(1).wait_for(state="attached")
     page.select_option("#id_compound", str(world.compound.pk))
-    page.wait_for_function("document.querySelectorAll('#id_building option').length > 1")
+    page.locator("#id_building option").nth(1).wait_for(state="attached")
     assert "罗庄1号楼" in page.locator("#id_building").inner_text()
     screenshot(page, "workorder-intake-compound-search")
 
