@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from apps.core.scoping import scoped
+from apps.core.admin import ScopedAdminMixin
 from apps.programs.models import (
     FallbackAgreement,
     Inspection,
@@ -10,11 +10,9 @@ from apps.programs.models import (
 )
 
 
-class ScopedAdmin(admin.ModelAdmin):
-    """Read-mostly: writes go through the services (the pages); the admin shows the user's scope."""
-
-    def get_queryset(self, request):
-        return scoped(super().get_queryset(request), request.user)
+class ScopedAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Read-only: writes go through the services (the pages); the admin shows the user's scope
+    through the platform's one scoped mixin (lists, search, filters, autocomplete)."""
 
     def has_add_permission(self, request):
         return False

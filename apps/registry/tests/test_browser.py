@@ -25,6 +25,7 @@ def test_county_official_finds_a_compound(live_server, browser, transactional_wo
     assert "罗庄区" in page.content()
     screenshot(page, "registry-01-home-county")
 
+    page.click("nav >> summary:has-text('基础台账')")  # the bar's menu of the ledgers
     page.click("nav >> text=小区")
     page.wait_for_selector("table.list")
     assert world.compound.name in page.content()
