@@ -8,6 +8,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -238,7 +239,11 @@ def _round(request, pk):
 @login_required
 def round_detail(request, pk):
     rnd = _round(request, pk)
-    entries = list(selectors.entry_list_for(user=request.user).filter(round=rnd).order_by("-score", "pk"))
+    entries = list(
+        selectors.entry_list_for(user=request.user)
+        .filter(round=rnd)
+        .order_by(F("score").desc(nulls_last=True), "pk")
+    )
     is_city = request.user.has_perm("ratings.approve_ratingentry") and scope_of(request.user).contains_code(
         rnd.region_id
     )
@@ -301,7 +306,7 @@ def round_export(request, pk):
     ]
 
     def rows():
-        for e in entries.order_by("-score", "pk"):
+        for e in entries.order_by(F("score").desc(nulls_last=True), "pk"):
             by_item = {s.item_id: s for s in e.scores.all()}
             cells = []
             for i in items:
