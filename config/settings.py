@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_tasks",
+    "django_tasks_db",
     "apps.core",
     "apps.accounts",
     "apps.regions",
@@ -83,6 +85,7 @@ INSTALLED_APPS = [
     "apps.committees",
     "apps.workdays",
     "apps.notifications",
+    "apps.jobs",
     "apps.workorders",
     "apps.spaces",
     "apps.programs",
@@ -417,3 +420,22 @@ CAMPAIGNS_YELLOW_BEFORE_WORKING_DAYS = env_int("CAMPAIGNS_YELLOW_BEFORE_WORKING_
 CAMPAIGNS_DECISION_ESCALATE_AFTER_WORKING_DAYS = env_int("CAMPAIGNS_DECISION_ESCALATE_AFTER_WORKING_DAYS", 0)
 # A decision's default deadline: this many working days after the meeting (the form's suggestion).
 CAMPAIGNS_DECISION_DEFAULT_WORKING_DAYS = env_int("CAMPAIGNS_DECISION_DEFAULT_WORKING_DAYS", 10)
+
+# ---------------------------------------------------------------- background jobs (apps/jobs)
+# Django's tasks interface (the django-tasks backport). "database" needs no other server (a
+# worker: `manage.py db_worker`, started by `make run`); "rq" uses Redis (JOBS_REDIS_URL) and
+# `manage.py rqworker`; "immediate" runs a job inside the request (tests of single steps only).
+JOBS_BACKEND = env("JOBS_BACKEND", "database")
+JOBS_REDIS_URL = env("JOBS_REDIS_URL", "redis://127.0.0.1:6379/2")
+TASKS = {
+    "default": {
+        "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+        "rq": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]},
+        "immediate": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    }[JOBS_BACKEND]
+}
+if JOBS_BACKEND == "rq":
+    RQ_QUEUES = {"default": {"URL": JOBS_REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+JOBS_MAX_ATTEMPTS = env_int("JOBS_MAX_ATTEMPTS", 3)  # a job that raises is tried this often in all
+JOBS_RETRY_BASE_S = env_int("JOBS_RETRY_BASE_S", 30)  # backoff: 30 s, 2 min, 8 min … (cap 1 h)
+JOBS_STALE_S = env_int("JOBS_STALE_S", 900)  # 进行中 without a heartbeat this long: worker died, rerun

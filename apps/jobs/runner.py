@@ -1,0 +1,155 @@
+"""Running a job: claim it (compare-and-set 排队中 → 进行中), call its handler with a context,
+record the outcome. A failure the user can act on (`JobError`) ends the job at once; anything else
+is retried with exponential backoff until `max_attempts`, then shown as failed with a Chinese
+message (the traceback is kept for administrators). A worker killed mid-job leaves the job
+进行中 with a heartbeat that stops; `recover_stale()` (run by the worker on start and by the
+scheduler) puts such jobs back in the queue, so they run again — handlers are idempotent."""
+
+from __future__ import annotations
+
+import logging
+import time
+import traceback
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db.models import F
+from django.utils import timezone
+
+from apps.jobs import registry
+from apps.jobs.errors import JobError
+from apps.jobs.models import Job, JobStatus
+
+log = logging.getLogger(__name__)
+
+
+class JobCancelled(Exception):
+    """Raised inside a handler (by `ctx.progress`) when the user cancelled the job."""
+
+
+class JobContext:
+    """What a handler gets: its Job, progress reporting, a place for its result file."""
+
+    PROGRESS_EVERY_S = 0.5  # at most two progress writes a second; the last one always
+
+    def __init__(self, job: Job):
+        self.job = job
+        self._last_write = 0.0
+
+    @property
+    def attempt(self) -> int:
+        return self.job.attempts
+
+    def progress(self, done: int, total: int | None = None, note: str = "") -> None:
+        """Record how far the job is. Cheap to call per row: writes are throttled. Raises
+        JobCancelled when the user cancelled the job meanwhile.
+
+        Progress is written outside any transaction the handler holds only if the handler is not
+        inside one: a phase that runs in one transaction (an all-or-nothing commit) should report
+        its note before entering it."""
+        now = time.monotonic()
+        if total is not None and done < total and now - self._last_write < self.PROGRESS_EVERY_S:
+            return
+        self._last_write = now
+        fields = {"progress_done": done, "heartbeat_at": timezone.now()}
+        if total is not None:
+            fields["progress_total"] = total
+        if note:
+            fields["progress_note"] = note[:200]
+        if not Job.objects.filter(pk=self.job.pk, status=JobStatus.RUNNING).update(**fields):
+            raise JobCancelled()
+        for name, value in fields.items():
+            setattr(self.job, name, value)
+
+    def save_file(self, name: str, content: bytes) -> str:
+        """Keep a file as the job's result (a report, an annotated workbook); returns its name."""
+        self.job.result_file.save(name, ContentFile(content), save=False)
+        Job.objects.filter(pk=self.job.pk).update(result_file=self.job.result_file.name)
+        return self.job.result_file.name
+
+
+def backoff(attempt: int) -> timedelta:
+    """Delay before attempt `attempt + 1`: JOBS_RETRY_BASE_S · 4^(attempt−1), capped at an hour."""
+    base = settings.JOBS_RETRY_BASE_S
+    return timedelta(seconds=min(3600, base * 4 ** max(0, attempt - 1)))
+
+
+def enqueue(job: Job) -> None:
+    """Hand the job's id to the configured queue backend."""
+    from apps.jobs.tasks import execute
+
+    task = execute
+    if job.run_after and job.run_after > timezone.now() and task.get_backend().supports_defer:
+        task = task.using(run_after=job.run_after)
+    task.enqueue(str(job.pk))
+
+
+def _finish(job: Job, status: str, **fields) -> bool:
+    return bool(
+        Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
+            status=status, finished_at=timezone.now(), **fields
+        )
+    )
+
+
+def run(job_id: str) -> None:
+    now = timezone.now()
+    claimed = Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
+        status=JobStatus.RUNNING,
+        attempts=F("attempts") + 1,
+        started_at=now,
+        heartbeat_at=now,
+        run_after=None,
+    )
+    if not claimed:
+        return  # finished, cancelled, or another worker holds it
+    job = Job.objects.get(pk=job_id)
+    try:
+        kind = registry.kind(job.kind)
+    except LookupError:
+        _finish(job, JobStatus.FAILED, error=f"未知的任务类型：{job.kind}")
+        return
+    ctx = JobContext(job)
+    try:
+        result = kind.function(ctx, **job.params)
+    except JobCancelled:
+        return
+    except JobError as exc:
+        _finish(job, JobStatus.FAILED, error=exc.message)
+    except Exception:
+        detail = traceback.format_exc()
+        log.exception("job %s (%s) failed on attempt %s", job.pk, job.kind, job.attempts)
+        if job.attempts < job.max_attempts:
+            run_after = timezone.now() + backoff(job.attempts)
+            if Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
+                status=JobStatus.QUEUED, run_after=run_after, error_detail=detail
+            ):
+                job.run_after = run_after
+                enqueue(job)
+        else:
+            _finish(
+                job,
+                JobStatus.FAILED,
+                error=f"任务执行出错，已尝试 {job.attempts} 次仍未成功，请联系系统管理员。",
+                error_detail=detail,
+            )
+    else:
+        _finish(job, JobStatus.SUCCEEDED, result=result, progress_done=F("progress_total"))
+
+
+def recover_stale(*, older_than: timedelta | None = None) -> int:
+    """Jobs left 进行中 by a worker that died (no heartbeat for JOBS_STALE_S) go back to the
+    queue; returns how many."""
+    limit = timezone.now() - (older_than or timedelta(seconds=settings.JOBS_STALE_S))
+    stale = list(
+        Job.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=limit).values_list("pk", flat=True)
+    )
+    count = 0
+    for pk in stale:
+        if Job.objects.filter(pk=pk, status=JobStatus.RUNNING, heartbeat_at__lt=limit).update(
+            status=JobStatus.QUEUED
+        ):
+            enqueue(Job.objects.get(pk=pk))
+            count += 1
+    return count
