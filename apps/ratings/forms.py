@@ -3,19 +3,20 @@ here and handed to one service."""
 
 from __future__ import annotations
 
-import json
-
 from django import forms
 
 from apps.ratings.models import RatingRound, RatingScheme
 
 
 class SchemeForm(forms.ModelForm):
-    structure = forms.CharField(
-        label="维度与细则（JSON）",
-        widget=forms.Textarea(attrs={"rows": 18, "class": "mono"}),
-        help_text='{"dimensions": [{"name", "max_points", "items": [{"code", "name", "method", "max_points", '
-        '"indicator", "curve_kind", "curve"}]}], "vetoes": [{"code", "name"}]}；method：assessor/objective',
+    """A scheme's fields, with its tree (dimensions, items, vetoes) as an uploaded 细则表
+    (apps/ratings/scheme_sheet.py). Without an upload the tree shown on the page — the example
+    for a new scheme, the current version's for a new version — is kept."""
+
+    structure = forms.FileField(
+        label="细则表（Excel）",
+        required=False,
+        help_text="先下载下方的细则表，在 Excel 中修改维度、细则、分值与计分曲线后上传；不上传则沿用下方细则。",
     )
     star_cutoffs_text = forms.CharField(
         label="星级分数线", help_text="一星到五星的最低分，逗号分隔，如 60,70,80,88,94"
@@ -38,8 +39,9 @@ class SchemeForm(forms.ModelForm):
             "effective_to": forms.DateInput(attrs={"type": "date"}),
         }
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, base_structure=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.base_structure = base_structure
         from apps.core.scoping import scope_of
         from apps.regions.models import Region
 
@@ -50,13 +52,19 @@ class SchemeForm(forms.ModelForm):
         self.fields["jurisdiction"].queryset = regions.order_by("code")
 
     def clean_structure(self):
+        uploaded = self.cleaned_data.get("structure")
+        if not uploaded:
+            if self.base_structure is None:
+                raise forms.ValidationError("请上传细则表")
+            return self.base_structure
+        from django.core.exceptions import ValidationError
+
+        from apps.ratings import scheme_sheet
+
         try:
-            value = json.loads(self.cleaned_data["structure"])
-        except json.JSONDecodeError as exc:
-            raise forms.ValidationError(f"不是有效的 JSON（第 {exc.lineno} 行）") from exc
-        if not isinstance(value, dict):
-            raise forms.ValidationError("应为一个对象，含 dimensions 与 vetoes")
-        return value
+            return scheme_sheet.parse(uploaded)
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.messages) from exc
 
     def clean(self):
         data = super().clean()

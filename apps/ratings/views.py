@@ -3,8 +3,6 @@ service or selector and render; the services check scope again."""
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -117,6 +115,29 @@ def scheme_detail(request, pk):
     )
 
 
+def _sheet_response(filename: str, structure: dict):
+    from apps.ratings import scheme_sheet
+
+    return xlsx_response(
+        filename, scheme_sheet.HEADERS, scheme_sheet.rows_of(structure), sheet_title=scheme_sheet.SHEET_TITLE
+    )
+
+
+def scheme_sheet_download(request, pk):
+    """The scheme's 细则表 (.xlsx): what one edits in Excel and uploads as a new version."""
+    _need(request, "ratings.view_ratingscheme")
+    scheme = get_scoped_or_404(selectors.scheme_list_for(user=request.user), request.user, pk=pk)
+    return _sheet_response(f"{scheme.title}_第{scheme.version}版_细则表", structure_of(scheme))
+
+
+def scheme_example_sheet(request):
+    """The shipped example's 细则表, the starting point of a new scheme."""
+    _need(request, "ratings.add_ratingscheme")
+    from apps.ratings import examples
+
+    return _sheet_response("评定办法示例_细则表", examples.COMPANY_ORG)
+
+
 class SchemeCreate(FormPage):
     form_class = SchemeForm
     permission = "ratings.add_ratingscheme"
@@ -135,10 +156,8 @@ class SchemeCreate(FormPage):
 
     def get_form(self, data=None, files=None):
         source, structure, cutoffs = self.base()
-        initial = {
-            "structure": json.dumps(structure, ensure_ascii=False, indent=2, default=str),
-            "star_cutoffs_text": ",".join(str(c) for c in cutoffs),
-        }
+        self.base_structure = structure
+        initial = {"star_cutoffs_text": ",".join(str(c) for c in cutoffs)}
         if source is not None:
             initial.update(
                 jurisdiction=source.jurisdiction_id,
@@ -148,7 +167,29 @@ class SchemeCreate(FormPage):
                 effective_from=source.effective_from,
                 total_points=source.total_points,
             )
-        return self.form_class(data, files, user=self.request.user, initial=initial)
+        return self.form_class(data, files, user=self.request.user, initial=initial, base_structure=structure)
+
+    def sheet_url(self):
+        return reverse("scheme_example_sheet")
+
+    def render_form(self, form, status=200):
+        from apps.ratings import scheme_sheet
+
+        return render(
+            self.request,
+            "ratings/scheme_form.html",
+            {
+                "form": form,
+                "title": self.get_title(),
+                "cancel_url": self.cancel_url(),
+                "multipart": True,
+                "object": getattr(self, "object", None),
+                "sheet_headers": scheme_sheet.HEADERS,
+                "sheet_rows": scheme_sheet.rows_of(self.base_structure),
+                "sheet_url": self.sheet_url(),
+            },
+            status=status,
+        )
 
     def save(self, form):
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("structure", "star_cutoffs_text")}
@@ -170,6 +211,9 @@ class SchemeVersion(SchemeCreate):
 
     def base(self):
         return self.object, structure_of(self.object), self.object.star_cutoffs
+
+    def sheet_url(self):
+        return reverse("scheme_sheet", args=[self.object.pk])
 
     def save(self, form):
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("structure", "star_cutoffs_text")}

@@ -192,16 +192,35 @@ def test_party_org_page_shows_the_engine_history(world, rnd, client_for):
     )
 
 
-def test_scheme_form_creates_from_the_example_and_refuses_bad_totals(world, client_for, settings, tmp_path):
-    import json
+def test_scheme_form_creates_from_the_example_sheet_and_refuses_bad_totals(
+    world, client_for, settings, tmp_path
+):
+    import io
 
-    from apps.ratings import examples
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import load_workbook
+
     from apps.ratings.models import RatingScheme
 
     settings.MEDIA_ROOT = tmp_path
     client = client_for("city")
     form = client.get(reverse("scheme_create")).content.decode()
-    assert "组织建设好" in form  # the example is prefilled
+    assert "组织建设好" in form and "下载细则表" in form  # the example is shown, as a sheet to download
+    sheet = b"".join(client.get(reverse("scheme_example_sheet")).streaming_content)
+    # the official edits the sheet in Excel: A1 loses 4 points, so the dimension no longer adds up
+    wb = load_workbook(io.BytesIO(sheet))
+    ws = wb["细则表"]
+    header = [c.value for c in ws[1]]
+    code, points = header.index("编号"), header.index("满分")
+    for row in ws.iter_rows(min_row=2):
+        if row[code].value == "A1":
+            row[points].value = 10
+    edited = io.BytesIO()
+    wb.save(edited)
+
+    def upload(content):
+        return SimpleUploadedFile("细则表.xlsx", content)
+
     data = {
         "jurisdiction": "371300",
         "subject_kind": "company_org",
@@ -209,14 +228,17 @@ def test_scheme_form_creates_from_the_example_and_refuses_bad_totals(world, clie
         "effective_from": "2026-01-01",
         "total_points": "100",
         "star_cutoffs_text": "60,70,80,86,92",
-        "structure": json.dumps(examples.COMPANY_ORG, ensure_ascii=False),
     }
-    bad = dict(data, total_points="90", star_cutoffs_text="50,60,70,80,88")
+    r = client.post(reverse("scheme_create"), dict(data, structure=upload(edited.getvalue())))
+    assert r.status_code == 400 and "细则满分合计 16 与维度满分 20 不一致" in r.content.decode()
+    bad = dict(data, total_points="90", star_cutoffs_text="50,60,70,80,88", structure=upload(sheet))
     r = client.post(reverse("scheme_create"), bad)
     assert r.status_code in (200, 400) and "不一致" in r.content.decode()
     assert not RatingScheme.objects.filter(title=data["title"]).exists()
-    r = client.post(reverse("scheme_create"), data)
+    r = client.post(reverse("scheme_create"), dict(data, structure=upload(sheet)))
     assert r.status_code == 302
     scheme = RatingScheme.objects.get(title=data["title"])
     assert scheme.items.count() == 18 and not scheme.is_example
+    # a new version without an upload keeps the current tree; its sheet downloads
+    assert client.get(reverse("scheme_sheet", args=[scheme.pk])).status_code == 200
     assert client_for("county").get(reverse("scheme_create")).status_code == 403
