@@ -54,6 +54,7 @@ class VotingConfig(AppConfig):
             "cast": "投票（不含表决意见）",
             "enter": "录入纸质选票",
             "void": "作废",
+            "publish_overdue": "提醒逾期未公布结果",
         },
     )
 

@@ -583,4 +583,30 @@ def decision_publish(*, decision: Decision, actor, now=None) -> Decision:
         changes={"status": ["closed", "published"]},
         at=now,
     )
+    _notify_result(decision, at=now)
     return decision
+
+
+def _notify_result(decision: Decision, *, at) -> None:
+    """The result notice reaches the compound's residents and committee in their inbox, in the
+    transaction of the publication."""
+    from apps.accounts.models import User
+    from apps.notifications.services import Message, notify_batch
+
+    recipients = tuple(
+        User.objects.filter(is_active=True, compound=decision.compound).exclude(pk=None)
+    ) + tuple(User.objects.filter(is_active=True, committee__compound=decision.compound))
+    if not recipients:
+        return
+    notify_batch(
+        [
+            Message(
+                recipients=tuple({u.pk: u for u in recipients}.values()),
+                kind="voting",
+                title=f"表决结果公告：{decision.title}",
+                body=f"{decision.compound.name}的业主表决结果已公布，公示至 {decision.notice_until:%Y-%m-%d}。",
+                link=decision.get_absolute_url(),
+            )
+        ],
+        at=at,
+    )
