@@ -6,10 +6,10 @@ from django.core import mail
 from django.http import Http404
 
 from apps.core.scoping import scoped
+from apps.jobs.testing import drain
 from apps.notifications import sms
 from apps.notifications.models import Notification
 from apps.notifications.selectors import inbox_for, unread_count
-from apps.jobs.testing import drain
 from apps.notifications.services import muted, notification_mark_read
 from apps.workorders import policy, selectors, services
 from apps.workorders.choices import EscalationReason
