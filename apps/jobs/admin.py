@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.contrib.admin.exceptions import NotRegistered
 
 from apps.core.admin import ScopedAdminMixin
 from apps.core.errors import DomainError
@@ -45,3 +46,13 @@ class JobAdmin(ScopedAdminMixin, admin.ModelAdmin):
             except DomainError as exc:
                 messages.error(request, f"{job.title}：{exc.message}")
         messages.success(request, f"已重新排队 {done} 个任务。")
+
+
+# The database queue's own rows carry only a job id: the Job admin above is the view of the work,
+# scoped like every admin; django-tasks-db's unscoped admin of its table is not offered.
+try:
+    from django_tasks_db.models import DBTaskResult
+
+    admin.site.unregister(DBTaskResult)
+except (ImportError, NotRegistered):
+    pass
