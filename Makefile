@@ -48,16 +48,20 @@ demo: migrate
 # The demo runs production-like (docs/deployment.md "make run"): DEBUG off, so a visitor never sees
 # Django's debug page; a local secret key kept in .venv; static files collected and served by
 # WhiteNoise; http on 127.0.0.1 only. DEV=1 runs the development server with DEBUG on instead.
+# A background-job worker (imports, reports, e-mail/SMS, the scheduled sweeps: docs/jobs.md) runs
+# beside the web server on the database queue and stops with it (Ctrl-C).
+WORKER = $(BIN)/python manage.py jobs_worker --schedule -v 0 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM;
 run: demo
 	@test -s $(VENV)/demo-secret-key || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $(VENV)/demo-secret-key
 	@$(BIN)/python manage.py demo_logins --port $(PORT)
-	@if [ -n "$(DEV)" ]; then $(BIN)/python manage.py runserver 127.0.0.1:$(PORT); else \
+	@if [ -n "$(DEV)" ]; then $(WORKER) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT); else \
 	  export DJANGO_DEBUG=0 DJANGO_DEMO_MODE=1 DJANGO_SECRET_KEY="$$(cat $(VENV)/demo-secret-key)" \
 	    PII_HASH_KEY="$${PII_HASH_KEY:-django-insecure-redproperty-local-development-only}" \
 	    DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SECURE_HSTS_SECONDS=0 \
 	    DJANGO_SECURE_COOKIES=0; \
 	  $(BIN)/python manage.py collectstatic --noinput -v 0 && \
-	  exec $(BIN)/python manage.py runserver --noreload 127.0.0.1:$(PORT); fi
+	  { $(WORKER) $(BIN)/python manage.py runserver --noreload 127.0.0.1:$(PORT); }; fi
 
 # Persistent connections would keep the live-server threads' sessions open and block the
 # test database from being dropped at the end of a PostgreSQL run.

@@ -434,8 +434,17 @@ TASKS = {
         "immediate": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
     }[JOBS_BACKEND]
 }
+# django-rq reads RQ_QUEUES when a queue is used; the app (its `rqworker` command) is installed
+# only with the rq backend. DEFAULT_TIMEOUT: RQ kills a job running longer (JOBS_RQ_TIMEOUT_S).
+RQ_QUEUES = {"default": {"URL": JOBS_REDIS_URL, "DEFAULT_TIMEOUT": env_int("JOBS_RQ_TIMEOUT_S", 3600)}}
 if JOBS_BACKEND == "rq":
-    RQ_QUEUES = {"default": {"URL": JOBS_REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+    INSTALLED_APPS.append("django_rq")
 JOBS_MAX_ATTEMPTS = env_int("JOBS_MAX_ATTEMPTS", 3)  # a job that raises is tried this often in all
 JOBS_RETRY_BASE_S = env_int("JOBS_RETRY_BASE_S", 30)  # backoff: 30 s, 2 min, 8 min … (cap 1 h)
 JOBS_STALE_S = env_int("JOBS_STALE_S", 900)  # 进行中 without a heartbeat this long: worker died, rerun
+# A running job's heartbeat is written from a side thread this often (default JOBS_STALE_S / 3),
+# so a handler that reports no progress for a while is not taken for dead.
+JOBS_HEARTBEAT_S = env_int("JOBS_HEARTBEAT_S", 0) or max(1, JOBS_STALE_S // 3)
+JOBS_RECOVER_EVERY_S = env_int("JOBS_RECOVER_EVERY_S", 120)  # jobs_worker: recover_stale() this often
+JOBS_KEEP_DAYS = env_int("JOBS_KEEP_DAYS", 30)  # finished system jobs (no owner) pruned after this
+JOBS_PAGE_SIZE = 20  # 我的任务: jobs per page

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.module_loading import autodiscover_modules
 
-from apps.core.contributions import Contribution
+from apps.core.contributions import Contribution, NavItem
 
 
 class JobsConfig(AppConfig):
@@ -12,7 +12,17 @@ class JobsConfig(AppConfig):
     name = "apps.jobs"
     label = "jobs"
     verbose_name = "后台任务"
-    contribution = Contribution()
+    contribution = Contribution(
+        urls=("jobs/", "apps.jobs.urls"),
+        # every signed-in user: the jobs they started (imports, reports)
+        nav=(NavItem("我的任务", "job_list", None, order=990, group="设置"),),
+        audit_verbs={
+            "start": "发起后台任务",
+            "cancel": "取消后台任务",
+            "requeue": "重新执行后台任务",
+            "selftest": "任务队列自检",
+        },
+    )
 
     def ready(self) -> None:
         # Every app's `jobs.py` registers its handlers with @apps.jobs.registry.handler.

@@ -62,6 +62,20 @@ class Job(models.Model):
     def __str__(self) -> str:
         return f"{self.title}（{self.get_status_display()}）"
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("job_detail", args=[self.pk])
+
+    @classmethod
+    def scope_q(cls, scope, via: str = ""):
+        # Jobs are personal: a user sees the jobs they started (a superuser's scope is everything).
+        return models.Q(**{f"{via}owner_id": scope.user_id}) if scope.user_id else None
+
+    @property
+    def active(self) -> bool:
+        return self.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+
     @property
     def finished(self) -> bool:
         return self.status in FINISHED

@@ -8,13 +8,16 @@ scheduler) puts such jobs back in the queue, so they run again — handlers are 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import traceback
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.db import connection
 from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from apps.jobs import registry
@@ -75,14 +78,46 @@ def backoff(attempt: int) -> timedelta:
     return timedelta(seconds=min(3600, base * 4 ** max(0, attempt - 1)))
 
 
-def enqueue(job: Job) -> None:
-    """Hand the job's id to the configured queue backend."""
+def _task():
     from apps.jobs.tasks import execute
 
-    task = execute
+    return execute
+
+
+def enqueue(job: Job) -> None:
+    """Hand the job's id to the configured queue backend."""
+    task = _task()
     if job.run_after and job.run_after > timezone.now() and task.get_backend().supports_defer:
         task = task.using(run_after=job.run_after)
     task.enqueue(str(job.pk))
+
+
+class Heartbeat(threading.Thread):
+    """Writes the running job's heartbeat every JOBS_HEARTBEAT_S from its own thread (its own
+    database connection), so a handler that reports no progress for a while — or holds one long
+    transaction — is not taken for dead by `recover_stale()`. It stops when the handler returns;
+    a killed worker takes it down too, which is what lets the job be recovered."""
+
+    def __init__(self, job_id, interval: float):
+        super().__init__(name=f"job-heartbeat-{job_id}", daemon=True)
+        self.job_id = job_id
+        self.interval = interval
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        try:
+            while not self.stopped.wait(self.interval):
+                try:
+                    Job.objects.filter(pk=self.job_id, status=JobStatus.RUNNING).update(
+                        heartbeat_at=timezone.now()
+                    )
+                except Exception:  # a locked SQLite file, a lost connection: try again next beat
+                    log.warning("heartbeat of job %s not written", self.job_id, exc_info=True)
+        finally:
+            connection.close()
+
+    def stop(self) -> None:
+        self.stopped.set()
 
 
 def _finish(job: Job, status: str, **fields) -> bool:
@@ -111,6 +146,8 @@ def run(job_id: str) -> None:
         _finish(job, JobStatus.FAILED, error=f"未知的任务类型：{job.kind}")
         return
     ctx = JobContext(job)
+    heartbeat = Heartbeat(job.pk, settings.JOBS_HEARTBEAT_S)
+    heartbeat.start()
     try:
         result = kind.function(ctx, **job.params)
     except JobCancelled:
@@ -135,7 +172,14 @@ def run(job_id: str) -> None:
                 error_detail=detail,
             )
     else:
-        _finish(job, JobStatus.SUCCEEDED, result=result, progress_done=F("progress_total"))
+        _finish(
+            job,
+            JobStatus.SUCCEEDED,
+            result=result,
+            progress_done=Coalesce(F("progress_total"), F("progress_done")),
+        )
+    finally:
+        heartbeat.stop()
 
 
 def recover_stale(*, older_than: timedelta | None = None) -> int:

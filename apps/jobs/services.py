@@ -6,6 +6,7 @@ import json
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from apps.core.errors import ConflictError, DomainError, ForbiddenError
 from apps.core.services import event_record
@@ -22,9 +23,12 @@ def start(
     params: dict | None = None,
     idempotency_key: str | None = None,
     max_attempts: int | None = None,
+    audit: bool = True,
 ) -> Job:
     """Queue a job of a registered kind; it is handed to the queue when the caller's transaction
-    commits. With an `idempotency_key` already used, the existing job is returned."""
+    commits. With an `idempotency_key` already used, the existing job is returned. `audit=False`
+    for the platform's own jobs (scheduled sweeps, e-mail/SMS delivery), which would otherwise
+    write an audit row per minute or per message."""
     spec = registry.kind(kind)
     params = params or {}
     try:
@@ -45,7 +49,8 @@ def start(
                 idempotency_key=idempotency_key or None,
                 max_attempts=max_attempts or spec.max_attempts or settings.JOBS_MAX_ATTEMPTS,
             )
-            event_record(actor=owner, verb="jobs.start", obj=job, note=job.title, region_code="")
+            if audit:
+                event_record(actor=owner, verb="jobs.start", obj=job, note=job.title, region_code="")
     except IntegrityError:
         if idempotency_key:
             return Job.objects.get(idempotency_key=idempotency_key)
@@ -60,8 +65,31 @@ def cancel(*, job: Job, actor) -> None:
         raise ForbiddenError("只能取消自己发起的任务")
     with transaction.atomic():
         updated = Job.objects.filter(pk=job.pk, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).update(
-            status=JobStatus.CANCELLED
+            status=JobStatus.CANCELLED, finished_at=timezone.now()
         )
         if not updated:
             raise ConflictError("任务已结束，无法取消")
         event_record(actor=actor, verb="jobs.cancel", obj=job, region_code="")
+
+
+def requeue(*, job: Job, actor) -> Job:
+    """An administrator runs a failed (or cancelled) job again from its first attempt."""
+    if not actor.is_superuser:
+        raise ForbiddenError("只有系统管理员可以重新执行任务")
+    with transaction.atomic():
+        updated = Job.objects.filter(pk=job.pk, status__in=[JobStatus.FAILED, JobStatus.CANCELLED]).update(
+            status=JobStatus.QUEUED,
+            attempts=0,
+            run_after=None,
+            error="",
+            started_at=None,
+            finished_at=None,
+            heartbeat_at=None,
+            progress_done=0,
+        )
+        if not updated:
+            raise ConflictError("只有失败或已取消的任务可以重新执行")
+        event_record(actor=actor, verb="jobs.requeue", obj=job, region_code="")
+    job.refresh_from_db()
+    transaction.on_commit(lambda: enqueue(job))
+    return job

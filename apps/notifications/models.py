@@ -45,3 +45,32 @@ class Notification(models.Model):
     def scope_q(cls, scope: Scope, via: str = ""):
         # An inbox is personal: even a city official sees only their own messages.
         return models.Q(**{f"{via}recipient_id": scope.user_id}) if scope.user_id else None
+
+
+class Delivery(models.Model):
+    """One e-mail or SMS of a notification, sent by a background job (`notifications.deliver`).
+    Written in the transaction of the inbox rows; `sent_at` is set as each is sent, so a job that
+    runs again (a retry, a worker killed) sends only what is still unsent."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "电子邮件"
+        SMS = "sms", "短信"
+
+    pii_fields = {"phone": "mobile"}  # apps/core/pii.py
+
+    job = models.ForeignKey("jobs.Job", verbose_name="发送任务", on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField("渠道", max_length=8, choices=Channel.choices)
+    email = models.EmailField("邮箱", blank=True)
+    phone = models.CharField("手机号", max_length=20, blank=True)
+    subject = models.CharField("主题", max_length=250, blank=True)
+    text = models.TextField("内容")
+    created_at = models.DateTimeField("创建时间", default=timezone.now)
+    sent_at = models.DateTimeField("发送时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "邮件短信发送"
+        verbose_name_plural = "邮件短信发送"
+        indexes = [models.Index(fields=["job", "sent_at"], name="notif_delivery_job_idx")]
+
+    def __str__(self):
+        return f"{self.get_channel_display()}：{self.subject or self.text[:30]}"

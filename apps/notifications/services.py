@@ -1,10 +1,13 @@
 """Writes to the inbox, and delivery by e-mail and SMS.
 
 Callers inside a transaction use `notify_batch` (inbox rows written in the change's own
-transaction, in one INSERT; e-mail and SMS after commit) or `notify_on_commit` (everything after
-commit), so nothing is sent for a change that rolls back and a failing mail server never undoes a
-committed change (robust on_commit). `muted()` silences delivery for bulk jobs that replay history
-(the demo loader).
+transaction, in one INSERT) or `notify_on_commit` (everything after commit). E-mail and SMS are
+never sent in the request: each message's deliveries are written as rows beside the inbox rows,
+with a background job (`notifications.deliver`, apps/notifications/jobs.py) that is queued when
+the transaction commits — so nothing is sent for a change that rolls back, a failing mail server
+never undoes or slows a change, and a failed delivery is retried with backoff, each e-mail or SMS
+sent once even when the job runs twice. `muted()` silences everything for bulk jobs that replay
+history (the demo loader).
 """
 
 from __future__ import annotations
@@ -16,14 +19,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import get_connection
-from django.core.mail.message import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
 from apps.core.sql import insert_values
-from apps.notifications.models import Notification
-from apps.notifications.sms import send_sms
+from apps.notifications.models import Delivery, Notification
 
 log = logging.getLogger(__name__)
 
@@ -63,13 +63,13 @@ def notify(
     users = {u.pk: u for u in recipients if u is not None and getattr(u, "is_active", True)}
     at = at or timezone.now()
     rows = [(pk, kind, title[:200], body, link) for pk in sorted(users)]
-    _insert(rows, at)
-    if email and settings.NOTIFY_BY_EMAIL:
-        addresses = sorted({u.email for u in users.values() if u.email})
-        if addresses:
-            _send_mail(title=title, body=body, link=link, addresses=addresses)
-    for phone in sorted({p for p in sms_phones if p}):
-        send_sms(phone, sms_text or title)
+    addresses = sorted({u.email for u in users.values() if u.email}) if email else []
+    phones = sorted({p for p in sms_phones if p})
+    with transaction.atomic():  # the inbox rows, the deliveries and their job: all or nothing
+        _insert(rows, at)
+        _queue_delivery(
+            [(Message((), kind, title, body, link, tuple(phones), sms_text), addresses, phones)], title
+        )
     return len(rows)
 
 
@@ -94,18 +94,16 @@ def notify_batch(messages: Iterable[Message], *, at=None) -> int:
         return 0
     at = at or timezone.now()
     rows = []
+    outgoing = []
     for message in messages:
         users = {u.pk: u for u in message.recipients if u is not None and getattr(u, "is_active", True)}
         title = message.title[:200]
         rows += [(pk, message.kind, title, message.body, message.link) for pk in sorted(users)]
         addresses = sorted({u.email for u in users.values() if u.email})
         phones = sorted({p for p in message.sms_phones if p})
-        if addresses or phones:
-            transaction.on_commit(
-                lambda m=message, a=addresses, p=phones: _deliver(m, a, p),
-                robust=True,
-            )
+        outgoing.append((message, addresses, phones))
     _insert(rows, at)
+    _queue_delivery(outgoing, outgoing[0][0].title if len(outgoing) == 1 else f"{len(outgoing)} 条通知")
     return len(rows)
 
 
@@ -119,25 +117,34 @@ def _insert(rows: list[tuple], at) -> None:
     insert_values(Notification, INBOX_COLUMNS, rows, same={"created_at": at}, batch=INSERT_BATCH)
 
 
-def _deliver(message: Message, addresses: list[str], phones: list[str]) -> None:
-    if addresses and settings.NOTIFY_BY_EMAIL:
-        _send_mail(title=message.title, body=message.body, link=message.link, addresses=addresses)
-    for phone in phones:
-        send_sms(phone, message.sms_text or message.title)
+def _queue_delivery(outgoing: list[tuple[Message, list[str], list[str]]], title: str) -> None:
+    """Delivery rows of the messages and one job sending them, in the caller's transaction (the
+    job is handed to the queue on commit). Nothing when no message has an address or a phone."""
+    items = []
+    for message, addresses, phones in outgoing:
+        if addresses and settings.NOTIFY_BY_EMAIL:
+            subject = f"[{settings.PLATFORM_NAME}] {message.title}"[:250]
+            text = message.body + (
+                f"\n\n{settings.SITE_URL.rstrip('/')}{message.link}" if message.link else ""
+            )
+            # One message per address: recipients must not see each other's addresses.
+            items += [
+                Delivery(channel=Delivery.Channel.EMAIL, email=a, subject=subject, text=text)
+                for a in addresses
+            ]
+        items += [
+            Delivery(channel=Delivery.Channel.SMS, phone=p, text=message.sms_text or message.title)
+            for p in phones
+        ]
+    if not items:
+        return
+    from apps.jobs.services import start
 
-
-def _send_mail(*, title: str, body: str, link: str, addresses: list[str]) -> None:
-    text = body + (f"\n\n{settings.SITE_URL.rstrip('/')}{link}" if link else "")
-    connection = get_connection(fail_silently=False)
-    # One message per address: recipients must not see each other's addresses.
-    messages = [
-        EmailMessage(subject=f"[{settings.PLATFORM_NAME}] {title}", body=text, to=[a], connection=connection)
-        for a in addresses
-    ]
-    try:
-        connection.send_messages(messages)
-    except Exception:  # mail is best effort: the inbox row is the record
-        log.exception("notification mail failed: %s", title)
+    with transaction.atomic():
+        job = start(kind="notifications.deliver", owner=None, title=f"发送通知：{title}"[:200], audit=False)
+        for item in items:
+            item.job = job
+        Delivery.objects.bulk_create(items)
 
 
 def notify_on_commit(**kwargs) -> None:

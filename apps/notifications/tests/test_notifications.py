@@ -5,6 +5,7 @@ from django.core import mail
 
 from apps.core.errors import ForbiddenError
 from apps.core.scoping import scoped
+from apps.jobs.testing import drain
 from apps.notifications import sms
 from apps.notifications.models import Notification
 from apps.notifications.selectors import inbox_for, unread_count
@@ -17,19 +18,22 @@ from apps.notifications.services import (
 )
 
 
-def test_inbox_mail_and_sms(users):
+def test_inbox_mail_and_sms(users, django_capture_on_commit_callbacks):
     users["county"].email = "county@example.cn"
     users["county"].save()
-    n = notify(
-        recipients=[users["county"], users["street"], users["street"]],
-        kind="test",
-        title="标题",
-        body="内容",
-        link="/x/",
-        sms_phones=["13812345678", ""],
-        sms_text="短信",
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        n = notify(
+            recipients=[users["county"], users["street"], users["street"]],
+            kind="test",
+            title="标题",
+            body="内容",
+            link="/x/",
+            sms_phones=["13812345678", ""],
+            sms_text="短信",
+        )
     assert n == 2  # one row per person
+    assert mail.outbox == [] and sms.outbox == []  # not in the request: by the delivery job
+    assert drain() == 1
     assert [m.to for m in mail.outbox] == [["county@example.cn"]]
     assert "/x/" in mail.outbox[0].body
     assert [(m.phone, m.text) for m in sms.outbox] == [("13812345678", "【红色物业】短信")]

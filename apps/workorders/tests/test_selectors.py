@@ -6,6 +6,7 @@ from django.core import mail
 from django.http import Http404
 
 from apps.core.scoping import scoped
+from apps.jobs.testing import drain
 from apps.notifications import sms
 from apps.notifications.models import Notification
 from apps.notifications.selectors import inbox_for, unread_count
@@ -202,6 +203,7 @@ def test_notifications_after_commit(world, users, django_capture_on_commit_callb
     assert unread_count(user=users["community"]) == 1
     notification_mark_read(notification=inbox[0], actor=users["community"])
     assert unread_count(user=users["community"]) == 0
+    drain()  # e-mail and SMS: the delivery job
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["community@example.cn"]
     assert any(order.tracking_code in m.text for m in sms.outbox)  # the reporter gets the tracking code
     assert Notification.objects.filter(recipient=users["resident"], kind="workorder.submit").exists()
