@@ -26,6 +26,8 @@ def quick_pdf(monkeypatch):
     from apps.reports import render
 
     monkeypatch.setattr(render, "pdf", lambda data: (b"%PDF-1.7 stand-in", 1))
+
+
 SEPTEMBER = datetime.date(2026, 9, 1)
 
 
@@ -52,7 +54,9 @@ def test_the_schedule_creates_each_regions_report_once(world, quick_pdf, django_
     assert Job.objects.filter(kind=services.KIND).count() == len(regions)
     with django_capture_on_commit_callbacks(execute=True):
         drain()
-    assert set(Job.objects.filter(kind=services.KIND).values_list("status", flat=True)) == {JobStatus.SUCCEEDED}
+    assert set(Job.objects.filter(kind=services.KIND).values_list("status", flat=True)) == {
+        JobStatus.SUCCEEDED
+    }
     reports = MonthlyReport.objects.filter(month=SEPTEMBER)
     assert sorted(reports.values_list("region_id", flat=True)) == sorted(codes)
     assert all(r.trigger == "schedule" and r.pages >= 1 and r.pdf and r.xlsx for r in reports)
@@ -62,7 +66,9 @@ def test_the_schedule_creates_each_regions_report_once(world, quick_pdf, django_
     assert told.count() == 1 and "罗庄区 2026-09" in told.get().title
 
 
-def test_a_job_run_again_after_its_commit_does_not_redo_the_report(world, quick_pdf, django_capture_on_commit_callbacks):
+def test_a_job_run_again_after_its_commit_does_not_redo_the_report(
+    world, quick_pdf, django_capture_on_commit_callbacks
+):
     region = Region.objects.get(code=COUNTY)
     with django_capture_on_commit_callbacks(execute=True):
         job = services.monthly_report_request(region=region, month=SEPTEMBER, actor=world.users["county"])

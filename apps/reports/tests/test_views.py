@@ -42,11 +42,19 @@ def test_other_roles_are_refused(world, client_for, persona):
 
 @pytest.mark.parametrize(
     "persona, sees_own, sees_other",
-    [("city", True, True), ("county", True, False), ("other_county", False, True), ("heze_city", False, False)],
+    [
+        ("city", True, True),
+        ("county", True, False),
+        ("other_county", False, True),
+        ("heze_city", False, False),
+    ],
 )
 def test_downloads_follow_the_scope(world, client_for, persona, sees_own, sees_other):
     client = client_for(persona)
-    for report, visible in ((world.own["monthlyreport"], sees_own), (world.other["monthlyreport"], sees_other)):
+    for report, visible in (
+        (world.own["monthlyreport"], sees_own),
+        (world.other["monthlyreport"], sees_other),
+    ):
         for name in ("report_pdf", "report_xlsx", "report_detail"):
             response = client.get(reverse(name, args=[report.pk]))
             assert response.status_code == (200 if visible else 404), (name, report)
@@ -60,11 +68,15 @@ def test_the_street_official_generates_only_the_street(world, client_for):
     body = client.get(LIST).content.decode()
     assert 'value="371311003"' in body and f'value="{COUNTY}"' not in body
     assert client.post(GENERATE, {"region": COUNTY, "month": "2026-09"}).status_code == 404
-    assert client.post(GENERATE, {"region": "371311003003", "month": "2026-09"}).status_code == 302  # refused, said why
+    assert (
+        client.post(GENERATE, {"region": "371311003003", "month": "2026-09"}).status_code == 302
+    )  # refused, said why
     assert not Job.objects.filter(kind=services.KIND).exists()
 
 
-def test_request_runs_as_a_job_and_the_report_is_listed(world, client_for, quick_pdf, django_capture_on_commit_callbacks):
+def test_request_runs_as_a_job_and_the_report_is_listed(
+    world, client_for, quick_pdf, django_capture_on_commit_callbacks
+):
     client = client_for("county")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(GENERATE, {"region": COUNTY, "month": "2026-09"})
