@@ -3,12 +3,16 @@ here) and an xlsx with one sheet per table (apps/core/excel.py)."""
 
 from __future__ import annotations
 
+import logging
+
 from django.template.loader import render_to_string
 
 from apps.core.excel import workbook_bytes
 from apps.reports.charts import with_charts
 
-LEVEL_TITLES = {"province": "全省", "city": "全市", "county": "全县（区）", "street": "全街道"}
+# WeasyPrint logs every layout step at INFO; a report is one job line, not thirty.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
 
 
 def html(data: dict) -> str:
