@@ -32,12 +32,11 @@ rounds = int(os.environ.get("BENCH_REPORT_ROUNDS", "3"))
 first = Compound.objects.order_by("community_id").values_list("community_id", flat=True).first()
 codes = (os.environ.get("BENCH_REPORT_REGIONS") or f"{first[:2]}0000,{first[:4]}00,{first[:6]}").split(",")
 regions = [Region.objects.get(code=c) for c in codes]
-timings = {r.code: {"build": [], "pdf": [], "xlsx": [], "pages": 0, "queries": 0} for r in regions}
+timings = {r.code: {"build": [], "pdf": [], "xlsx": [], "pages": 0} for r in regions}
 
-for i in range(rounds):
+for _ in range(rounds):
     for region in regions:  # round-robin: each level sees the same load of the shared machine
         t = timings[region.code]
-        n0 = len(connection.queries)
         start = time.perf_counter()
         data = build.build(region=region, month=month, today=today)
         t["build"].append(time.perf_counter() - start)

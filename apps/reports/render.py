@@ -14,7 +14,6 @@ from apps.reports.charts import with_charts
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
-
 def html(data: dict) -> str:
     return render_to_string("reports/pdf.html", {"data": data, "sections": with_charts(data["sections"])})
 

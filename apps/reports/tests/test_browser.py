@@ -21,7 +21,9 @@ def test_official_generates_and_downloads_the_monthly_report(
     world = transactional_world
     settings.WORKORDER_RANKING_MIN_CALLBACKS = 1
     build_orders(world, build_spread(world))
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", accept_downloads=True)
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="zh-CN", accept_downloads=True
+    )
     page = console_errors(context.new_page())
     log_in(page, live_server.url, world.users["county"].username)
 
