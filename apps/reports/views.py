@@ -111,10 +111,9 @@ def report_job(request, pk):
     """The progress of a requested report; the card polls itself (HTMX) until the job ends."""
     if not request.user.has_perm(VIEW):
         raise PermissionDenied("您的角色无权查看月报。")
-    try:
-        job = selectors.report_jobs_for(user=request.user).get(pk=pk)
-    except Exception as exc:  # unknown, someone else's, or not a UUID
-        raise Http404("未找到该任务") from exc
+    job = selectors.report_jobs_for(user=request.user).filter(pk=pk).first()
+    if job is None:  # unknown, or someone else's
+        raise Http404("未找到该任务")
     context = {"title": job.title, "job": job, "result": job.result or {}}
     if request.headers.get("HX-Request"):
         return render(request, "reports/_job.html", context)
