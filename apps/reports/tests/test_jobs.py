@@ -31,7 +31,7 @@ def quick_pdf(monkeypatch):
 SEPTEMBER = datetime.date(2026, 9, 1)
 
 
-def test_the_first_working_day_follows_the_holiday_calendar():
+def test_the_first_working_day_follows_the_holiday_calendar(db):
     # National Day 2026: 1–7 October are rest days (调休), the 8th is the first working day.
     assert services.first_workday(OCTOBER) == datetime.date(2026, 10, 8)
     assert services.first_workday(datetime.date(2026, 6, 1)) == datetime.date(2026, 6, 1)  # a Monday
