@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "apps.campaigns",
     "apps.ratings",
     "apps.dashboards",
+    "apps.reports",
     "apps.api",
 ]
 

@@ -69,6 +69,7 @@ class CampaignsConfig(AppConfig):
     verbose_name = "大排查、民生项目与联席会议"
 
     contribution = Contribution(
+        report_sections=("apps.campaigns.report:section",),
         urls=("campaigns/", "apps.campaigns.urls"),
         api_router="apps.campaigns.api:router",
         nav=(

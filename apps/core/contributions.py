@@ -90,6 +90,10 @@ class Contribution:
     world: str | None = None  # tests only: "module:function(world) -> None" adding own/other objects
     scope_surfaces: Mapping[str, Surface] = field(default_factory=dict)  # tests only
     audit_verbs: Mapping[str, str] = field(default_factory=dict)  # verb suffix → Chinese label
+    # 月报 sections: "module:function(region, month) -> dict | None", the dict being
+    # {"title", "note"?, "tables": [{"title", "headers", "rows", "note"?}], "chart"?: {"title",
+    # "labels", "series": [{"name", "values"}], "unit"?}} (apps/reports/sections.py, docs/reports.md)
+    report_sections: tuple[str, ...] = ()
 
 
 def resolve(path: str) -> Any:
@@ -144,6 +148,10 @@ def audit_verbs() -> dict[str, str]:
 def demo_steps() -> tuple[DemoStep, ...]:
     steps = [c.demo for _, c in contributions() if c.demo is not None]
     return tuple(sorted(steps, key=lambda s: s.order))
+
+
+def report_section_functions() -> list[Callable]:
+    return [resolve(path) for _, c in contributions() for path in c.report_sections]
 
 
 def url_includes() -> list[tuple[str, str]]:

@@ -83,3 +83,31 @@ def xlsx_response(
     )
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return response
+
+
+def workbook_bytes(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence]]]) -> bytes:
+    """A workbook of several sheets, (title, headers, rows) each, as bytes (reports archive it).
+    Sheet titles are cut to Excel's 31 characters and made unique; cells as in `xlsx_response`."""
+    wb = Workbook(write_only=True)
+    bold = Font(bold=True)
+    used: set[str] = set()
+    for title, headers, rows in sheets:
+        name = "".join("_" if ch in "[]:*?/\\" else ch for ch in title)[:31] or "数据"
+        base, n = name, 2
+        while name in used:
+            suffix = f"（{n}）"
+            name, n = base[: 31 - len(suffix)] + suffix, n + 1
+        used.add(name)
+        ws = wb.create_sheet(title=name)
+        header_cells = []
+        for h in headers:
+            cell = WriteOnlyCell(ws, value=h)
+            cell.font = bold
+            header_cells.append(cell)
+        ws.append(header_cells)
+        for row in rows:
+            ws.append(_row_cells(ws, row))
+    with tempfile.TemporaryFile() as tmp:
+        wb.save(tmp)
+        tmp.seek(0)
+        return tmp.read()

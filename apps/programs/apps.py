@@ -40,6 +40,7 @@ class ProgramsConfig(AppConfig):
     label = "programs"
     verbose_name = "物业服务覆盖（兜底与大手牵小手）"
     contribution = Contribution(
+        report_sections=("apps.programs.report:section",),
         urls=("programs/", "apps.programs.urls"),
         api_router="apps.programs.api:router",
         nav=(NavItem("物业覆盖", "programs_overview", "programs.view_coverage", order=72, group="专项工作"),),

@@ -17,6 +17,7 @@ class RatingsConfig(AppConfig):
     label = "ratings"
     verbose_name = "星级评定与满意度测评"
     contribution = Contribution(
+        report_sections=("apps.ratings.report:section",),
         urls=("ratings/", "apps.ratings.urls"),
         api_router="apps.ratings.api:router",
         nav=(

@@ -38,6 +38,7 @@ class SpacesConfig(AppConfig):
     label = "spaces"
     verbose_name = "公共用房"
     contribution = Contribution(
+        report_sections=("apps.spaces.report:section",),
         urls=("spaces/", "apps.spaces.urls"),
         api_router="apps.spaces.api:router",
         nav=(
