@@ -428,6 +428,16 @@ class PairingAgreement(TimeStampedModel):
     outcome = models.CharField("过渡结果", max_length=20, choices=PairingOutcome.choices, blank=True)
     outcome_on = models.DateField("结果日期", null=True, blank=True)
     outcome_note = models.CharField("结果说明", max_length=200, blank=True)
+    # 签订市场化合同 by an owners' decision (选聘物业服务企业, 民法典 第278条): a passed decision of
+    # the same compound, checked by services.pairing_outcome_record.
+    owners_decision = models.ForeignKey(
+        "voting.Decision",
+        verbose_name="业主共同决定",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     is_generated = models.BooleanField("演示数据（生成）", default=False)
 
     class Meta:
@@ -678,3 +688,54 @@ class SubsidyApplication(TimeStampedModel):
     @classmethod
     def scope_q(cls, scope: Scope, via: str = ""):
         return _scope_q(scope, via)
+
+
+class PlannerCapacity(TimeStampedModel):
+    """How many compounds a county lets one market company adopt in the pairing planner (结对容量)."""
+
+    county = models.ForeignKey(
+        "regions.Region", verbose_name="县区", on_delete=models.PROTECT, related_name="+"
+    )
+    company = models.ForeignKey(
+        "registry.PropertyCompany",
+        verbose_name="企业",
+        on_delete=models.CASCADE,
+        related_name="planner_capacities",
+    )
+    capacity = models.PositiveSmallIntegerField(
+        "帮扶容量（个小区）", validators=[MinValueValidator(1, "帮扶容量必须是正整数")]
+    )
+
+    class Meta:
+        verbose_name = "结对规划容量"
+        verbose_name_plural = "结对规划容量"
+        ordering = ["county_id", "company_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county", "company"],
+                name="%(app_label)s_%(class)s_one_per_company",
+                violation_error_message="该企业在本县区已设置容量",
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_capacity_positive",
+                condition=Q(capacity__gte=1),
+                violation_error_message="帮扶容量必须是正整数",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.company.name}：{self.capacity}个小区"
+
+    @property
+    def audit_region_code(self) -> str:
+        return self.county_id
+
+    @classmethod
+    def scope_q(cls, scope: Scope, via: str = ""):
+        """Officials of the county or above (a county code inside their region); a company sees
+        its own limits."""
+        if scope.region_prefix:
+            return q_region(scope, f"{via}county_id")
+        if scope.company_id:
+            return Q(**{f"{via}company_id": scope.company_id})
+        return None
