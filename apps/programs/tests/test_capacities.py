@@ -118,3 +118,34 @@ def test_capacity_page_refuses_other_roles(prog, client_for, persona, status):
     assert client.get(url).status_code == status
     assert client.post(url, {"county": COUNTY, f"cap_{prog.world.company.pk}": "4"}).status_code == status
     assert not PlannerCapacity.objects.exists()
+
+
+def test_capacity_rows_are_scoped_by_county_and_company(prog, county):
+    from apps.core.scoping import scoped
+
+    _set(prog, county, {prog.world.company.pk: "2"})
+    other_county = Region.objects.get(code=OTHER_COUNTY)
+    _set(prog, other_county, {prog.world.other_company.pk: "5"}, actor="other_county")
+    own, other = PlannerCapacity.objects.get(county=county), PlannerCapacity.objects.get(county=other_county)
+    expected = {
+        "city": {own.pk, other.pk},
+        "county": {own.pk},
+        "other_county": {other.pk},
+        "company": {own.pk},
+        "street": set(),
+        "resident": set(),
+        "outsider": set(),
+    }
+    for persona, rows in expected.items():
+        assert (
+            set(scoped(PlannerCapacity.objects.all(), prog.users[persona]).values_list("pk", flat=True))
+            == rows
+        )
+
+
+def test_demo_capacities_are_idempotent(prog):
+    from apps.programs.demo_capacities import seed_planner_capacities
+
+    first = seed_planner_capacities(log=lambda *_: None)
+    assert first == PlannerCapacity.objects.filter(county_id=COUNTY).count() >= 1
+    assert seed_planner_capacities(log=lambda *_: None) == 0
