@@ -111,10 +111,11 @@ def place_compounds(county: str, *, seed: int = 16, missing_share: float = 0.03)
     )
     placed = []
     for c in todo:
-        if rng.random() < missing_share:
+        own = random.Random(f"{seed}-{c.pk}")  # per compound: a re-run places the same, leaves out the same
+        if own.random() < missing_share:
             continue  # stays without coordinates: the planner lists it apart
-        c.latitude = Decimal(f"{centre[0] + rng.gauss(0, 0.055):.6f}")
-        c.longitude = Decimal(f"{centre[1] + rng.gauss(0, 0.055):.6f}")
+        c.latitude = Decimal(f"{centre[0] + own.gauss(0, 0.055):.6f}")
+        c.longitude = Decimal(f"{centre[1] + own.gauss(0, 0.055):.6f}")
         placed.append(c)
     Compound.objects.bulk_update(placed, ["latitude", "longitude"], batch_size=2000)
     return len(placed)
