@@ -267,6 +267,9 @@ FALLBACK_FAILED_INSPECTIONS_NOTICE = env_int("FALLBACK_FAILED_INSPECTIONS_NOTICE
 # Pairing planner: no adopter farther than this; slots per company unless the county sets one.
 PLANNER_MAX_DISTANCE_KM = env_int("PLANNER_MAX_DISTANCE_KM", 5)
 PLANNER_DEFAULT_CAPACITY = env_int("PLANNER_DEFAULT_CAPACITY", 3)
+# Per jurisdiction: region code → the default capacity there (JSON; nearest region wins). A county's
+# own limit per company is a row (programs.PlannerCapacity) set on the planner's capacity page.
+PLANNER_CAPACITY_BY_REGION = json.loads(env("PLANNER_CAPACITY_BY_REGION", "{}") or "{}")
 # A compound built after this year cannot be flagged 老旧小区 (city plans include some early-2000s
 # compounds, hence later than the hint above). Entry is refused with a message naming the year.
 OLD_COMPOUND_LATEST_YEAR = env_int("OLD_COMPOUND_LATEST_YEAR", 2005)

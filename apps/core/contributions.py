@@ -94,6 +94,10 @@ class Contribution:
     # {"title", "note"?, "tables": [{"title", "headers", "rows", "note"?}], "chart"?: {"title",
     # "labels", "series": [{"name", "values"}], "unit"?}} (apps/reports/sections.py, docs/reports.md)
     report_sections: tuple[str, ...] = ()
+    # Dashboard panels: "module:function(*, user, region, on) -> DashboardPanel | None", each a
+    # card of the app on the governance dashboard of `region` (already inside the user's scope)
+    # as of the day `on` (the dashboard's month); None = nothing to show this user.
+    dashboard_panels: tuple[str, ...] = ()
 
 
 def resolve(path: str) -> Any:
@@ -181,3 +185,26 @@ def clear_caches() -> None:
     nav_items.cache_clear()
     role_grants.cache_clear()
     home_tile_functions.cache_clear()
+    dashboard_panel_functions.cache_clear()
+
+
+@dataclass(frozen=True)
+class DashboardPanel:
+    """A card an app adds to the dashboard: `template` rendered with `context` (as `panel`)."""
+
+    key: str  # the card's id on the page: panel-<key>
+    title: str
+    template: str
+    context: Mapping[str, Any] = field(default_factory=dict)
+    order: int = 100
+
+
+@cache
+def dashboard_panel_functions() -> tuple[Callable, ...]:
+    return tuple(resolve(path) for _, c in contributions() for path in c.dashboard_panels)
+
+
+def dashboard_panels(*, user, region, on) -> list[DashboardPanel]:
+    """Every installed app's panels for this user, region and day, in their order."""
+    panels = [fn(user=user, region=region, on=on) for fn in dashboard_panel_functions()]
+    return sorted((p for p in panels if p is not None), key=lambda p: p.order)

@@ -4,6 +4,8 @@ of the child regions, each row one level down; a community's page lists its comp
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
+from apps.core.contributions import dashboard_panels
 from apps.dashboards import selectors
 from apps.dashboards import workorders as wo
 from apps.dashboards.metrics import list_url, targets
@@ -175,6 +178,9 @@ class DashboardPage(LoginRequiredMixin, View):
         for candidate in (table, *wo_tables, *lists):
             if export and candidate.key == export:
                 return candidate.export()
+        # Other apps' cards (Contribution.dashboard_panels), as of the end of the chosen period
+        # (today when none is chosen or the period runs to this month).
+        panels_on = min(wo.add_months(period.month_to, 1) - datetime.timedelta(days=1), on) if chosen else on
         query = request.GET.copy()
         query.pop("sort", None)
         query.pop("export", None)
@@ -207,5 +213,7 @@ class DashboardPage(LoginRequiredMixin, View):
                 "rank_boxes": rank_boxes(panel, lists),
                 "has_children": bool(cov.children),
                 "below_county": region.level in (RegionLevel.STREET, RegionLevel.COMMUNITY),
+                "app_panels": dashboard_panels(user=user, region=region, on=panels_on),
+                "panels_on": panels_on,
             },
         )

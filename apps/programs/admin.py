@@ -5,6 +5,7 @@ from apps.programs.models import (
     FallbackAgreement,
     Inspection,
     PairingAgreement,
+    PlannerCapacity,
     ServiceArrangement,
     SubsidyApplication,
 )
@@ -56,3 +57,9 @@ class SubsidyApplicationAdmin(ScopedAdmin):
     list_display = ("compound", "programme", "period", "amount", "status", "disbursed_amount")
     list_filter = ("programme", "status")
     list_select_related = ("compound", "company")
+
+
+@admin.register(PlannerCapacity)
+class PlannerCapacityAdmin(ScopedAdmin):
+    list_display = ("county", "company", "capacity")
+    list_select_related = ("county", "company")

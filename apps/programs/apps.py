@@ -11,6 +11,7 @@ _MODELS = (
     "pairingagreement",
     "milestone",
     "subsidyapplication",
+    "plannercapacity",
 )
 VIEW = {f"programs.view_{m}" for m in _MODELS} | {"programs.view_coverage"}
 COUNTY_DESK = VIEW | {
@@ -69,5 +70,7 @@ class ProgramsConfig(AppConfig):
             "approve": "审核通过",
             "refuse": "不予通过",
             "disburse": "拨付",
+            "delete": "删除",
         },
+        dashboard_panels=("apps.programs.panels:dashboard_panel",),
     )

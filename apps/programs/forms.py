@@ -85,6 +85,20 @@ class PairingOutcomeForm(forms.Form):
         required=False,
         queryset=PropertyCompany.objects.filter(kind=CompanyKind.PUBLIC_WELFARE),
     )
+    # The pk of a voting Decision; the service checks it is this compound's and passed.
+    owners_decision = forms.CharField(
+        label="业主共同决定（签订市场化合同时，可选）",
+        required=False,
+        help_text="本小区已公布且通过的表决，如选聘物业服务企业",
+        widget=forms.Select,
+    )
+
+    def __init__(self, *args, decisions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owners_decision"].widget.choices = [("", "不关联")] + [
+            (str(d.pk), f"{d.title}（{d.published_at:%Y-%m-%d}公布）" if d.published_at else d.title)
+            for d in decisions
+        ]
 
 
 class SubsidyApplyForm(forms.Form):

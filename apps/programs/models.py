@@ -68,21 +68,120 @@ def month_start(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
 
 
-class ServiceArrangement(TimeStampedModel):
-    """Who serves a compound, how, and from when to when (服务安排)."""
+COLLECTED_ABOVE_DUE = "收缴率不能超过100%（实收不能大于应收）"
 
-    compound = models.ForeignKey(
-        "registry.Compound", verbose_name="小区", on_delete=models.PROTECT, related_name="arrangements"
+
+# ------------------------------------------------------------ shared fields and rules
+def _compound_fk(related_name: str):
+    return models.ForeignKey(
+        "registry.Compound", verbose_name="小区", on_delete=models.PROTECT, related_name=related_name
     )
-    mode = models.CharField("服务模式", max_length=16, choices=ArrangementMode.choices)
-    company = models.ForeignKey(
+
+
+def _company_fk(label: str, related_name: str, **options):
+    return models.ForeignKey(
         "registry.PropertyCompany",
-        verbose_name="服务企业",
+        verbose_name=label,
+        on_delete=models.PROTECT,
+        related_name=related_name,
+        **options,
+    )
+
+
+def _user_fk(label: str, related_name: str = "+"):
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=label,
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
-        related_name="arrangements",
+        on_delete=models.SET_NULL,
+        related_name=related_name,
     )
+
+
+def _fee_field(label: str = "物业费标准（元/㎡·月）", message: str = "物业费标准不能为负数"):
+    """A fee standard in 元/㎡·月, optional, never negative."""
+    return models.DecimalField(
+        label,
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"), message)],
+    )
+
+
+def _money(label: str, *, optional: bool = False, validators=NOT_NEGATIVE, **options):
+    """An amount in yuan to the fen."""
+    return models.DecimalField(
+        label,
+        max_digits=12,
+        decimal_places=2,
+        null=optional,
+        blank=optional,
+        validators=validators,
+        **options,
+    )
+
+
+def _generated():
+    return models.BooleanField("演示数据（生成）", default=False)
+
+
+def _is_kind(company, kind: str) -> bool:
+    from apps.registry.models import CompanyKind
+
+    return company.kind == CompanyKind(kind)
+
+
+def _check_collected(due, collected, field: str) -> None:
+    if due is not None and collected is not None and collected > due:
+        raise ValidationError({field: COLLECTED_ABOVE_DUE})
+
+
+class OfCompound:
+    """A programme row of one compound: audited in, and scoped by, the compound's community (or
+    the row's company, or the compound itself, by role — `_scope_q`)."""
+
+    @property
+    def audit_region_code(self) -> str:
+        return self.compound.community_id
+
+    @classmethod
+    def scope_q(cls, scope: Scope, via: str = ""):
+        return _scope_q(scope, via)
+
+
+class OfParent:
+    """A row that belongs to another programme row (the foreign key `parent_field`): audited and
+    scoped as that row."""
+
+    parent_field = ""
+
+    @property
+    def audit_region_code(self) -> str:
+        return getattr(self, self.parent_field).audit_region_code
+
+    @classmethod
+    def scope_q(cls, scope: Scope, via: str = ""):
+        parent = cls._meta.get_field(cls.parent_field).related_model
+        return parent.scope_q(scope, via=f"{via}{cls.parent_field}__")
+
+
+class Monthly:
+    """A row of one month: `period` holds the month's first day whatever day was entered."""
+
+    def _month_start(self) -> None:
+        if self.period and self.period.day != 1:
+            self.period = month_start(self.period)
+
+
+class ServiceArrangement(OfCompound, TimeStampedModel):
+    """Who serves a compound, how, and from when to when (服务安排)."""
+
+    compound = _compound_fk("arrangements")
+    mode = models.CharField("服务模式", max_length=16, choices=ArrangementMode.choices)
+    company = _company_fk("服务企业", "arrangements", null=True, blank=True)
     provider_name = models.CharField(
         "服务机构", max_length=100, blank=True, help_text="街道物业服务中心或自治组织的名称"
     )
@@ -93,16 +192,9 @@ class ServiceArrangement(TimeStampedModel):
     greenery = models.BooleanField("保绿", default=True)
     repairs = models.BooleanField("保修", default=True)
     extra_services = models.CharField("其他服务", max_length=200, blank=True)
-    fee_per_sqm = models.DecimalField(
-        "物业费标准（元/㎡·月）",
-        max_digits=6,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal("0"), "物业费标准不能为负数")],
-    )
+    fee_per_sqm = _fee_field()
     note = models.CharField("备注", max_length=200, blank=True)
-    is_generated = models.BooleanField("演示数据（生成）", default=False)
+    is_generated = _generated()
 
     class Meta:
         verbose_name = "服务安排"
@@ -139,10 +231,6 @@ class ServiceArrangement(TimeStampedModel):
         return reverse("arrangement_detail", args=[self.pk])
 
     @property
-    def audit_region_code(self) -> str:
-        return self.compound.community_id
-
-    @property
     def provider(self) -> str:
         return self.company.name if self.company_id else self.provider_name
 
@@ -161,32 +249,28 @@ class ServiceArrangement(TimeStampedModel):
             errors["company"] = f"“{self.get_mode_display()}”必须指定服务企业"
         if self.mode and self.mode not in MODES_WITH_COMPANY and self.company_id:
             errors["company"] = f"“{self.get_mode_display()}”不能指定服务企业"
-        if self.mode == ArrangementMode.FALLBACK and self.company_id:
-            from apps.registry.models import CompanyKind
-
-            if self.company.kind != CompanyKind.PUBLIC_WELFARE:
-                errors["company"] = "兜底服务企业必须是国有公益性物业企业"
+        if (
+            self.mode == ArrangementMode.FALLBACK
+            and self.company_id
+            and not _is_kind(self.company, "public_welfare")
+        ):
+            errors["company"] = "兜底服务企业必须是国有公益性物业企业"
         if self.mode and self.mode not in MODES_WITH_COMPANY and not self.provider_name:
             errors["provider_name"] = "请填写街道物业服务中心或自治组织的名称"
         if errors:
             raise ValidationError(errors)
 
-    @classmethod
-    def scope_q(cls, scope: Scope, via: str = ""):
-        return _scope_q(scope, via)
 
-
-class CollectionRecord(TimeStampedModel):
+class CollectionRecord(OfParent, Monthly, TimeStampedModel):
     """Property fees due and collected in one month under an arrangement (收缴率)."""
 
+    parent_field = "arrangement"
     arrangement = models.ForeignKey(
         ServiceArrangement, verbose_name="服务安排", on_delete=models.CASCADE, related_name="collections"
     )
     period = models.DateField("月份", help_text="当月1日")
-    amount_due = models.DecimalField("应收（元）", max_digits=12, decimal_places=2, validators=NOT_NEGATIVE)
-    amount_collected = models.DecimalField(
-        "实收（元）", max_digits=12, decimal_places=2, validators=NOT_NEGATIVE
-    )
+    amount_due = _money("应收（元）")
+    amount_collected = _money("实收（元）")
 
     class Meta:
         verbose_name = "物业费收缴"
@@ -201,16 +285,12 @@ class CollectionRecord(TimeStampedModel):
             models.CheckConstraint(
                 name="%(app_label)s_%(class)s_collected_le_due",
                 condition=Q(amount_collected__lte=models.F("amount_due")),
-                violation_error_message="收缴率不能超过100%（实收不能大于应收）",
+                violation_error_message=COLLECTED_ABOVE_DUE,
             ),
         ]
 
     def __str__(self):
         return f"{self.period:%Y-%m} 收缴率 {self.rate_percent}%"
-
-    @property
-    def audit_region_code(self) -> str:
-        return self.arrangement.compound.community_id
 
     @property
     def rate(self) -> Fraction | None:
@@ -224,32 +304,15 @@ class CollectionRecord(TimeStampedModel):
         return "—" if rate is None else f"{float(rate) * 100:.1f}"
 
     def clean(self):
-        if self.period and self.period.day != 1:
-            self.period = month_start(self.period)
-        if (
-            self.amount_due is not None
-            and self.amount_collected is not None
-            and self.amount_collected > self.amount_due
-        ):
-            raise ValidationError({"amount_collected": "收缴率不能超过100%（实收不能大于应收）"})
-
-    @classmethod
-    def scope_q(cls, scope: Scope, via: str = ""):
-        return ServiceArrangement.scope_q(scope, via=f"{via}arrangement__")
+        self._month_start()
+        _check_collected(self.amount_due, self.amount_collected, "amount_collected")
 
 
-class FallbackAgreement(TimeStampedModel):
+class FallbackAgreement(OfCompound, TimeStampedModel):
     """A county assigns an unmanaged old compound to a public-welfare company (兜底服务协议)."""
 
-    compound = models.ForeignKey(
-        "registry.Compound", verbose_name="小区", on_delete=models.PROTECT, related_name="fallback_agreements"
-    )
-    company = models.ForeignKey(
-        "registry.PropertyCompany",
-        verbose_name="公益性物业企业",
-        on_delete=models.PROTECT,
-        related_name="fallback_agreements",
-    )
+    compound = _compound_fk("fallback_agreements")
+    company = _company_fk("公益性物业企业", "fallback_agreements")
     arrangement = models.OneToOneField(
         ServiceArrangement,
         verbose_name="服务安排",
@@ -262,22 +325,13 @@ class FallbackAgreement(TimeStampedModel):
     end_date = models.DateField("结束日期", null=True, blank=True)
     scope_text = models.TextField("服务范围", default="保安、保洁、保绿、保修等基础服务")
     standard = models.TextField("服务标准", blank=True)
-    fee_per_sqm = models.DecimalField(
-        "收费标准（元/㎡·月）",
-        max_digits=6,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal("0"), "收费标准不能为负数")],
-    )
-    monthly_subsidy = models.DecimalField(
-        "财政补助（元/月）", max_digits=12, decimal_places=2, default=Decimal("0"), validators=NOT_NEGATIVE
-    )
+    fee_per_sqm = _fee_field("收费标准（元/㎡·月）", "收费标准不能为负数")
+    monthly_subsidy = _money("财政补助（元/月）", default=Decimal("0"))
     status = models.CharField(
         "状态", max_length=12, choices=AgreementStatus.choices, default=AgreementStatus.SIGNED
     )
     notice_sent_on = models.DateField("整改通知日期", null=True, blank=True)
-    is_generated = models.BooleanField("演示数据（生成）", default=False)
+    is_generated = _generated()
 
     class Meta:
         verbose_name = "兜底服务协议"
@@ -291,29 +345,20 @@ class FallbackAgreement(TimeStampedModel):
     def get_absolute_url(self):
         return reverse("fallback_detail", args=[self.pk])
 
-    @property
-    def audit_region_code(self) -> str:
-        return self.compound.community_id
-
     def monthly_subsidy_on(self, on: datetime.date) -> Decimal:
         return self.monthly_subsidy
 
-    @classmethod
-    def scope_q(cls, scope: Scope, via: str = ""):
-        return _scope_q(scope, via)
 
-
-class Inspection(TimeStampedModel):
+class Inspection(OfParent, Monthly, TimeStampedModel):
     """A monthly check of the four basics at a fallback compound, done on a phone (巡查)."""
 
+    parent_field = "agreement"
     agreement = models.ForeignKey(
         FallbackAgreement, verbose_name="兜底协议", on_delete=models.CASCADE, related_name="inspections"
     )
     period = models.DateField("月份", help_text="当月1日")
     inspected_on = models.DateField("巡查日期")
-    inspector = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="巡查人", null=True, blank=True, on_delete=models.SET_NULL
-    )
+    inspector = _user_fk("巡查人", related_name=None)
     security_ok = models.BooleanField("保安合格", default=True)
     cleaning_ok = models.BooleanField("保洁合格", default=True)
     greenery_ok = models.BooleanField("保绿合格", default=True)
@@ -339,23 +384,14 @@ class Inspection(TimeStampedModel):
         return f"{self.agreement.compound.name} {self.period:%Y年%m月}巡查"
 
     @property
-    def audit_region_code(self) -> str:
-        return self.agreement.compound.community_id
-
-    @property
     def failed_items(self) -> list[str]:
         return [b.label for b in Basic if not getattr(self, f"{b.value}_ok")]
 
     def clean(self):
-        if self.period and self.period.day != 1:
-            self.period = month_start(self.period)
+        self._month_start()
         self.passed = not self.failed_items
         if not self.passed and not self.notes.strip():
             raise ValidationError({"notes": "不合格时请填写情况说明"})
-
-    @classmethod
-    def scope_q(cls, scope: Scope, via: str = ""):
-        return FallbackAgreement.scope_q(scope, via=f"{via}agreement__")
 
 
 @dataclass(frozen=True)
@@ -373,15 +409,11 @@ def _fractions(text: str) -> list[Fraction]:
     return [Fraction(part.strip()) for part in text.split(",") if part.strip()]
 
 
-class PairingAgreement(TimeStampedModel):
+class PairingAgreement(OfCompound, TimeStampedModel):
     """A large company adopts an unmanaged compound for a transition period (大手牵小手)."""
 
-    compound = models.ForeignKey(
-        "registry.Compound", verbose_name="小区", on_delete=models.PROTECT, related_name="pairings"
-    )
-    company = models.ForeignKey(
-        "registry.PropertyCompany", verbose_name="帮扶企业", on_delete=models.PROTECT, related_name="pairings"
-    )
+    compound = _compound_fk("pairings")
+    company = _company_fk("帮扶企业", "pairings")
     arrangement = models.OneToOneField(
         ServiceArrangement,
         verbose_name="服务安排",
@@ -411,14 +443,7 @@ class PairingAgreement(TimeStampedModel):
     resident_shares = models.CharField(
         "逐年居民缴费比例", max_length=100, help_text="如 0.3,0.6,0.9：居民承担物业费的比例"
     )
-    fee_per_sqm = models.DecimalField(
-        "物业费标准（元/㎡·月）",
-        max_digits=6,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal("0"), "物业费标准不能为负数")],
-    )
+    fee_per_sqm = _fee_field()
     status = models.CharField(
         "状态", max_length=12, choices=AgreementStatus.choices, default=AgreementStatus.DRAFT
     )
@@ -428,7 +453,17 @@ class PairingAgreement(TimeStampedModel):
     outcome = models.CharField("过渡结果", max_length=20, choices=PairingOutcome.choices, blank=True)
     outcome_on = models.DateField("结果日期", null=True, blank=True)
     outcome_note = models.CharField("结果说明", max_length=200, blank=True)
-    is_generated = models.BooleanField("演示数据（生成）", default=False)
+    # 签订市场化合同 by an owners' decision (选聘物业服务企业, 民法典 第278条): a passed decision of
+    # the same compound, checked by services.pairing_outcome_record.
+    owners_decision = models.ForeignKey(
+        "voting.Decision",
+        verbose_name="业主共同决定",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    is_generated = _generated()
 
     class Meta:
         verbose_name = "大手牵小手协议"
@@ -451,10 +486,6 @@ class PairingAgreement(TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("pairing_detail", args=[self.pk])
-
-    @property
-    def audit_region_code(self) -> str:
-        return self.compound.community_id
 
     def schedule(self) -> list[ScheduleLine]:
         """Year by year: subsidy per month = first-year rate × factor × (area or households),
@@ -493,24 +524,18 @@ class PairingAgreement(TimeStampedModel):
                 continue
             if any(v < 0 or v > 1 for v in values):
                 errors[name] = "每个系数应在0到1之间"
-        if self.company_id:
-            from apps.registry.models import CompanyKind
-
-            if self.company.kind != CompanyKind.MARKET:
-                errors["company"] = "大手牵小手的帮扶企业应为市场化物业企业"
+        if self.company_id and not _is_kind(self.company, "market"):
+            errors["company"] = "大手牵小手的帮扶企业应为市场化物业企业"
         if self.start_date and self.years:
             self.transition_date = add_years(self.start_date, self.years)
         if errors:
             raise ValidationError(errors)
 
-    @classmethod
-    def scope_q(cls, scope: Scope, via: str = ""):
-        return _scope_q(scope, via)
 
-
-class Milestone(models.Model):
+class Milestone(OfParent, models.Model):
     """A step of a pairing's transition (e.g. residents' first payments, owners' decision)."""
 
+    parent_field = "pairing"
     pairing = models.ForeignKey(
         PairingAgreement, verbose_name="帮扶协议", on_delete=models.CASCADE, related_name="milestones"
     )
@@ -526,16 +551,8 @@ class Milestone(models.Model):
     def __str__(self):
         return self.title
 
-    @property
-    def audit_region_code(self) -> str:
-        return self.pairing.compound.community_id
 
-    @classmethod
-    def scope_q(cls, scope: Scope, via: str = ""):
-        return PairingAgreement.scope_q(scope, via=f"{via}pairing__")
-
-
-class SubsidyApplication(TimeStampedModel):
+class SubsidyApplication(OfCompound, Monthly, TimeStampedModel):
     """A company's claim of the public subsidy for one month of a programme (财政补助)."""
 
     programme = models.CharField("项目", max_length=12, choices=Programme.choices)
@@ -555,70 +572,24 @@ class SubsidyApplication(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="subsidies",
     )
-    compound = models.ForeignKey(
-        "registry.Compound", verbose_name="小区", on_delete=models.PROTECT, related_name="+"
-    )
-    company = models.ForeignKey(
-        "registry.PropertyCompany", verbose_name="申请企业", on_delete=models.PROTECT, related_name="+"
-    )
+    compound = _compound_fk("+")
+    company = _company_fk("申请企业", "+")
     period = models.DateField("补助月份", help_text="当月1日")
-    amount = models.DecimalField(
-        "申请金额（元）",
-        max_digits=12,
-        decimal_places=2,
-        validators=[MinValueValidator(FEN, "申请金额必须大于0")],
-    )
-    scheduled_amount = models.DecimalField("补助标准金额（元）", max_digits=12, decimal_places=2)
+    amount = _money("申请金额（元）", validators=[MinValueValidator(FEN, "申请金额必须大于0")])
+    scheduled_amount = _money("补助标准金额（元）", validators=())
     over_schedule_reason = models.CharField("超标准原因", max_length=200, blank=True)
-    fees_due = models.DecimalField(
-        "当月物业费应收（元）",
-        max_digits=12,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=NOT_NEGATIVE,
-    )
-    fees_collected = models.DecimalField(
-        "当月物业费实收（元）",
-        max_digits=12,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=NOT_NEGATIVE,
-    )
+    fees_due = _money("当月物业费应收（元）", optional=True)
+    fees_collected = _money("当月物业费实收（元）", optional=True)
     status = models.CharField(
         "状态", max_length=12, choices=SubsidyStatus.choices, default=SubsidyStatus.APPLIED
     )
-    applied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="申请人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="审核人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    second_approver = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="复核人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    applied_by = _user_fk("申请人")
+    approved_by = _user_fk("审核人")
+    second_approver = _user_fk("复核人")
     refusal_reason = models.CharField("不通过原因", max_length=200, blank=True)
     disbursed_on = models.DateField("拨付日期", null=True, blank=True)
-    disbursed_amount = models.DecimalField(
-        "拨付金额（元）", max_digits=12, decimal_places=2, null=True, blank=True
-    )
-    is_generated = models.BooleanField("演示数据（生成）", default=False)
+    disbursed_amount = _money("拨付金额（元）", optional=True, validators=())
+    is_generated = _generated()
 
     class Meta:
         verbose_name = "财政补助申请"
@@ -650,10 +621,6 @@ class SubsidyApplication(TimeStampedModel):
         return reverse("subsidy_detail", args=[self.pk])
 
     @property
-    def audit_region_code(self) -> str:
-        return self.compound.community_id
-
-    @property
     def agreement(self):
         return self.pairing if self.pairing_id else self.fallback
 
@@ -666,15 +633,56 @@ class SubsidyApplication(TimeStampedModel):
         )
 
     def clean(self):
-        if self.period and self.period.day != 1:
-            self.period = month_start(self.period)
-        if (
-            self.fees_due is not None
-            and self.fees_collected is not None
-            and self.fees_collected > self.fees_due
-        ):
-            raise ValidationError({"fees_collected": "收缴率不能超过100%（实收不能大于应收）"})
+        self._month_start()
+        _check_collected(self.fees_due, self.fees_collected, "fees_collected")
+
+
+class PlannerCapacity(TimeStampedModel):
+    """How many compounds a county lets one market company adopt in the pairing planner (结对容量)."""
+
+    county = models.ForeignKey(
+        "regions.Region", verbose_name="县区", on_delete=models.PROTECT, related_name="+"
+    )
+    company = models.ForeignKey(
+        "registry.PropertyCompany",
+        verbose_name="企业",
+        on_delete=models.CASCADE,
+        related_name="planner_capacities",
+    )
+    capacity = models.PositiveSmallIntegerField(
+        "帮扶容量（个小区）", validators=[MinValueValidator(1, "帮扶容量必须是正整数")]
+    )
+
+    class Meta:
+        verbose_name = "结对规划容量"
+        verbose_name_plural = "结对规划容量"
+        ordering = ["county_id", "company_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county", "company"],
+                name="%(app_label)s_%(class)s_one_per_company",
+                violation_error_message="该企业在本县区已设置容量",
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_capacity_positive",
+                condition=Q(capacity__gte=1),
+                violation_error_message="帮扶容量必须是正整数",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.company.name}：{self.capacity}个小区"
+
+    @property
+    def audit_region_code(self) -> str:
+        return self.county_id
 
     @classmethod
     def scope_q(cls, scope: Scope, via: str = ""):
-        return _scope_q(scope, via)
+        """Officials of the county or above (a county code inside their region); a company sees
+        its own limits."""
+        if scope.region_prefix:
+            return q_region(scope, f"{via}county_id")
+        if scope.company_id:
+            return Q(**{f"{via}company_id": scope.company_id})
+        return None

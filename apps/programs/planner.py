@@ -145,19 +145,25 @@ def solve(sites: list[Site], adopters: list[Adopter], *, max_km: float) -> Plan:
 def inputs_for_county(
     county_code: str, *, capacities: dict[int, int] | None = None, on: datetime.date | None = None
 ) -> tuple[list[Site], list[Adopter]]:
-    """The county's unserved old compounds and its market companies, with locations and loads."""
-    from django.conf import settings
+    """The county's unserved old compounds and its market companies, with locations and loads.
+    Capacities: those the county stored (PlannerCapacity), else the jurisdiction's default;
+    `capacities` (company id → n) replaces the stored ones (tests, benchmarks)."""
     from django.db.models import Avg, Count, Q
 
-    from apps.core.scoping import region_scope, scoped_to
+    from apps.core.scoping import region_scope
     from apps.party.models import PartyOrg, PartyOrgKind
     from apps.party.selectors import latest_rating_subquery
     from apps.programs.choices import ArrangementMode
     from apps.programs.models import ServiceArrangement, in_force_q
-    from apps.programs.selectors import unserved_old_compounds
-    from apps.registry.models import CompanyKind, PropertyCompany
+    from apps.programs.selectors import (
+        default_capacity,
+        planner_capacities,
+        planner_companies,
+        unserved_old_compounds,
+    )
 
-    capacities = capacities or {}
+    capacities = planner_capacities(county_code) if capacities is None else capacities
+    default = default_capacity(county_code)
     scope = region_scope(county_code)
     sites = [
         Site(c.pk, c.name, c.latitude, c.longitude, c.households)
@@ -166,12 +172,10 @@ def inputs_for_county(
         )
     ]
     companies = list(
-        scoped_to(PropertyCompany.objects.filter(kind=CompanyKind.MARKET), scope)
-        .annotate(
+        planner_companies(county_code).annotate(
             lat=Avg("compounds__latitude", filter=Q(compounds__latitude__isnull=False)),
             lon=Avg("compounds__longitude", filter=Q(compounds__longitude__isnull=False)),
         )
-        .order_by("pk")
     )
     ids = [c.pk for c in companies]
     stars = dict(
@@ -196,7 +200,7 @@ def inputs_for_county(
             float(c.lon) if c.lon is not None else None,
             stars.get(c.pk),
             loads.get(c.pk, 0),
-            capacities.get(c.pk, settings.PLANNER_DEFAULT_CAPACITY),
+            capacities.get(c.pk, default),
         )
         for c in companies
     ]

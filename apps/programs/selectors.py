@@ -11,22 +11,25 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractYear, Substr
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.core.scoping import Scope, scope_of, scoped, scoped_to
+from apps.core.scoping import Scope, region_scope, scope_of, scoped, scoped_to
 from apps.programs.choices import AgreementStatus, ArrangementMode, SubsidyStatus
 from apps.programs.models import (
     FallbackAgreement,
     Inspection,
     PairingAgreement,
+    PlannerCapacity,
     ServiceArrangement,
     SubsidyApplication,
     in_force_q,
 )
 from apps.registry.models import CompanyKind, Compound, PropertyCompany
+from apps.voting.choices import DecisionStatus
 
 NONE = "none"
 
@@ -40,7 +43,7 @@ def fallback_list_for(*, user):
 
 
 def pairing_list_for(*, user):
-    return scoped(PairingAgreement.objects.select_related("compound", "company"), user)
+    return scoped(PairingAgreement.objects.select_related("compound", "company", "owners_decision"), user)
 
 
 def subsidy_list_for(*, user):
@@ -244,3 +247,68 @@ def home_tiles(user) -> list[dict]:
 
 def welfare_companies(scope: Scope):
     return scoped_to(PropertyCompany.objects.filter(kind=CompanyKind.PUBLIC_WELFARE), scope)
+
+
+# ------------------------------------------------------------ planner capacities
+def default_capacity(county_code: str) -> int:
+    """The planner's capacity of a company the county has set nothing for: the nearest region's
+    value in PLANNER_CAPACITY_BY_REGION (county → city → province), else PLANNER_DEFAULT_CAPACITY."""
+    by_region = settings.PLANNER_CAPACITY_BY_REGION
+    for length in (6, 4, 2):
+        value = by_region.get(county_code[:length])
+        if value is not None:
+            return int(value)
+    return settings.PLANNER_DEFAULT_CAPACITY
+
+
+def planner_companies(county_code: str):
+    """The market companies the county's planner proposes (registered in or serving the county)."""
+    return scoped_to(
+        PropertyCompany.objects.filter(kind=CompanyKind.MARKET), region_scope(county_code)
+    ).order_by("pk")
+
+
+def planner_capacities(county_code: str) -> dict[int, int]:
+    """company id → the capacity the county stored for it."""
+    return dict(PlannerCapacity.objects.filter(county_id=county_code).values_list("company_id", "capacity"))
+
+
+# ------------------------------------------------------------ owners' decisions (apps/voting)
+def decision_passed(decision) -> bool:
+    """Published and every matter passed (the count stored on the matters when voting closed)."""
+    if decision.status != DecisionStatus.PUBLISHED:
+        return False
+    results = [m.result or {} for m in decision.matters.all()]
+    return bool(results) and all(r.get("passed") is True for r in results)
+
+
+def decision_link_problem(decision, *, compound_id: int) -> str | None:
+    """Why a decision cannot back a change of this compound (None: it can)."""
+    if decision.compound_id != compound_id:
+        return "关联的业主共同决定必须是本小区的表决"
+    if not decision_passed(decision):
+        return "关联的业主共同决定尚未通过（须已公布且各表决事项均通过）"
+    return None
+
+
+def passed_decisions_for(*, user, compound_id: int) -> list:
+    """The compound's passed owners' decisions the user can see, newest first."""
+    from apps.voting.selectors import decision_list_for
+
+    qs = (
+        decision_list_for(user=user)
+        .filter(compound_id=compound_id, status=DecisionStatus.PUBLISHED)
+        .prefetch_related("matters")
+    )
+    return [d for d in qs if decision_passed(d)]
+
+
+def decision_for_link(*, user, pk) -> object | None:
+    """One owners' decision the user can see (any status: the service says why it cannot back a change)."""
+    from apps.voting.selectors import decision_list_for
+
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return decision_list_for(user=user).filter(pk=pk).prefetch_related("matters").first()

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from apps.core.errors import ConflictError, DomainError, ForbiddenError
 from apps.core.scoping import scope_of
-from apps.core.services import compare_and_set, event_record, record_create, record_update
+from apps.core.services import compare_and_set, event_record, record_create, record_delete, record_update
 from apps.notifications.services import Message, notify_batch
 from apps.programs.choices import (
     AgreementStatus,
@@ -43,12 +43,14 @@ from apps.programs.models import (
     Inspection,
     Milestone,
     PairingAgreement,
+    PlannerCapacity,
     ServiceArrangement,
     SubsidyApplication,
     add_years,
     in_force_q,
     month_start,
 )
+from apps.regions.models import Region
 from apps.registry.models import CompanyKind, Compound, ManagementMode, PropertyCompany
 
 DAY = datetime.timedelta(days=1)
@@ -487,8 +489,12 @@ def pairing_outcome_record(
     note: str = "",
     extend_years: int = 1,
     fallback_company: PropertyCompany | None = None,
+    decision=None,
 ) -> PairingAgreement:
-    """The end of the transition: a market contract with the adopter, an extension, or 兜底."""
+    """The end of the transition: a market contract with the adopter (optionally by a passed
+    owners' decision of the compound, `decision`: a voting Decision), an extension, or 兜底."""
+    from apps.programs.selectors import decision_link_problem
+
     _require(actor, "programs.change_pairingagreement")
     _require_compound(actor, pairing.compound)
     pairing = PairingAgreement.objects.select_related("compound", "company", "arrangement").get(pk=pairing.pk)
@@ -496,6 +502,12 @@ def pairing_outcome_record(
         raise DomainError("只有已签订的帮扶协议才能记录过渡结果")
     if outcome not in PairingOutcome.values:
         raise ValidationError({"outcome": "请选择过渡结果"})
+    if decision is not None:
+        if outcome != PairingOutcome.MARKET_CONTRACT:
+            raise ValidationError({"owners_decision": "只有“签订市场化物业服务合同”可关联业主共同决定"})
+        problem = decision_link_problem(decision, compound_id=pairing.compound_id)
+        if problem:
+            raise ValidationError({"owners_decision": problem})
     on = on or pairing.transition_date
     if outcome == PairingOutcome.EXTENDED:
         if extend_years < 1:
@@ -550,6 +562,7 @@ def pairing_outcome_record(
             "outcome": outcome,
             "outcome_on": on,
             "outcome_note": note,
+            "owners_decision": decision,
         },
         actor=actor,
         verb="pairingagreement.outcome",
@@ -771,4 +784,67 @@ def modes_sync(*, today: datetime.date | None = None) -> int:
             before = (compound.management_mode, compound.company_id)
             after = sync_compound(compound, today=today)
             changed += before != (after.management_mode, after.company_id)
+    return changed
+
+
+# ------------------------------------------------------------ planner capacities
+def _capacity_value(value) -> int | None:
+    """ "" / None → the default; a whole number ≥ 1 → itself; anything else → ValueError."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise ValueError
+    number = int(value.strip()) if isinstance(value, str) else value
+    if not isinstance(number, int) or number < 1:
+        raise ValueError
+    return number
+
+
+@transaction.atomic
+def planner_capacities_set(*, county: Region, values: dict[int, int | str | None], actor) -> int:
+    """Store the county's planner capacity of each company in `values` (company id → a positive
+    whole number, or empty/None for the default). All or nothing; returns the rows changed."""
+    from apps.programs.selectors import planner_companies
+
+    _require(actor, "programs.run_planner")
+    if county.level != "county":
+        raise DomainError("结对规划容量按县区设置，请选择县区")
+    if actor is not None and not scope_of(actor).contains_code(county.code):
+        raise ForbiddenError("该县区不在您的管辖范围内")
+    companies = {c.pk: c for c in planner_companies(county.code).filter(pk__in=list(values))}
+    parsed, errors = {}, {}
+    for company_id, value in values.items():
+        company = companies.get(company_id)
+        if company is None:
+            errors[f"cap_{company_id}"] = "该企业不是本县区可参与结对的市场化物业企业"
+            continue
+        try:
+            parsed[company_id] = _capacity_value(value)
+        except (TypeError, ValueError):
+            errors[f"cap_{company_id}"] = f"“{company.name}”的帮扶容量必须是正整数"
+    if errors:
+        raise ValidationError(errors)
+    stored = {
+        row.company_id: row
+        for row in PlannerCapacity.objects.select_for_update().filter(
+            county=county, company_id__in=list(parsed)
+        )
+    }
+    changed = 0
+    for company_id, capacity in parsed.items():
+        row = stored.get(company_id)
+        if capacity is None:
+            if row is not None:
+                record_delete(obj=row, actor=actor)
+                changed += 1
+        elif row is None:
+            record_create(
+                model=PlannerCapacity,
+                data={"county": county, "company": companies[company_id], "capacity": capacity},
+                actor=actor,
+            )
+            changed += 1
+        elif row.capacity != capacity:
+            record_update(obj=row, data={"capacity": capacity}, actor=actor)
+            changed += 1
     return changed

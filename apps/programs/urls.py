@@ -20,6 +20,7 @@ urlpatterns = [
     path("pairings/<int:pk>/sign/", views.pairing_sign, name="pairing_sign"),
     path("pairings/<int:pk>/outcome/", views.pairing_outcome, name="pairing_outcome"),
     path("planner/", views.planner_view, name="pairing_planner"),
+    path("planner/capacities/", views.planner_capacities_view, name="planner_capacities"),
     path("subsidies/", views.SubsidyList.as_view(), name="subsidy_list"),
     path("subsidies/new/", views.SubsidyApply.as_view(), name="subsidy_apply"),
     path("subsidies/<int:pk>/", views.SubsidyDetail.as_view(), name="subsidy_detail"),

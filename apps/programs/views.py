@@ -337,6 +337,13 @@ class InspectionCreate(FormPage):
 
 
 # ------------------------------------------------------------ 大手牵小手
+def decision_link(decision):
+    """An owners' decision as a link to its page (voting), or "—"."""
+    if decision is None:
+        return "—"
+    return format_html('<a href="{}">{}</a>', decision.get_absolute_url(), decision.title)
+
+
 def status_tag(obj):
     kind = {"draft": "warn", "signed": "ok", "concluded": "done"}.get(obj.status, "")
     return tag(obj.get_status_display(), kind)
@@ -381,6 +388,7 @@ class PairingDetail(DetailPage):
             ("签订日期", p.signed_on),
             ("到期提醒", p.reminded_on),
             ("过渡结果", p.get_outcome_display()),
+            ("业主共同决定", decision_link(p.owners_decision)),
         ]
 
     def sections(self, p):
@@ -422,7 +430,9 @@ class PairingDetail(DetailPage):
             )
         outcome_form = None
         if p.status == AgreementStatus.SIGNED and user.has_perm("programs.change_pairingagreement"):
-            outcome_form = PairingOutcomeForm()
+            outcome_form = PairingOutcomeForm(
+                decisions=selectors.passed_decisions_for(user=user, compound_id=p.compound_id)
+            )
         return {
             "actions": actions,
             "outcome_form": outcome_form,
@@ -462,6 +472,12 @@ def pairing_outcome(request, pk):
         messages.error(request, "请选择过渡结果")
         return HttpResponseRedirect(pairing.get_absolute_url())
     d = form.cleaned_data
+    decision = None
+    if d["owners_decision"]:
+        decision = selectors.decision_for_link(user=request.user, pk=d["owners_decision"])
+        if decision is None:
+            messages.error(request, "业主共同决定：未找到该表决")
+            return HttpResponseRedirect(pairing.get_absolute_url())
     return _back(
         request,
         pairing,
@@ -471,6 +487,7 @@ def pairing_outcome(request, pk):
             on=d["on"],
             note=d["note"],
             fallback_company=d["fallback_company"],
+            decision=decision,
             actor=request.user,
         ),
     )
@@ -629,21 +646,55 @@ def _county_of(request) -> Region:
     return county
 
 
-def _capacities(data) -> dict[int, int]:
-    caps = {}
-    for key, value in data.items():
-        if key.startswith("cap_") and value.strip().isdigit():
-            caps[int(key[4:])] = int(value)
-    return caps
+def _require_planner(request) -> None:
+    if not request.user.has_perm("programs.run_planner"):
+        raise PermissionDenied("您的角色无权使用结对规划。")
+
+
+@login_required
+def planner_capacities_view(request):
+    """GET/POST /programs/planner/capacities/?county=<code>: the county's capacity per company
+    (empty = the jurisdiction's default), stored through services.planner_capacities_set."""
+    _require_planner(request)
+    county = _county_of(request)
+    companies = list(selectors.planner_companies(county.code).only("pk", "name"))
+    stored = selectors.planner_capacities(county.code)
+    default = selectors.default_capacity(county.code)
+    values = {c.pk: "" if c.pk not in stored else str(stored[c.pk]) for c in companies}
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        values = {c.pk: request.POST.get(f"cap_{c.pk}", "").strip() for c in companies}
+        try:
+            changed = services.planner_capacities_set(county=county, values=values, actor=request.user)
+        except ValidationError as exc:
+            errors = {key: msgs[0] for key, msgs in exc.message_dict.items()}
+            messages.error(request, "容量未保存：" + "；".join(errors.values()))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"已保存结对容量（{changed} 家企业有变化）。")
+            return HttpResponseRedirect(f"{reverse('pairing_planner')}?county={county.code}")
+    rows = [
+        {
+            "company": c,
+            "value": values.get(c.pk, ""),
+            "error": errors.get(f"cap_{c.pk}"),
+            "stored": c.pk in stored,
+        }
+        for c in companies
+    ]
+    return render(
+        request,
+        "programs/planner_capacities.html",
+        {"title": f"结对容量 · {county.name}", "county": county, "rows": rows, "default": default},
+        status=400 if errors else 200,
+    )
 
 
 @login_required
 def planner_view(request):
-    if not request.user.has_perm("programs.run_planner"):
-        raise PermissionDenied("您的角色无权使用结对规划。")
+    _require_planner(request)
     county = _county_of(request)
-    source = request.POST if request.method == "POST" else request.GET
-    capacities = _capacities(source)
     if request.method == "POST":
         form = PlannerAcceptForm(request.POST)
         chosen = request.POST.getlist("accept")
@@ -659,7 +710,8 @@ def planner_view(request):
             messages.error(request, "请勾选要采纳的结对建议")
     else:
         form = PlannerAcceptForm(initial={"start_date": timezone.localdate()})
-    plan = planner.plan_for_county(county.code, capacities=capacities)
+    plan = planner.plan_for_county(county.code)
+    stored = selectors.planner_capacities(county.code)
     rows = [
         {
             "site": p.site,
@@ -695,6 +747,8 @@ def planner_view(request):
             "form": form,
             "points_json": json.dumps(points, ensure_ascii=False),
             "max_km": settings.PLANNER_MAX_DISTANCE_KM,
+            "adopter_rows": [(a, a.id in stored) for a in plan.adopters],
+            "default_capacity": selectors.default_capacity(county.code),
         },
     )
 

@@ -73,4 +73,5 @@ class SpacesConfig(AppConfig):
             "check_in": "签到",
             "report": "周期预约结果",
         },
+        dashboard_panels=("apps.spaces.panels:dashboard_panel",),
     )

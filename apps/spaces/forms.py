@@ -16,6 +16,7 @@ from apps.spaces.choices import (
     SpaceStatus,
 )
 from apps.spaces.models import PublicSpace, RecoveryCase, Room, ServiceCentre, SpaceRules
+from apps.voting.choices import DecisionStatus
 
 
 def date_picker():
@@ -27,7 +28,7 @@ WEEKDAY_CHOICES = [(i, f"周{c}") for i, c in enumerate("一二三四五六日")
 
 
 class SpaceForm(ScopedModelForm):
-    scoped_fields = ("compound",)
+    scoped_fields = ("compound", "owners_decision")
 
     class Meta:
         model = PublicSpace
@@ -49,9 +50,20 @@ class SpaceForm(ScopedModelForm):
             "occupied_since",
             "converted_use",
             "converted_decision",
+            "owners_decision",
             "note",
         ]
         widgets = {"occupied_since": forms.DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Published decisions only (the service refuses one of another compound or not passed);
+        # on the edit page, those of the space's compound.
+        field = self.fields["owners_decision"]
+        field.queryset = field.queryset.filter(status=DecisionStatus.PUBLISHED).select_related("compound")
+        if self.instance.pk:
+            field.queryset = field.queryset.filter(compound_id=self.instance.compound_id)
+        field.label_from_instance = lambda d: f"{d.compound.name}：{d.title}"
 
 
 class DocumentForm(forms.Form):

@@ -150,6 +150,16 @@ class PublicSpace(PythonCheckedMixin, TimeStampedModel):
         blank=True,
         help_text="改变共有部分用途须经业主大会决定（民法典第278条）",
     )
+    # The owners' decision itself (apps/voting): a passed decision of this compound, checked by
+    # services.space_create / space_update.
+    owners_decision = models.ForeignKey(
+        "voting.Decision",
+        verbose_name="业主共同决定（表决）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     note = models.CharField("备注", max_length=300, blank=True)
     is_generated = models.BooleanField("演示数据（生成）", default=False)
 
@@ -192,8 +202,14 @@ class PublicSpace(PythonCheckedMixin, TimeStampedModel):
                 errors["occupant_name"] = "被占用的用房须填写占用方"
             if not self.occupied_since:
                 errors["occupied_since"] = "被占用的用房须填写占用起始日期"
-        if self.status == SpaceStatus.CONVERTED and not self.converted_decision:
-            errors["converted_decision"] = "改变用途须经业主大会同意，请填写业主大会决定"
+        if (
+            self.status == SpaceStatus.CONVERTED
+            and not self.converted_decision
+            and not self.owners_decision_id
+        ):
+            errors["converted_decision"] = "改变用途须经业主大会同意，请填写业主大会决定或关联表决"
+        if self.owners_decision_id and self.status != SpaceStatus.CONVERTED:
+            errors["owners_decision"] = "只有“经业主大会同意改变用途”的用房可关联业主共同决定"
         if errors:
             raise ValidationError(errors)
 

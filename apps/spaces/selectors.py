@@ -90,6 +90,11 @@ class CompoundNormsRow:
     compound: object
     norms: CompoundNorms
 
+    @property
+    def cells(self) -> dict:
+        """norm code → its result."""
+        return {r.code: r for r in self.norms.results}
+
 
 SPACE_FIELDS = (
     "compound_id",
@@ -137,6 +142,28 @@ def norms_for(
             continue
         out.append(CompoundNormsRow(c, norms))
     return out
+
+
+@dataclass
+class Shortfall:
+    """A region's shortfall list (公共用房配置缺口): the rows and, per norm, the compounds missing it."""
+
+    rows: list[CompoundNormsRow]
+    counts: list[tuple[str, int]]  # (norm label, compounds that miss it)
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
+
+
+def shortfall_for(*, user, region: str = "", show_all: bool = False) -> Shortfall:
+    """What /spaces/norms/ and the dashboard panel show: the compounds of the user's scope inside
+    `region` that miss a norm (all of them with `show_all`)."""
+    from apps.spaces.norms import NORM_CODES, NORM_LABELS
+
+    rows = norms_for(user=user, region=region, missed_only=not show_all)
+    counts = [(NORM_LABELS[code], sum(1 for r in rows if not r.cells[code].met)) for code in NORM_CODES]
+    return Shortfall(rows=rows, counts=counts)
 
 
 def _prefix(code: str) -> str:

@@ -69,10 +69,19 @@ def rules_update(*, rules: SpaceRules, actor, data: dict) -> SpaceRules:
 
 
 # ------------------------------------------------------------------ ledger
-def _space_data(data: dict) -> dict:
+def _space_data(data: dict, space: PublicSpace | None = None) -> dict:
     data = dict(data)
     if data.get("status") and data["status"] != SpaceStatus.OCCUPIED:
         data.setdefault("occupant_kind", "")
+    decision = data.get("owners_decision")
+    compound = data.get("compound") or (space.compound if space is not None else None)
+    if decision is not None and compound is not None:
+        # the same rule as a pairing's market contract (apps/programs): same compound, passed
+        from apps.programs.selectors import decision_link_problem
+
+        problem = decision_link_problem(decision, compound_id=compound.pk)
+        if problem:
+            raise ValidationError({"owners_decision": problem})
     return data
 
 
@@ -87,7 +96,7 @@ def space_update(*, space: PublicSpace, actor, data: dict) -> PublicSpace:
     _require(actor, "spaces.change_publicspace", space)
     if "compound" in data and data["compound"] != space.compound:
         _require_compound(actor, data["compound"])
-    return record_update(obj=space, data=_space_data(data), actor=actor)
+    return record_update(obj=space, data=_space_data(data, space), actor=actor)
 
 
 @transaction.atomic

@@ -124,7 +124,12 @@ class SpaceDetail(DetailPage):
         if s.status == SpaceStatus.OCCUPIED:
             out.append(("占用", f"{s.get_occupant_kind_display()} {s.occupant_name}，自{s.occupied_since}起"))
         if s.status == SpaceStatus.CONVERTED:
-            out.append(("改变用途", f"{s.converted_use}（{s.converted_decision}）"))
+            out.append(("改变用途", f"{s.converted_use}（{s.converted_decision or '见关联表决'}）"))
+            if s.owners_decision_id:
+                d = s.owners_decision
+                out.append(
+                    ("业主共同决定", format_html('<a href="{}">{}</a>', d.get_absolute_url(), d.title))
+                )
         if s.kind in ("property_service", "committee_office"):
             out.append(("计入物业服务用房", "是" if not reasons else "否：" + "；".join(reasons)))
         return out
@@ -225,10 +230,6 @@ class DocumentAdd(FormPage):
 
 
 # ------------------------------------------------------------------ norms
-def _norm_cells(norms):
-    return {r.code: r for r in norms.results}
-
-
 @login_required
 def compound_norms(request, pk: int):
     from apps.registry.models import Compound
@@ -264,7 +265,8 @@ def norms_list(request):
     if region and not region.isdigit():
         region = ""
     show_all = request.GET.get("all") == "1"
-    rows = selectors.norms_for(user=request.user, region=region, missed_only=not show_all)
+    shortfall = selectors.shortfall_for(user=request.user, region=region, show_all=show_all)
+    rows = shortfall.rows
     if request.GET.get("export") == "xlsx":
         headers = ["小区编码", "小区", "社区", "总建筑面积（㎡）", "户数"]
         for code in NORM_CODES:
@@ -275,23 +277,22 @@ def norms_list(request):
             ]
         data = []
         for row in rows:
-            c, cells = row.compound, _norm_cells(row.norms)
+            c, cells = row.compound, row.cells
             line = [c.code, c.name, c.community.name, c.total_floor_area, c.households]
             for code in NORM_CODES:
                 r = cells[code]
                 line += [r.required, r.actual, r.gap]
             data.append(line)
         return xlsx_response("公共用房配置缺口", headers, data, sheet_title="配置缺口")
-    counts = {code: sum(1 for r in rows if not _norm_cells(r.norms)[code].met) for code in NORM_CODES}
-    table = [(row.compound, [_norm_cells(row.norms)[code] for code in NORM_CODES]) for row in rows[:500]]
+    table = [(row.compound, [row.cells[code] for code in NORM_CODES]) for row in rows[:500]]
     return render(
         request,
         "spaces/norms_list.html",
         {
             "title": "公共用房配置缺口",
             "rows": table,
-            "total": len(rows),
-            "counts": [(NORM_LABELS[c], counts[c]) for c in NORM_CODES],
+            "total": shortfall.total,
+            "counts": shortfall.counts,
             "labels": [NORM_LABELS[c] for c in NORM_CODES],
             "region": region,
             "show_all": show_all,

@@ -78,6 +78,22 @@ def test_planner_to_signed_pairings_raises_coverage(
 
     officer.click("text=结对规划")
     officer.wait_for_selector("#proposals")
+    # the county stores the adopter's capacity: a bad value is refused on the page, a good one kept
+    officer.click("#capacities-link")
+    field = officer.locator(f"input[name=cap_{world.company.pk}]")
+    field.fill("0")
+    officer.click("#save-capacities")
+    assert "帮扶容量必须是正整数" in officer.content()
+    # the refused form answers 400 (the house rule), which the browser logs: expected here
+    console_errors.errors[:] = [e for e in console_errors.errors if "400 (Bad Request)" not in e]
+    officer.locator(f"input[name=cap_{world.company.pk}]").fill("4")
+    officer.click("#save-capacities")
+    officer.wait_for_selector("#proposals")
+    assert "已保存结对容量" in officer.content()
+    assert (
+        officer.locator("#adopters tbody tr", has_text=world.company.name).locator("td.num").last.inner_text()
+        == "4"
+    )
     rows = officer.locator("#proposals input[name=accept]")
     assert rows.count() == 2
     screenshot(officer, "programs-2-planner")
@@ -108,6 +124,9 @@ def test_planner_to_signed_pairings_raises_coverage(
     screenshot(officer, "programs-5-overview-after")
     assert fig.pairings(region_scope(t.COUNTY)).compounds == before + 2  # the dashboard counts them too
     officer.goto(f"{live_server.url}/dashboard/")
+    panel = officer.locator("#panel-programs")
+    assert panel.locator("#panel-programs-coverage .sub").inner_text().startswith("3 / 3")
+    panel.scroll_into_view_if_needed()
     screenshot(officer, "programs-6-dashboard")
     assert not console_errors.errors, console_errors.errors
 
