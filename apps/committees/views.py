@@ -23,6 +23,7 @@ from apps.core.views import (
     FormPage,
     ListPage,
     Section,
+    apply_domain_error,
     apply_validation_error,
     generated_tag,
     tag,
@@ -178,7 +179,7 @@ class CommitteeCreate(FormPage):
             except ValidationError as exc:
                 apply_validation_error(form, exc)
             except DomainError as exc:
-                form.add_error(None, exc.message)
+                apply_domain_error(form, exc)
             else:
                 messages.success(request, "业主委员会已登记。")
                 return HttpResponseRedirect(committee.get_absolute_url())

@@ -12,7 +12,7 @@ from django.db.models.deletion import ProtectedError, RestrictedError
 from django.utils import timezone
 
 from apps.core.audit import diff, json_value, snapshot
-from apps.core.errors import ConflictError, DomainError
+from apps.core.errors import ConflictError, DomainError, ForbiddenError
 from apps.core.models import Event
 from apps.core.sql import insert_row
 
@@ -176,3 +176,85 @@ def validation_message(exc: ValidationError) -> str:
                 parts.append(error if field == "__all__" else f"{field}：{error}")
         return "；".join(parts)
     return "；".join(exc.messages)
+
+
+# ------------------------------------------------------------------ permission and scope in services
+NOT_PERMITTED = "您的角色无权执行此操作。"
+OUT_OF_SCOPE = "该记录不在您的管辖范围内。"
+
+
+def perm_for(model: type[models.Model], action: str) -> str:
+    """The model permission of an action: perm_for(Building, "add") → "registry.add_building"."""
+    return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
+
+
+def permission_check(*, actor, perm: str, message: str = NOT_PERMITTED) -> None:
+    """The actor holds `perm`, else ForbiddenError. actor=None is the system (demo, data
+    migrations, the scale generator), which every check lets through."""
+    if actor is not None and not actor.has_perm(perm):
+        raise ForbiddenError(message)
+
+
+def scope_check(*, actor, obj: models.Model, message: str = OUT_OF_SCOPE) -> None:
+    """The stored row of `obj` lies inside the actor's scope (its model's `scope_q`), else
+    ForbiddenError. Called after a write it refuses a row the actor placed outside their scope:
+    the transaction rolls back, row and audit event included."""
+    if actor is None:
+        return
+    from apps.core.scoping import scoped
+
+    if not scoped(type(obj)._default_manager.filter(pk=obj.pk), actor).exists():
+        raise ForbiddenError(message)
+
+
+def domain_error(exc: ValidationError, model: type[models.Model] | None = None) -> DomainError:
+    """A model's ValidationError as the one domain error: one Chinese sentence naming each field
+    by its verbose name, and the field errors for forms and the API."""
+    fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": list(exc.messages)}
+    parts = []
+    for name, errors in fields.items():
+        label = ""
+        if name != "__all__" and model is not None:
+            try:
+                label = str(model._meta.get_field(name).verbose_name)
+            except Exception:
+                label = name
+        parts.extend(f"{label}：{e}" if label else e for e in errors)
+    return DomainError("；".join(parts) or "数据不正确，未保存。", field_errors=fields)
+
+
+@transaction.atomic
+def scoped_create(*, model: type[models.Model], data: dict, actor, perm: str | None = None, **kwargs):
+    """record_create for an actor: the permission (default `<app>.add_<model>`) before, the new
+    row inside the actor's scope after; DomainError on any refusal, nothing written."""
+    permission_check(actor=actor, perm=perm or perm_for(model, "add"))
+    try:
+        obj = record_create(model=model, data=data, actor=actor, **kwargs)
+    except ValidationError as exc:
+        raise domain_error(exc, model) from exc
+    scope_check(actor=actor, obj=obj)
+    return obj
+
+
+@transaction.atomic
+def scoped_update(*, obj: models.Model, data: dict, actor, perm: str | None = None, **kwargs):
+    """record_update for an actor: the permission (default `<app>.change_<model>`), the row inside
+    the actor's scope before, and still inside after (a change cannot move it out)."""
+    model = type(obj)
+    permission_check(actor=actor, perm=perm or perm_for(model, "change"))
+    scope_check(actor=actor, obj=obj)
+    try:
+        obj = record_update(obj=obj, data=data, actor=actor, **kwargs)
+    except ValidationError as exc:
+        raise domain_error(exc, model) from exc
+    scope_check(actor=actor, obj=obj)
+    return obj
+
+
+@transaction.atomic
+def scoped_delete(*, obj: models.Model, actor, perm: str | None = None, **kwargs) -> None:
+    """record_delete for an actor: the permission (default `<app>.delete_<model>`) and the row
+    inside the actor's scope."""
+    permission_check(actor=actor, perm=perm or perm_for(type(obj), "delete"))
+    scope_check(actor=actor, obj=obj)
+    record_delete(obj=obj, actor=actor, **kwargs)

@@ -403,6 +403,22 @@ def apply_validation_error(form: forms.Form, exc: ValidationError) -> None:
             form.add_error(None, message)
 
 
+def apply_domain_error(form: forms.Form, exc: DomainError) -> None:
+    """Attach a service's DomainError to the form: its field errors on the fields the form has,
+    else its one message above the form."""
+    own = {name: errors for name, errors in exc.field_errors.items() if name in form.fields}
+    if not own:
+        form.add_error(None, exc.message)
+        return
+    for name, errors in own.items():
+        for error in errors:
+            form.add_error(name, error)
+    for name, errors in exc.field_errors.items():
+        if name not in own:
+            for error in errors:
+                form.add_error(None, error)
+
+
 class FormPage(SelectorMixin, LoginRequiredMixin, View):
     """Create or update through one service. Subclasses set form_class and implement `save`."""
 
@@ -477,7 +493,7 @@ class FormPage(SelectorMixin, LoginRequiredMixin, View):
             except ValidationError as exc:
                 apply_validation_error(form, exc)
             except DomainError as exc:
-                form.add_error(None, exc.message)
+                apply_domain_error(form, exc)
             else:
                 messages.success(request, self.success_message)
                 return HttpResponseRedirect(

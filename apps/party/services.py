@@ -1,35 +1,38 @@
-"""Writes to party organisations, instructors, ratings and red-collar secretaries."""
+"""Writes to party organisations, instructors, ratings and red-collar secretaries.
+
+Every function checks the actor's permission and scope itself (actor=None is the system) and
+refuses with a DomainError (ForbiddenError for permission and scope), writing nothing."""
 
 from __future__ import annotations
 
 from django.db import transaction
 
-from apps.core.services import record_create, record_delete, record_update
+from apps.core.services import scoped_create, scoped_delete, scoped_update
 from apps.party.models import PartyInstructor, PartyOrg, PartyOrgRating, RedCollarSecretary
 
 
 def party_org_create(*, actor, data: dict) -> PartyOrg:
-    return record_create(model=PartyOrg, data=data, actor=actor)
+    return scoped_create(model=PartyOrg, data=data, actor=actor)
 
 
 def party_org_update(*, party_org: PartyOrg, actor, data: dict) -> PartyOrg:
-    return record_update(obj=party_org, data=data, actor=actor)
+    return scoped_update(obj=party_org, data=data, actor=actor)
 
 
 def party_org_delete(*, party_org: PartyOrg, actor) -> None:
-    record_delete(obj=party_org, actor=actor)
+    scoped_delete(obj=party_org, actor=actor)
 
 
 def instructor_create(*, actor, data: dict) -> PartyInstructor:
-    return record_create(model=PartyInstructor, data=data, actor=actor)
+    return scoped_create(model=PartyInstructor, data=data, actor=actor)
 
 
 def instructor_update(*, instructor: PartyInstructor, actor, data: dict) -> PartyInstructor:
-    return record_update(obj=instructor, data=data, actor=actor)
+    return scoped_update(obj=instructor, data=data, actor=actor)
 
 
 def instructor_delete(*, instructor: PartyInstructor, actor) -> None:
-    record_delete(obj=instructor, actor=actor)
+    scoped_delete(obj=instructor, actor=actor)
 
 
 # Typed-in star records are kept as legacy results of the rating engine (apps.ratings), which
@@ -38,7 +41,7 @@ def instructor_delete(*, instructor: PartyInstructor, actor) -> None:
 def rating_record(*, actor, data: dict) -> PartyOrgRating:
     from apps.ratings.services import legacy_result_sync
 
-    rating = record_create(model=PartyOrgRating, data=data, actor=actor)
+    rating = scoped_create(model=PartyOrgRating, data=data, actor=actor)
     legacy_result_sync(rating=rating)
     return rating
 
@@ -48,7 +51,7 @@ def rating_update(*, rating: PartyOrgRating, actor, data: dict) -> PartyOrgRatin
     from apps.ratings.services import legacy_result_delete, legacy_result_sync
 
     old = (rating.party_org_id, rating.year)
-    rating = record_update(obj=rating, data=data, actor=actor)
+    rating = scoped_update(obj=rating, data=data, actor=actor)
     if old != (rating.party_org_id, rating.year):
         legacy_result_delete(party_org_id=old[0], year=old[1])
     legacy_result_sync(rating=rating)
@@ -60,17 +63,17 @@ def rating_delete(*, rating: PartyOrgRating, actor) -> None:
     from apps.ratings.services import legacy_result_delete
 
     key = (rating.party_org_id, rating.year)
-    record_delete(obj=rating, actor=actor)
+    scoped_delete(obj=rating, actor=actor)
     legacy_result_delete(party_org_id=key[0], year=key[1])
 
 
 def secretary_create(*, actor, data: dict) -> RedCollarSecretary:
-    return record_create(model=RedCollarSecretary, data=data, actor=actor)
+    return scoped_create(model=RedCollarSecretary, data=data, actor=actor)
 
 
 def secretary_update(*, secretary: RedCollarSecretary, actor, data: dict) -> RedCollarSecretary:
-    return record_update(obj=secretary, data=data, actor=actor)
+    return scoped_update(obj=secretary, data=data, actor=actor)
 
 
 def secretary_delete(*, secretary: RedCollarSecretary, actor) -> None:
-    record_delete(obj=secretary, actor=actor)
+    scoped_delete(obj=secretary, actor=actor)

@@ -4,10 +4,10 @@ import datetime
 
 import pytest
 import time_machine
-from django.core.exceptions import ValidationError
 from django.test import override_settings
 
 from apps.committees import services as committee_services
+from apps.core.errors import DomainError
 from apps.core.models import Event
 from apps.party import services as party_services
 from apps.party.models import PartyOrg, PartyOrgKind
@@ -33,14 +33,16 @@ def _compound_data(world, **over):
 
 
 def _messages(exc) -> dict:
-    return exc.value.message_dict
+    """Field → messages: the services' DomainError carries them as `field_errors`."""
+    value = exc.value
+    return value.field_errors if isinstance(value, DomainError) else value.message_dict
 
 
 @time_machine.travel(TODAY)
 def test_build_year_in_the_future_is_refused(world):
     actor = world.users["county"]
     before = Compound.objects.count(), Event.objects.count()
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(DomainError) as exc:
         registry_services.compound_create(
             actor=actor, data=_compound_data(world, year_built=2027, is_old=False)
         )
@@ -53,7 +55,7 @@ def test_build_year_in_the_future_is_refused(world):
 @override_settings(OLD_COMPOUND_LATEST_YEAR=2005)
 def test_old_compound_flag_on_a_recent_compound_is_refused(world):
     actor = world.users["county"]
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(DomainError) as exc:
         registry_services.compound_create(actor=actor, data=_compound_data(world, year_built=2015))
     assert _messages(exc)["is_old"] == ["2015年建成的小区不能标为老旧小区（老旧小区应为2005年及以前建成）"]
     registry_services.compound_create(actor=actor, data=_compound_data(world, year_built=2005))
@@ -61,7 +63,7 @@ def test_old_compound_flag_on_a_recent_compound_is_refused(world):
 
 @time_machine.travel(TODAY)
 def test_compound_update_cannot_move_the_build_year_into_the_future(world):
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(DomainError) as exc:
         registry_services.compound_update(
             compound=world.compound, actor=world.users["county"], data={"year_built": 2030}
         )
@@ -72,7 +74,7 @@ def test_compound_update_cannot_move_the_build_year_into_the_future(world):
 
 @time_machine.travel(TODAY)
 def test_committee_dates_of_past_events_cannot_be_in_the_future(world):
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(DomainError) as exc:
         committee_services.committee_update(
             committee=world.committee,
             actor=world.users["street"],
@@ -96,12 +98,12 @@ def test_party_founding_date_and_rating_year_cannot_be_in_the_future(world):
                 "company": world.company,
             },
         )
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(DomainError) as exc:
         party_services.party_org_update(
             party_org=org, actor=actor, data={"founded_on": datetime.date(2027, 3, 1)}
         )
     assert _messages(exc)["founded_on"] == ["成立日期不能晚于今天（2026年12月2日）"]
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(DomainError) as exc:
         party_services.rating_record(
             actor=actor, data={"party_org": org, "year": 2027, "stars": 4, "issuer": "市委组织部"}
         )
