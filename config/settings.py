@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "apps.workdays",
     "apps.notifications",
     "apps.jobs",
+    "apps.imports",
     "apps.workorders",
     "apps.spaces",
     "apps.programs",
@@ -439,3 +440,10 @@ if JOBS_BACKEND == "rq":
 JOBS_MAX_ATTEMPTS = env_int("JOBS_MAX_ATTEMPTS", 3)  # a job that raises is tried this often in all
 JOBS_RETRY_BASE_S = env_int("JOBS_RETRY_BASE_S", 30)  # backoff: 30 s, 2 min, 8 min … (cap 1 h)
 JOBS_STALE_S = env_int("JOBS_STALE_S", 900)  # 进行中 without a heartbeat this long: worker died, rerun
+
+# ---------------------------------------------------------------- ledger imports (apps/imports)
+# Largest uploaded file, in MB: a larger request is refused before it is read (middleware).
+UPLOAD_MAX_MB = env_int("DJANGO_UPLOAD_MAX_MB", 30)
+IMPORTS_ROOT = Path(env("IMPORTS_ROOT", str(BASE_DIR / "private" / "imports")))  # private: never served
+IMPORTS_MAX_ROWS = env_int("IMPORTS_MAX_ROWS", 300000)  # data rows of one file
+IMPORTS_KEEP_DAYS = env_int("IMPORTS_KEEP_DAYS", 30)  # uploads (and marked copies) deleted after this

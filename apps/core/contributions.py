@@ -90,6 +90,7 @@ class Contribution:
     world: str | None = None  # tests only: "module:function(world) -> None" adding own/other objects
     scope_surfaces: Mapping[str, Surface] = field(default_factory=dict)  # tests only
     audit_verbs: Mapping[str, str] = field(default_factory=dict)  # verb suffix → Chinese label
+    imports: tuple[str, ...] = ()  # "module:attribute" of each importable Ledger (apps/core/imports.py)
 
 
 def resolve(path: str) -> Any:
@@ -168,8 +169,21 @@ def scope_surfaces() -> dict[str, Surface]:
     return merged
 
 
+@cache
+def import_ledgers() -> dict:
+    """Ledger name → the Ledger object of every app's `imports` (apps/imports), in `order`."""
+    ledgers = sorted((resolve(path) for _, c in contributions() for path in c.imports), key=lambda x: x.order)
+    merged = {}
+    for ledger in ledgers:
+        if ledger.name in merged:
+            raise ValueError(f"import ledger {ledger.name!r} declared twice")
+        merged[ledger.name] = ledger
+    return merged
+
+
 def clear_caches() -> None:
     """For tests that install an app's contribution on the fly."""
     nav_items.cache_clear()
     role_grants.cache_clear()
     home_tile_functions.cache_clear()
+    import_ledgers.cache_clear()
