@@ -58,7 +58,11 @@ class Ledger:
     bulk_size = 2000  # rows handed at once to `bulk_save` when a ledger defines one
 
     # -------------------------------------------------------------- override per ledger
-    def form(self, data: dict, *, user, instance=None):
+    def prepare(self, user):
+        """Per-run state (caches of a file's lookups) handed to `lookup`, `form` and `bulk_save`."""
+        return None
+
+    def form(self, data: dict, *, user, instance=None, state=None):
         return self.form_class(data, user=user, instance=instance)
 
     def natural_key(self, data: dict) -> tuple | None:
@@ -66,7 +70,7 @@ class Ledger:
         key = tuple((data.get(c) or "").strip().upper() for c in self.key_columns)
         return key if all(key) else None
 
-    def lookup(self, key: tuple, *, user):
+    def lookup(self, key: tuple, *, user, state=None):
         """The existing object with this natural key inside the user's scope, or None."""
         raise NotImplementedError
 

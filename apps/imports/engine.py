@@ -103,7 +103,8 @@ class Session:
         self.ledger = ledger
         self.user = user
         self.mapping = mapping
-        self.fields = ledger.form(None, user=user).fields
+        self.state = ledger.prepare(user)
+        self.fields = ledger.form(None, user=user, state=self.state).fields
         self.seen: dict[tuple, int] = {}
         self.present = {c.name for c in mapping if c is not None}
         self.key_headers = "、".join(
@@ -165,14 +166,14 @@ class Session:
                 continue
             if name in self.present:
                 if (
-                    field.required
-                    and field.initial not in (None, "")
+                    form_field.required
+                    and form_field.initial not in (None, "")
                     and not isinstance(form_field, forms.BooleanField)
                 ):
                     data[name] = str(form_field.initial)
                 continue
             if probe is None:
-                probe = self.ledger.form(None, user=self.user, instance=instance)
+                probe = self.ledger.form(None, user=self.user, instance=instance, state=self.state)
             value = probe.initial.get(name, form_field.initial)
             if callable(value):
                 value = value()
@@ -224,10 +225,10 @@ class Session:
                 )
             else:
                 self.seen[key] = number
-            instance = self.ledger.lookup(key, user=self.user)
+            instance = self.ledger.lookup(key, user=self.user, state=self.state)
         self.fill_defaults(data, instance)
         before = self.ledger.snapshot(instance) if instance is not None else None
-        form = self.ledger.form(data, user=self.user, instance=detached_copy(instance))
+        form = self.ledger.form(data, user=self.user, instance=detached_copy(instance), state=self.state)
         valid = form.is_valid()
         if not valid:
             problems.extend(
@@ -352,14 +353,14 @@ def commit_batch(batch: ImportBatch, *, progress: Callable[[int, int | None], No
             if bulk is not None:
                 pending.append(result)
                 if len(pending) >= ledger.bulk_size:
-                    _save_bulk(bulk, pending, batch.owner)
+                    _save_bulk(bulk, pending, batch.owner, session.state)
                     pending = []
             else:
                 _save_one(ledger, result, batch.owner)
             if progress:
                 progress(counts["rows"], max(estimate, counts["rows"]))
         if pending:
-            _save_bulk(bulk, pending, batch.owner)
+            _save_bulk(bulk, pending, batch.owner, session.state)
         done = ImportBatch.objects.filter(
             pk=batch.pk, status__in=[BatchStatus.VALID, BatchStatus.COMMITTING]
         ).update(
@@ -406,9 +407,9 @@ def _save_one(ledger: Ledger, result: RowResult, actor) -> None:
         raise CommitRefused(_problems_of(result.number, lambda n: _header(ledger, n), exc)) from exc
 
 
-def _save_bulk(bulk, pending: list[RowResult], actor) -> None:
+def _save_bulk(bulk, pending: list[RowResult], actor, state) -> None:
     try:
-        bulk(pending, actor=actor)
+        bulk(pending, actor=actor, state=state)
     except (ValidationError, DomainError) as exc:
         number = getattr(exc, "row_number", pending[0].number)
         raise CommitRefused(_problems_of(number, lambda n: "", exc)) from exc

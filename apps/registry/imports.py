@@ -3,14 +3,17 @@ through the page's own form and saved by the page's own service."""
 
 from __future__ import annotations
 
+import copy
+
 from django import forms
 
 from apps.core.imports import Column, Ledger, detached_copy
 from apps.core.scoping import scoped
 from apps.core.validators import id_number_check_char, id_number_hash, normalize_id_number
 from apps.registry import selectors, services
+from apps.registry.bulk import UnitOwnerState, UnitRowForm, units_owners_save
 from apps.registry.forms import BuildingForm, CompanyForm, CompoundForm, DepartmentForm, OwnerForm, UnitForm
-from apps.registry.models import Building, Compound, Owner, OwnerUnit, PropertyCompany, Unit
+from apps.registry.models import OwnerUnit, PropertyCompany, Unit
 
 REGISTRY_IMPORT = "registry.import_records"
 SAMPLE_ID_NUMBER = "37131119800101001" + id_number_check_char("37131119800101001")  # not a real person
@@ -45,7 +48,7 @@ class CompanyLedger(Ledger):
         "region": "371311",
     }
 
-    def form(self, data, *, user, instance=None):
+    def form(self, data, *, user, instance=None, state=None):
         form = CompanyForm(data, user=user, instance=instance)
         form.fields["region"].label = "注册地（县区代码）"
         return form
@@ -54,7 +57,7 @@ class CompanyLedger(Ledger):
         code = _upper(data.get("credit_code"))
         return (code,) if code else None
 
-    def lookup(self, key, *, user):
+    def lookup(self, key, *, user, state=None):
         return selectors.company_list_for(user=user).filter(credit_code=key[0]).first()
 
     def save(self, form, *, instance, actor):
@@ -88,7 +91,7 @@ class DepartmentLedger(Ledger):
         region, name = (data.get("region") or "").strip(), (data.get("name") or "").strip()
         return (region, name) if region and name else None
 
-    def lookup(self, key, *, user):
+    def lookup(self, key, *, user, state=None):
         return selectors.department_list_for(user=user).filter(region_id=key[0], name=key[1]).first()
 
     def save(self, form, *, instance, actor):
@@ -145,7 +148,7 @@ class CompoundLedger(Ledger):
         community, name = (data.get("community") or "").strip(), (data.get("name") or "").strip()
         return (community, name) if community and name else None
 
-    def lookup(self, key, *, user):
+    def lookup(self, key, *, user, state=None):
         return selectors.compound_list_for(user=user).filter(community_id=key[0], name=key[1]).first()
 
     def save(self, form, *, instance, actor):
@@ -193,7 +196,7 @@ class BuildingLedger(Ledger):
         compound, name = (data.get("compound") or "").strip(), (data.get("name") or "").strip()
         return (compound, name) if compound and name else None
 
-    def lookup(self, key, *, user):
+    def lookup(self, key, *, user, state=None):
         return selectors.building_list_for(user=user).filter(compound__code=key[0], name=key[1]).first()
 
     def save(self, form, *, instance, actor):
@@ -232,17 +235,16 @@ OWNER_FIELDS = {
 
 class UnitOwnerImportForm(forms.Form):
     """A row of the units-and-owners ledger: a unit (专有部分) found by compound code, building,
-    stair and number, and optionally its owner. Validated by the unit page's UnitForm and the
-    owner page's OwnerForm, so the rules are the pages' rules."""
+    stair and number, and optionally its owner. Validated by the unit page's UnitForm (its
+    model checks run without a query per row, apps/registry/bulk.py) and the owner page's
+    OwnerForm, so the rules are the pages' rules."""
 
-    compound = forms.ModelChoiceField(
-        label="小区编码", queryset=Compound.objects.none(), to_field_name="code"
-    )
+    compound = forms.CharField(label="小区编码", max_length=15)
     building_name = forms.CharField(label="楼栋", max_length=30)
     owner_name = forms.CharField(label="业主姓名", max_length=50, required=False)
     since = forms.DateField(label="取得日期", required=False)
 
-    def __init__(self, data=None, *, user=None, instance=None):
+    def __init__(self, data=None, *, user=None, instance=None, state=None):
         self.unit, self.owner, self.link = instance or (None, None, None)
         initial = {}
         if self.unit is not None:
@@ -251,35 +253,35 @@ class UnitOwnerImportForm(forms.Form):
             initial.update({k: getattr(self.owner, v) for k, v in OWNER_FIELDS.items() if k != "id_number"})
         super().__init__(data, initial=initial)
         self.user = user
-        self.fields["compound"].queryset = (
-            scoped(Compound.objects.all(), user) if user is not None else Compound.objects.none()
-        )
-        unit_fields = UnitForm(user=user).fields
-        owner_fields = OwnerForm(user=user).fields
+        self.state = state or UnitOwnerState(user)
+        unit_fields, owner_fields = _unit_owner_fields(user)
         for name in UNIT_FIELDS:
-            self.fields[name] = unit_fields[name]
+            self.fields[name] = copy.deepcopy(unit_fields[name])
         for name, source in OWNER_FIELDS.items():
             if name != "owner_name":
-                self.fields[name] = owner_fields[source]
+                self.fields[name] = copy.deepcopy(owner_fields[source])
         self.fields["is_developer"].label = "业主为开发建设单位"
         self.unit_form = self.owner_form = None
         self.building = None
 
     def clean(self):
         cleaned = super().clean()
-        compound, name = cleaned.get("compound"), cleaned.get("building_name")
-        if compound is None or not name:
+        code, name = cleaned.get("compound"), cleaned.get("building_name")
+        if not code or not name:
             return cleaned
-        building = (
-            self.unit.building if self.unit else Building.objects.filter(compound=compound, name=name).first()
-        )
+        compound = self.state.compound(code)
+        if compound is None:
+            self.add_error("compound", f"找不到“{code}”，或不在您的管辖范围内")
+            return cleaned
+        building = self.unit.building if self.unit else self.state.building(compound, name)
         if building is None:
             self.add_error("building_name", f"小区“{compound.name}”中没有楼栋“{name}”，请先导入楼栋")
             return cleaned
         self.building = building
         unit_data = {n: self.data.get(n) for n in UNIT_FIELDS if self.data.get(n) is not None}
-        unit_data["building"] = str(building.pk)
-        self.unit_form = UnitForm(unit_data, user=self.user, instance=detached_copy(self.unit))
+        self.unit_form = UnitRowForm(
+            unit_data, user=self.user, instance=detached_copy(self.unit), building=building
+        )
         if not self.unit_form.is_valid():
             for field, errors in self.unit_form.errors.as_data().items():
                 target = field if field in self.fields else ("building_name" if field == "building" else None)
@@ -299,6 +301,17 @@ class UnitOwnerImportForm(forms.Form):
                     for error in errors:
                         self.add_error(reverse.get(field), error)
         return cleaned
+
+
+_FIELDS_CACHE: dict = {}
+
+
+def _unit_owner_fields(user):
+    """The unit and owner pages' form fields (built once: their choices are not scoped)."""
+    if not _FIELDS_CACHE:
+        _FIELDS_CACHE["unit"] = UnitForm(user=None).fields
+        _FIELDS_CACHE["owner"] = OwnerForm(user=None).fields
+    return _FIELDS_CACHE["unit"], _FIELDS_CACHE["owner"]
 
 
 class UnitOwnerLedger(Ledger):
@@ -339,37 +352,44 @@ class UnitOwnerLedger(Ledger):
         "登记面积、测绘面积、合同面积至少填一项，且必须大于0。",
     )
 
+    bulk_size = 1000
+
+    def prepare(self, user):
+        return UnitOwnerState(user)
+
     def natural_key(self, data):
         parts = tuple((data.get(c) or "").strip() for c in self.key_columns)
         return parts if parts[0] and parts[1] and parts[3] else None
 
-    def lookup(self, key, *, user):
-        code, building, stair, number = key
-        unit = (
-            selectors.unit_list_for(user=user)
-            .select_related("building", "compound")
-            .filter(compound__code=code, building__name=building, stair=stair, number=number)
-            .first()
-        )
+    def lookup(self, key, *, user, state=None):
+        state = state or UnitOwnerState(user)
+        code, building_name, stair, number = key
+        compound = state.compound(code)
+        building = state.building(compound, building_name) if compound is not None else None
+        unit = state.unit(building, stair, number) if building is not None else None
         return (unit, None, None) if unit is not None else None
 
-    def form(self, data, *, user, instance=None):
+    def form(self, data, *, user, instance=None, state=None):
+        state = state or UnitOwnerState(user)
         unit = instance[0] if instance else None
-        owner = self._owner_for(data, unit, user) if data else None
-        return UnitOwnerImportForm(data, user=user, instance=(unit, owner, None))
+        owner = self._owner_for(data, unit, state) if data else None
+        return UnitOwnerImportForm(data, user=user, instance=(unit, owner, None), state=state)
 
-    def _owner_for(self, data, unit, user):
+    def _owner_for(self, data, unit, state):
         """The existing owner this row describes: same ID number (hash) in scope, else the unit's
         owner of the same name."""
         id_number = normalize_id_number(data.get("id_number") or "")
         if id_number:
-            owner = scoped(Owner.objects.all(), user).filter(id_hash=id_number_hash(id_number)).first()
+            owner = state.owner_by_id(id_number)
             if owner is not None:
                 return owner
         name = (data.get("owner_name") or "").strip()
         if unit is not None and name:
-            return Owner.objects.filter(unit_links__unit=unit, name=name).first()
+            return state.owner_of_unit(unit, name)
         return None
+
+    def bulk_save(self, rows, *, actor, state):
+        units_owners_save(rows, actor=actor, state=state)
 
     def snapshot(self, instance) -> dict:
         return {}  # the form keeps its own (UnitOwnerImportForm.initial, taken before validation)
@@ -396,25 +416,6 @@ class UnitOwnerLedger(Ledger):
         if od.get("id_number") and owner.id_hash != id_number_hash(normalize_id_number(od["id_number"])):
             return False
         return OwnerUnit.objects.filter(owner=owner, unit=unit).exists()
-
-    def save(self, form, *, instance, actor):
-        unit_data = {k: v for k, v in form.unit_form.cleaned_data.items()}
-        if form.unit is None:
-            unit = services.unit_create(actor=actor, data=unit_data)
-        else:
-            unit = services.unit_update(unit=form.unit, actor=actor, data=unit_data)
-        if form.owner_form is None:
-            return unit
-        owner_data = form.owner_form.service_data()
-        if form.owner is None:
-            owner = services.owner_create(actor=actor, data=owner_data)
-        else:
-            owner = services.owner_update(owner=form.owner, actor=actor, data=owner_data)
-        if not OwnerUnit.objects.filter(owner=owner, unit=unit).exists():
-            services.owner_unit_link(
-                owner=owner, unit=unit, actor=actor, since=form.cleaned_data.get("since")
-            )
-        return unit
 
     def sample_row(self, user):
         compound = selectors.compound_list_for(user=user).first()

@@ -404,6 +404,7 @@ def test_nothing_is_written_while_the_file_has_a_problem(world, client_for, impo
 
 
 def test_a_commit_failing_half_way_writes_nothing(world, client_for, importer, monkeypatch):
+    """The units ledger saves in chunks: the second chunk fails after the first was written."""
     from apps.core.errors import DomainError
     from apps.registry import imports as registry_imports
 
@@ -411,7 +412,38 @@ def test_a_commit_failing_half_way_writes_nothing(world, client_for, importer, m
     _, batch = importer(client, "units", xlsx(UNIT_HEADERS, _unit_rows(world, 6)))
     assert batch.status == BatchStatus.VALID
     before = _counts()
-    original = registry_imports.UnitOwnerLedger.save
+    original = registry_imports.UnitOwnerLedger.bulk_save
+    calls = []
+
+    def bulk_save(self, rows, *, actor, state):
+        calls.append(len(rows))
+        if len(calls) == 2:
+            raise DomainError("模拟的服务错误")
+        return original(self, rows, actor=actor, state=state)
+
+    monkeypatch.setattr(registry_imports.UnitOwnerLedger, "bulk_size", 2)
+    monkeypatch.setattr(registry_imports.UnitOwnerLedger, "bulk_save", bulk_save)
+    batch = importer.commit(client, batch)
+    assert calls == [2, 2]
+    assert batch.status == BatchStatus.FAILED
+    assert _counts() == before  # rows 2–3 were written, then rolled back with rows 4–5
+    job = Job.objects.get(pk=batch.commit_job_id)
+    assert job.status == JobStatus.FAILED
+    assert job.error == "导入未完成，没有写入任何数据。第4行：模拟的服务错误"
+
+
+def test_a_per_row_commit_failing_at_row_n_writes_nothing(world, client_for, importer, monkeypatch):
+    from apps.core.errors import DomainError
+    from apps.registry import imports as registry_imports
+
+    client = client_for("county")
+    rng = random.Random(21)
+    rows = [[f"企业{i}", make_credit_code(rng, "371311"), "市场化物业企业", "371311"] for i in range(5)]
+    _, batch = importer(
+        client, "companies", xlsx(["企业名称", "统一社会信用代码", "企业类型", "注册地（县区代码）"], rows)
+    )
+    before = PropertyCompany.objects.count()
+    original = registry_imports.CompanyLedger.save
     calls = []
 
     def save(self, form, *, instance, actor):
@@ -420,14 +452,13 @@ def test_a_commit_failing_half_way_writes_nothing(world, client_for, importer, m
             raise DomainError("模拟的服务错误")
         return original(self, form, instance=instance, actor=actor)
 
-    monkeypatch.setattr(registry_imports.UnitOwnerLedger, "save", save)
+    monkeypatch.setattr(registry_imports.CompanyLedger, "save", save)
     batch = importer.commit(client, batch)
-    assert len(calls) == 4
-    assert batch.status == BatchStatus.FAILED
-    assert _counts() == before  # rows 2–4 were saved, then rolled back with row 5
-    job = Job.objects.get(pk=batch.commit_job_id)
-    assert job.status == JobStatus.FAILED
-    assert job.error == "导入未完成，没有写入任何数据。第5行：模拟的服务错误"
+    assert len(calls) == 4 and batch.status == BatchStatus.FAILED
+    assert PropertyCompany.objects.count() == before
+    assert (
+        Job.objects.get(pk=batch.commit_job_id).error == "导入未完成，没有写入任何数据。第5行：模拟的服务错误"
+    )
 
 
 def test_csv_in_gb18030_imports(world, client_for, importer):
