@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "apps.workdays",
     "apps.notifications",
     "apps.jobs",
+    "apps.imports",
     "apps.workorders",
     "apps.spaces",
     "apps.programs",
@@ -452,3 +453,10 @@ JOBS_HEARTBEAT_S = env_int("JOBS_HEARTBEAT_S", 0) or max(1, JOBS_STALE_S // 3)
 JOBS_RECOVER_EVERY_S = env_int("JOBS_RECOVER_EVERY_S", 120)  # jobs_worker: recover_stale() this often
 JOBS_KEEP_DAYS = env_int("JOBS_KEEP_DAYS", 30)  # finished system jobs (no owner) pruned after this
 JOBS_PAGE_SIZE = 20  # 我的任务: jobs per page
+
+# ---------------------------------------------------------------- ledger imports (apps/imports)
+# Largest uploaded file, in MB: a larger request is refused before it is read (middleware).
+UPLOAD_MAX_MB = env_int("DJANGO_UPLOAD_MAX_MB", 30)
+IMPORTS_ROOT = Path(env("IMPORTS_ROOT", str(BASE_DIR / "private" / "imports")))  # private: never served
+IMPORTS_MAX_ROWS = env_int("IMPORTS_MAX_ROWS", 300000)  # data rows of one file
+IMPORTS_KEEP_DAYS = env_int("IMPORTS_KEEP_DAYS", 30)  # uploads (and marked copies) deleted after this

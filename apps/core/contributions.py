@@ -98,6 +98,7 @@ class Contribution:
     # card of the app on the governance dashboard of `region` (already inside the user's scope)
     # as of the day `on` (the dashboard's month); None = nothing to show this user.
     dashboard_panels: tuple[str, ...] = ()
+    imports: tuple[str, ...] = ()  # "module:attribute" of each importable Ledger (apps/core/imports.py)
 
 
 def resolve(path: str) -> Any:
@@ -180,6 +181,18 @@ def scope_surfaces() -> dict[str, Surface]:
     return merged
 
 
+@cache
+def import_ledgers() -> dict:
+    """Ledger name → the Ledger object of every app's `imports` (apps/imports), in `order`."""
+    ledgers = sorted((resolve(path) for _, c in contributions() for path in c.imports), key=lambda x: x.order)
+    merged = {}
+    for ledger in ledgers:
+        if ledger.name in merged:
+            raise ValueError(f"import ledger {ledger.name!r} declared twice")
+        merged[ledger.name] = ledger
+    return merged
+
+
 def clear_caches() -> None:
     """For tests that install an app's contribution on the fly."""
     nav_items.cache_clear()
@@ -208,3 +221,4 @@ def dashboard_panels(*, user, region, on) -> list[DashboardPanel]:
     """Every installed app's panels for this user, region and day, in their order."""
     panels = [fn(user=user, region=region, on=on) for fn in dashboard_panel_functions()]
     return sorted((p for p in panels if p is not None), key=lambda p: p.order)
+    import_ledgers.cache_clear()

@@ -1,218 +1,129 @@
-"""Bulk import through the edit form (the NetBox way): every row of a CSV or Excel file is
-validated by the same form as the page, and saved by the same service — all rows or none."""
+"""Ledger imports, declared once per ledger (the NetBox way): each row of an uploaded workbook is
+validated by the page's own form and saved by the page's own service, all rows or none.
+
+Core only holds the declaration and the cell language (Chinese labels, 是/否, dates); the upload,
+the background validation, the preview and the commit live in apps/imports, which finds every
+app's ledgers through `Contribution.imports` ("module:attribute" of a `Ledger`).
+
+    class CompanyLedger(Ledger):
+        name = "companies"
+        title = "物业服务企业"
+        form_class = CompanyForm
+        columns = (Column("name", "企业名称", required=True), Column("credit_code", "统一社会信用代码", ...))
+        key_columns = ("credit_code",)
+
+        def lookup(self, key, *, user): ...            # the existing row of this natural key
+        def save(self, form, *, instance, actor): ...  # one service call
+"""
 
 from __future__ import annotations
 
-import csv
-import io
+import copy
+import datetime
+import re
 from dataclasses import dataclass
 
 from django import forms
-from django.conf import settings
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.http import HttpResponseRedirect
-from django.shortcuts import render
-from django.urls import reverse
-from django.views import View
-
-from apps.core.errors import DomainError
-from apps.core.excel import xlsx_response
-
-MAX_IMPORT_ROWS = getattr(settings, "IMPORT_MAX_ROWS", 5000)
-
-
-class ImportFileForm(forms.Form):
-    file = forms.FileField(label="数据文件", help_text="Excel（.xlsx）或 CSV（UTF-8）文件，第一行为列名")
-
-    def clean_file(self):
-        f = self.cleaned_data["file"]
-        name = f.name.lower()
-        if not (name.endswith(".csv") or name.endswith(".xlsx")):
-            raise forms.ValidationError("只支持 .xlsx 或 .csv 文件")
-        if f.size > 20 * 1024 * 1024:
-            raise forms.ValidationError("文件不能超过20MB")
-        return f
-
-
-@dataclass
-class RowProblem:
-    line: int
-    messages: list[str]
-
-
-def read_table(uploaded) -> list[dict[str, str]]:
-    """Rows of an uploaded .csv/.xlsx as dicts keyed by the header row."""
-    name = uploaded.name.lower()
-    if name.endswith(".csv"):
-        raw = uploaded.read()
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = raw.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise ValidationError("无法识别文件编码，请另存为 UTF-8 编码的 CSV")
-        return [dict(r) for r in csv.DictReader(io.StringIO(text))]
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(uploaded, read_only=True, data_only=True)
-    except Exception as exc:
-        raise ValidationError("无法读取 Excel 文件，请确认是 .xlsx 格式") from exc
-    ws = wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
-    try:
-        header = [str(h).strip() if h is not None else "" for h in next(rows)]
-    except StopIteration:
-        return []
-    out = []
-    for values in rows:
-        if values is None or all(v in (None, "") for v in values):
-            continue
-        out.append(
-            {
-                header[i]: ("" if v is None else str(v).strip())
-                for i, v in enumerate(values)
-                if i < len(header)
-            }
-        )
-    return out
-
-
-class ImportPage(View):
-    """Subclasses set form_class (a form taking `user=`), title, permission, list_url_name and
-    implement `save_row(form)` with one service call."""
-
-    form_class: type[forms.BaseForm]
-    title = ""
-    permission = ""
-    list_url_name = ""
-    template_name = "core/import.html"
-    example_rows: list[dict] = []
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            from django.contrib.auth.views import redirect_to_login
-
-            return redirect_to_login(request.get_full_path())
-        if self.permission and not request.user.has_perm(self.permission):
-            raise PermissionDenied("您的角色无权批量导入。")
-        return super().dispatch(request, *args, **kwargs)
-
-    def columns(self) -> list[tuple[str, str]]:
-        """(field name, Chinese header) of the form's fields, in order."""
-        form = self.form_class(user=self.request.user)
-        return [(name, str(field.label)) for name, field in form.fields.items()]
-
-    def allowed_values(self) -> dict[str, list[str]]:
-        """Field name → the values a cell of that column may hold, as the page shows them."""
-        form = self.form_class(user=self.request.user)
-        return {name: values for name, field in form.fields.items() if (values := allowed_labels(field))}
-
-    def get(self, request, *args, **kwargs):
-        if request.GET.get("template") == "xlsx":
-            cols = self.columns()
-            form = self.form_class(user=self.request.user)
-            # The example row shows what the page shows: Chinese labels and 是/否.
-            rows = [
-                [display_value(form.fields[name], row.get(name, "")) for name, _ in cols]
-                for row in self.example_rows
-            ]
-            return xlsx_response(
-                f"{self.title}模板", [label for _, label in cols], rows, sheet_title="导入模板"
-            )
-        return self.render_page(ImportFileForm())
-
-    def render_page(self, upload_form, problems=None, status=200):
-        return render(
-            self.request,
-            self.template_name,
-            {
-                "title": self.title,
-                "upload_form": upload_form,
-                "problems": problems or [],
-                "columns": self.columns(),
-                "allowed": [(label, self.allowed_values().get(name)) for name, label in self.columns()],
-                "list_url": reverse(self.list_url_name),
-                "max_rows": MAX_IMPORT_ROWS,
-            },
-            status=status,
-        )
-
-    def post(self, request, *args, **kwargs):
-        upload = ImportFileForm(request.POST, request.FILES)
-        if not upload.is_valid():
-            return self.render_page(upload, status=400)
-        try:
-            rows = read_table(upload.cleaned_data["file"])
-        except ValidationError as exc:
-            upload.add_error("file", exc.messages[0])
-            return self.render_page(upload, status=400)
-        if not rows:
-            upload.add_error("file", "文件中没有数据行")
-            return self.render_page(upload, status=400)
-        if len(rows) > MAX_IMPORT_ROWS:
-            upload.add_error(
-                "file", f"一次最多导入 {MAX_IMPORT_ROWS} 行，本文件有 {len(rows)} 行，请拆分后导入"
-            )
-            return self.render_page(upload, status=400)
-        count, problems = self.import_rows(rows)
-        if problems:
-            return self.render_page(upload, problems=problems, status=400)
-        messages.success(request, f"已导入 {count} 条记录。")
-        return HttpResponseRedirect(reverse(self.list_url_name))
-
-    def import_rows(self, rows: list[dict]) -> tuple[int, list[RowProblem]]:
-        cols = self.columns()
-        by_label = {label: name for name, label in cols}
-        names = {name for name, _ in cols}
-        forms_ = []
-        problems = []
-        for line, row in enumerate(rows, start=2):
-            data = {}
-            for key, value in row.items():
-                key = (key or "").strip().rstrip("*")
-                name = by_label.get(key) or (key if key in names else None)
-                if name:
-                    data[name] = value
-            probe = self.form_class(user=self.request.user)
-            data, cell_problems = translate_row(probe, data)
-            form = self.form_class(data, user=self.request.user)
-            if cell_problems:
-                # A cell that names no allowed value: say so, plus the other cells' own field
-                # errors — not the model's cross-field checks, which would judge the row by a
-                # default it never asked for (a misleading second error).
-                problems.append(RowProblem(line, cell_problems + _field_messages(form, skip=cell_problems)))
-            elif form.is_valid():
-                forms_.append((line, form))
-            else:
-                problems.append(RowProblem(line, _form_messages(form)))
-        if problems:
-            return 0, problems
-        try:
-            with transaction.atomic():
-                for line, form in forms_:
-                    try:
-                        self.save_row(form)
-                    except ValidationError as exc:
-                        problems.append(RowProblem(line, exc.messages))
-                        raise
-                    except DomainError as exc:
-                        problems.append(RowProblem(line, [exc.message]))
-                        raise
-        except (ValidationError, DomainError):
-            return 0, problems
-        return len(forms_), []
-
-    def save_row(self, form):
-        raise NotImplementedError
-
 
 TRUE_WORDS = {"是", "y", "yes", "true", "1", "√", "✓", "有"}
 FALSE_WORDS = {"否", "n", "no", "false", "0", "×", "无", ""}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a ledger's workbook: the form field it fills and its Chinese header."""
+
+    name: str  # the form field
+    header: str  # the header in the template (a trailing * marks a required column)
+    required: bool = False
+    text: bool = False  # codes and numbers kept as text (ID numbers, credit codes, phones)
+    date: bool = False  # accepts 2024-05-01, 2024/5/1, 2024年5月1日 and date cells
+    note: str = ""  # a line of the 说明 sheet
+    width: int = 16
+
+
+class Ledger:
+    """A ledger that can be imported: its form, natural key, service call and columns."""
+
+    name = ""  # URL slug, unique across apps
+    title = ""  # Chinese, e.g. "物业服务企业"
+    permissions: tuple[str, ...] = ("registry.import_records",)
+    list_url_name = ""
+    form_class: type[forms.BaseForm] | None = None
+    columns: tuple[Column, ...] = ()
+    key_columns: tuple[str, ...] = ()  # column names that identify a row (the natural key)
+    sample: dict[str, str] = {}  # column name → cell text as the page shows it
+    notes: tuple[str, ...] = ()
+    order = 100
+    bulk_size = 2000  # rows handed at once to `bulk_save` when a ledger defines one
+
+    # -------------------------------------------------------------- override per ledger
+    def prepare(self, user):
+        """Per-run state (caches of a file's lookups) handed to `lookup`, `form` and `bulk_save`."""
+        return None
+
+    def form(self, data: dict, *, user, instance=None, state=None):
+        return self.form_class(data, user=user, instance=instance)
+
+    def natural_key(self, data: dict) -> tuple | None:
+        """The row's natural key, None while a part of it is missing (the form then says which)."""
+        key = tuple((data.get(c) or "").strip().upper() for c in self.key_columns)
+        return key if all(key) else None
+
+    def lookup(self, key: tuple, *, user, state=None):
+        """The existing object with this natural key inside the user's scope, or None."""
+        raise NotImplementedError
+
+    def save(self, form, *, instance, actor):
+        """Create (instance None) or update through the ledger's service."""
+        raise NotImplementedError
+
+    def snapshot(self, instance) -> dict:
+        """The existing object's values before the form touches it (a ModelForm writes the
+        submitted values onto its instance while validating)."""
+        return {f.name: _plain(getattr(instance, f.attname)) for f in instance._meta.concrete_fields}
+
+    def unchanged(self, form, before: dict) -> bool:
+        """Whether the row would change nothing on the existing object (`before`: snapshot)."""
+        names = {c.name for c in self.columns}
+        for name, value in form.cleaned_data.items():
+            if name in names and name in before and before[name] != _plain(value):
+                return False
+        return True
+
+    def sample_row(self, user) -> dict[str, str]:
+        """The template's example row (what the page shows: labels, 是/否)."""
+        return dict(self.sample)
+
+    def can_import(self, user) -> bool:
+        return user.is_authenticated and all(user.has_perm(p) for p in self.permissions)
+
+    # -------------------------------------------------------------- derived
+    def header_map(self) -> dict[str, Column]:
+        return {normalize_header(c.header): c for c in self.columns}
+
+
+def detached_copy(obj):
+    """A copy of a model instance for a ModelForm to write on while validating, so that the
+    service still sees the stored values (and records what changed)."""
+    if obj is None or not hasattr(obj, "_state"):
+        return obj  # nothing, or a ledger's own composite (it copies its parts itself)
+    clone = copy.copy(obj)
+    clone._state = copy.copy(obj._state)
+    clone._state.fields_cache = dict(obj._state.fields_cache)
+    return clone
+
+
+def _plain(value):
+    if hasattr(value, "pk"):
+        return value.pk
+    if value in (None, ""):
+        return None
+    return value
+
+
+def normalize_header(text) -> str:
+    return re.sub(r"\s+", "", str(text or "")).rstrip("*＊").strip()
 
 
 def allowed_labels(field) -> list[str]:
@@ -226,6 +137,52 @@ def allowed_labels(field) -> list[str]:
     return []
 
 
+_DATE_RES = (
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
+    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
+    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
+)
+DATE_HINT = "请填写如 2024-05-01、2024/5/1 或 2024年5月1日"
+
+
+def parse_date_text(text: str) -> datetime.date | None:
+    """2024-05-01, 2024/5/1, 2024.5.1, 2024年5月1日 → a date (None when it is none of these)."""
+    text = (text or "").strip()
+    for pattern in _DATE_RES:
+        if m := pattern.match(text):
+            try:
+                return datetime.date(int(m[1]), int(m[2]), int(m[3]))
+            except ValueError:
+                return None
+    return None
+
+
+def translate_cell(field, text: str) -> tuple[str | None, str | None]:
+    """A cell as the page shows it (Chinese label, 是/否) → the value the form posts.
+
+    Returns (value, problem); value None means the field posts nothing (an unchecked box).
+    Stored codes (market, fallback …) are still accepted."""
+    text = (text or "").strip()
+    if isinstance(field, forms.BooleanField):
+        word = text.lower()
+        if word in TRUE_WORDS:
+            return "on", None
+        if word in FALSE_WORDS:
+            return None, None
+        return None, f"“{text}”无法识别，请填“是”或“否”"
+    if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+        if not text:
+            return "", None
+        choices = [(str(v), str(lbl)) for v, lbl in field.choices if v not in ("", None)]
+        match = next((v for v, lbl in choices if text in (v, lbl)), None)
+        if match is None:
+            allowed = "、".join(lbl for _, lbl in choices)
+            return None, f"“{text}”不是可选值，可填：{allowed}"
+        return match, None
+    return text, None
+
+
 def display_value(field, value) -> str:
     """The cell text for a stored value: its label for a choice, 是/否 for a boolean."""
     if value in ("", None):
@@ -237,93 +194,3 @@ def display_value(field, value) -> str:
             if str(v) == str(value):
                 return str(label)
     return str(value)
-
-
-def translate_row(form, data: dict) -> tuple[dict, list[str]]:
-    """Cells as the page shows them (Chinese labels, 是/否) → the values the form posts.
-
-    Stored codes (market, fallback …) are still accepted. Returns the translated data and one
-    message per cell that names no allowed value, naming the column and the allowed values."""
-    out = dict(data)
-    problems = []
-    for name, raw in data.items():
-        field = form.fields.get(name)
-        if field is None:
-            continue
-        text = (raw or "").strip()
-        label = str(field.label)
-        if isinstance(field, forms.BooleanField):
-            word = text.lower()
-            if word in TRUE_WORDS:
-                out[name] = "on"
-            elif word in FALSE_WORDS:
-                out.pop(name)  # an unchecked box posts nothing
-            else:
-                problems.append(f"{label}：“{text}”无法识别，请填“是”或“否”")
-        elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
-            if not text:
-                continue
-            choices = [(str(v), str(lbl)) for v, lbl in field.choices if v not in ("", None)]
-            match = next((v for v, lbl in choices if text in (v, lbl)), None)
-            if match is None:
-                allowed = "、".join(lbl for _, lbl in choices)
-                problems.append(f"{label}：“{text}”不是可选值，可填：{allowed}")
-            else:
-                out[name] = match
-    return out, problems
-
-
-def _label_of(form, name) -> str:
-    return str(form.fields[name].label) if name in form.fields else ""
-
-
-def _message(form, name, error) -> str:
-    label = _label_of(form, name)
-    field = form.fields.get(name)
-    if isinstance(field, forms.ModelChoiceField) and getattr(error, "code", "") == "invalid_choice":
-        value = (form.data.get(name) or "").strip()
-        error_text = f"找不到“{value}”，或不在您的管辖范围内"
-    else:
-        error_text = " ".join(error.messages) if hasattr(error, "messages") else str(error)
-    return f"{label}：{error_text}" if label else error_text
-
-
-def _form_messages(form) -> list[str]:
-    """The form's errors, except that a cell failing its own field check reports only that:
-    the model's cross-field checks would otherwise add a second, misleading message."""
-    own = _field_errors(form)
-    out = []
-    for name, errors in form.errors.as_data().items():
-        if name in own:
-            out.extend(own.pop(name))
-        else:
-            out.extend(_message(form, name, e) for e in errors)
-    for messages_ in own.values():
-        out.extend(messages_)
-    return out
-
-
-def _field_messages(form, *, skip: list[str]) -> list[str]:
-    skipped = {m.split("：", 1)[0] for m in skip}
-    return [m for name, ms in _field_errors(form).items() if _label_of(form, name) not in skipped for m in ms]
-
-
-def _field_errors(form) -> dict[str, list[str]]:
-    """Each field's own validation (required, format, choice, clean_<field>) without the
-    model's clean()."""
-    out: dict[str, list[str]] = {}
-    for name, field in form.fields.items():
-        raw = field.widget.value_from_datadict(form.data, form.files, form.add_prefix(name))
-        try:
-            value = field.clean(raw)
-            if (clean := getattr(form, f"clean_{name}", None)) is not None:
-                saved = getattr(form, "cleaned_data", None)
-                form.cleaned_data = {**(saved or {}), name: value}
-                try:
-                    clean()
-                finally:
-                    if saved is not None:
-                        form.cleaned_data = saved
-        except ValidationError as exc:
-            out[name] = [_message(form, name, e) for e in exc.error_list]
-    return out

@@ -80,12 +80,21 @@ class BadInputMiddleware:
     def _too_big(request):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         ctype = request.META.get("CONTENT_TYPE", "")
-        if limit is None or ctype.startswith("multipart/form-data"):
-            return None  # files stream to disk; their size is checked by the form
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             return errorpages.error_answer(request, 400, "Content-Length 无效")
+        if ctype.startswith("multipart/form-data"):
+            # files stream to disk and the form checks their size; a body larger than the largest
+            # allowed upload is refused before any of it is read
+            max_mb = getattr(settings, "UPLOAD_MAX_MB", None)
+            if max_mb and length > (max_mb + 1) * 1024 * 1024:
+                return errorpages.error_answer(
+                    request, 413, f"文件过大：一次最多上传 {max_mb} MB，请拆分后分批上传"
+                )
+            return None
+        if limit is None:
+            return None
         if length > limit:
             return errorpages.error_answer(request, 413)
         return None

@@ -50,6 +50,13 @@ class RegistryConfig(AppConfig):
             "apps.registry.demo", "登记：物业企业、小区、职能部门、示范小区的楼栋房屋业主", order=20
         ),
         world="apps.registry.testing:world_objects",
+        imports=(
+            "apps.registry.imports:units",
+            "apps.registry.imports:compounds",
+            "apps.registry.imports:buildings",
+            "apps.registry.imports:companies",
+            "apps.registry.imports:departments",
+        ),
         scope_surfaces={
             "compound": Surface("compound_list", "compound_detail", "registry/compound", "name"),
             "company": Surface("company_list", "company_detail", "registry/propertycompany", "name"),

@@ -1,11 +1,16 @@
-from django.urls import path
+from django.urls import path, reverse_lazy
+from django.views.generic import RedirectView
 
 from apps.registry.views import buildings, companies, compounds, departments, owners
 
 urlpatterns = [
     path("compounds/", compounds.CompoundList.as_view(), name="compound_list"),
     path("compounds/new/", compounds.CompoundCreate.as_view(), name="compound_create"),
-    path("compounds/import/", compounds.CompoundImport.as_view(), name="compound_import"),
+    path(
+        "compounds/import/",
+        RedirectView.as_view(url=reverse_lazy("import_start", args=["compounds"])),
+        name="compound_import",
+    ),
     path("compounds/<int:pk>/", compounds.CompoundDetail.as_view(), name="compound_detail"),
     path("compounds/<int:pk>/edit/", compounds.CompoundUpdate.as_view(), name="compound_update"),
     path("compounds/<int:pk>/delete/", compounds.CompoundDelete.as_view(), name="compound_delete"),
@@ -19,7 +24,11 @@ urlpatterns = [
     path("units/<int:pk>/delete/", buildings.UnitDelete.as_view(), name="unit_delete"),
     path("owners/", owners.OwnerList.as_view(), name="owner_list"),
     path("owners/new/", owners.OwnerCreate.as_view(), name="owner_create"),
-    path("owners/import/", owners.OwnerImport.as_view(), name="owner_import"),
+    path(
+        "owners/import/",
+        RedirectView.as_view(url=reverse_lazy("import_start", args=["units"])),
+        name="owner_import",
+    ),
     path("owners/<int:pk>/", owners.OwnerDetail.as_view(), name="owner_detail"),
     path("owners/<int:pk>/edit/", owners.OwnerUpdate.as_view(), name="owner_update"),
     path("owners/<int:pk>/delete/", owners.OwnerDelete.as_view(), name="owner_delete"),
@@ -27,7 +36,11 @@ urlpatterns = [
     path("owners/<int:pk>/units/", owners.OwnerLinkUnit.as_view(), name="owner_link_unit"),
     path("companies/", companies.CompanyList.as_view(), name="company_list"),
     path("companies/new/", companies.CompanyCreate.as_view(), name="company_create"),
-    path("companies/import/", companies.CompanyImport.as_view(), name="company_import"),
+    path(
+        "companies/import/",
+        RedirectView.as_view(url=reverse_lazy("import_start", args=["companies"])),
+        name="company_import",
+    ),
     path("companies/<int:pk>/", companies.CompanyDetail.as_view(), name="company_detail"),
     path("companies/<int:pk>/edit/", companies.CompanyUpdate.as_view(), name="company_update"),
     path("companies/<int:pk>/delete/", companies.CompanyDelete.as_view(), name="company_delete"),

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from apps.core.imports import ImportPage
 from apps.core.views import Column, DeletePage, DetailPage, FormPage, ListPage, Section, generated_tag, tag
 from apps.registry import selectors, services
 from apps.registry.choices import CompanyKind
@@ -154,26 +152,3 @@ class CompanyDelete(DeletePage):
 
     def delete(self, obj):
         services.company_delete(company=obj, actor=self.request.user)
-
-
-class CompanyImport(ImportPage):
-    form_class = CompanyForm
-    title = "批量导入物业服务企业"
-    permission = "registry.import_records"
-    list_url_name = "company_list"
-    example_rows = [
-        {
-            "name": "临沂市示例物业服务有限公司",
-            "credit_code": "91350100M000100Y43",
-            "kind": "market",
-            "region": "371311",
-        }
-    ]
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not request.user.has_perm("registry.add_propertycompany"):
-            raise PermissionDenied("您的角色无权登记物业服务企业。")
-        return super().dispatch(request, *args, **kwargs)
-
-    def save_row(self, form):
-        return services.company_create(actor=self.request.user, data=form.cleaned_data)

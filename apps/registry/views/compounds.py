@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.urls import reverse
 
-from apps.core.imports import ImportPage
 from apps.core.views import Column, DeletePage, DetailPage, FormPage, ListPage, Section, generated_tag, tag
 from apps.registry import selectors, services
 from apps.registry.filters import CompoundFilter
@@ -182,40 +180,3 @@ class CompoundDelete(DeletePage):
 
     def delete(self, obj):
         services.compound_delete(compound=obj, actor=self.request.user)
-
-
-class CompoundImportForm(CompoundForm):
-    """Import rows name the company by its credit code and the community by its code."""
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, user=user, **kwargs)
-        self.fields["company"].to_field_name = "credit_code"
-        self.fields["company"].label = "服务企业统一社会信用代码"
-        self.fields["community"].label = "社区区划代码"
-
-
-class CompoundImport(ImportPage):
-    form_class = CompoundImportForm
-    title = "批量导入小区"
-    permission = "registry.import_records"
-    list_url_name = "compound_list"
-    example_rows = [
-        {
-            "name": "示例花园",
-            "community": "371311003003",
-            "households": "120",
-            "total_floor_area": "12000",
-            "year_built": "1996",
-            "is_old": "True",
-            "management_mode": "none",
-            "resident_party_members": "4",
-        }
-    ]
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not request.user.has_perm("registry.add_compound"):
-            raise PermissionDenied("您的角色无权登记小区。")
-        return super().dispatch(request, *args, **kwargs)
-
-    def save_row(self, form):
-        return services.compound_create(actor=self.request.user, data=form.cleaned_data)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from apps.core.imports import ImportPage
 from apps.core.scoping import get_scoped_or_404
 from apps.core.views import Column, DeletePage, DetailPage, FormPage, ListPage, Section, generated_tag
 from apps.registry import selectors, services
@@ -16,7 +14,6 @@ from apps.registry.forms import (
     OwnerForm,
     OwnerUnitForm,
 )
-from apps.registry.models import Unit
 
 
 # ------------------------------------------------------------------ owners
@@ -163,37 +160,3 @@ class OwnerLinkUnit(FormPage):
             actor=self.request.user,
         )
         return self.object
-
-
-class OwnerImportForm(OwnerForm):
-    unit = forms.ModelChoiceField(
-        label="房屋编号", queryset=Unit.objects.none(), required=False, help_text="房屋的系统编号（可选）"
-    )
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, user=user, **kwargs)
-        from apps.core.scoping import scoped
-
-        self.fields["unit"].queryset = (
-            scoped(Unit.objects.all(), user) if user is not None else Unit.objects.none()
-        )
-
-
-class OwnerImport(ImportPage):
-    form_class = OwnerImportForm
-    title = "批量导入业主"
-    permission = "registry.import_records"
-    list_url_name = "owner_list"
-    example_rows = [
-        {"name": "张三", "phone": "13800000000", "id_number": "11010519491231002X", "is_developer": "False"}
-    ]
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not request.user.has_perm("registry.add_owner"):
-            raise PermissionDenied("您的角色无权登记业主。")
-        return super().dispatch(request, *args, **kwargs)
-
-    def save_row(self, form):
-        data = form.service_data()
-        unit = data.pop("unit", None)
-        return services.owner_create(actor=self.request.user, data=data, units=[unit] if unit else [])
