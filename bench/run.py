@@ -806,7 +806,8 @@ def spread_places(n: int, *, exclude: int) -> tuple[list[tuple[str, int]], list[
 # ------------------------------------------------------------------------------ server
 def start_server() -> subprocess.Popen:
     cmd = [
-        str(ROOT / ".venv" / "bin" / "gunicorn"),
+        # Beside the interpreter: a worktree on a shared venv has no .venv of its own.
+        str(Path(PY).parent / "gunicorn"),
         "config.wsgi",
         "--bind",
         f"127.0.0.1:{PORT}",
@@ -880,6 +881,10 @@ def machine() -> dict:
         "postgresql": pg,
         "gunicorn": f"{WORKERS} workers × {THREADS} threads (gthread)"
         + (f", serving {SERVER_ROOT}" if SERVER_ROOT != ROOT else ""),
+        # Where the API budgets are counted (apps/core/ratelimit.py): the cache backend and the
+        # store setting the server ran with (defaults: LocMem, auto = the database).
+        "cache": os.environ.get("DJANGO_CACHE_BACKEND", "locmem (default)").rsplit(".", 1)[-1]
+        + f", RATE_LIMIT_STORE={os.environ.get('RATE_LIMIT_STORE', 'auto')}",
         "load_generator": load_generator_label(),
     }
 
@@ -917,7 +922,8 @@ def markdown(results: dict) -> str:
         f"Machine: {m['cores']} cores ({m['cpu']}), {m['memory_gib']} GiB, load average at start "
         f"{', '.join(f'{x:.1f}' for x in m['load_average_at_start'])} (shared with other engineers). "
         f"Python {m['python']}, Django {m['django']}, PostgreSQL {m['postgresql']}; gunicorn {m['gunicorn']}; "
-        f"load: {m['load_generator']}.",
+        + (f"cache {m['cache']}; " if m.get("cache") else "")
+        + f"load: {m['load_generator']}.",
         "",
     ]
     g = r.get("generate") or {}

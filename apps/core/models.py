@@ -58,6 +58,7 @@ class Event(models.Model):
         return verb_label(self.verb)
 
 
+@written_fast
 class RateCounter(models.Model):
     """A fixed-window counter shared by every process through the database (apps/core/ratelimit.py)."""
 

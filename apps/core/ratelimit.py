@@ -2,8 +2,9 @@
 
 Django's default cache is per process (LocMem): a limit counted there is multiplied by the
 number of gunicorn workers. These counters live in the database (one upsert per count, on the
-`core_ratecounter` table), or in the cache when the cache is shared (Redis, Memcached,
-database cache) — `shared_cache()` decides.
+`core_ratecounter` table, committed without waiting for the disk: `apps.core.sql.count_one`),
+or in the cache when the cache is shared (Redis, Memcached, database cache) — `shared_cache()`
+decides.
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ import datetime
 import random
 
 from django.core.cache import cache
-from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.core.models import RateCounter
+from apps.core.sql import count_one
 
 _PER_PROCESS_CACHES = ("locmem", "dummy")
 
@@ -29,16 +30,6 @@ def shared_cache() -> bool:
         return store == "cache"
     backend = settings.CACHES["default"]["BACKEND"].lower()
     return not any(name in backend for name in _PER_PROCESS_CACHES)
-
-
-def _upsert_sql() -> str:
-    q = connection.ops.quote_name
-    t = q(RateCounter._meta.db_table)
-    return (
-        f"INSERT INTO {t} ({q('key')}, {q('count')}, {q('expires_at')}) VALUES (%s, 1, %s) "
-        f"ON CONFLICT ({q('key')}) DO UPDATE SET {q('count')} = {t}.{q('count')} + 1 "
-        f"RETURNING {q('count')}"
-    )
 
 
 def incr(key: str, *, period: int, now: datetime.datetime | None = None) -> tuple[int, float]:
@@ -59,9 +50,12 @@ def incr(key: str, *, period: int, now: datetime.datetime | None = None) -> tupl
             cache.add(full_key, 1, timeout=period + 1)
             return 1, remaining
     expires = now + datetime.timedelta(seconds=remaining + 1)
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(_upsert_sql(), [full_key, expires])
-        count = cursor.fetchone()[0]
+    # One statement, committed without waiting for the disk (apps/core/sql.py `count_one`): a
+    # transaction of its own that waited for the WAL flush held the key's row locked ~5 ms, so
+    # one API client's calls were capped at ~200/s (docs/benchmarks.md, issue 12).
+    count = count_one(
+        RateCounter, key_field="key", key=full_key, counter="count", on_insert={"expires_at": expires}
+    )
     if random.random() < 0.01:
         purge_expired(now)
     return int(count), remaining

@@ -13,7 +13,7 @@ The idiom, for every function:
   model values (`insert_row`, the constant columns of `insert_values`), else given adapted;
 - each function is tested equal to what the ORM reads or writes (apps/core/tests/test_sql.py).
 
-The fast writes (`insert_row`, `insert_values`, `upsert_add_sql`) bypass `Model.save()` and the
+The fast writes (`insert_row`, `insert_values`, `upsert_add_sql`, `count_one`) bypass `Model.save()` and the
 model signals. The models they write are marked `@written_fast`; the system check
 `core.E001`/`core.E002` (apps/core/checks.py) refuses a `save()` override or a pre/post_save
 receiver on any of them, so that the fast path can never silently skip one.
@@ -222,6 +222,67 @@ def upsert_add_sql(
         )
 
     return statement(("upsert_add", model, keys, counters, rows), using, build)
+
+
+def count_one(
+    model: type[models.Model],
+    *,
+    key_field: str,
+    key: Any,
+    counter: str,
+    on_insert: dict[str, Any],
+    using: str = DEFAULT_DB_ALIAS,
+) -> int:
+    """Add 1 to `counter` of the row whose unique `key_field` is `key`, creating the row (counter
+    1, the `on_insert` values) when it is missing, and return the new count — as
+    `update(counter=F(counter) + 1)` or else `create(...)` would, read back in the same statement:
+    `INSERT ... ON CONFLICT (key) DO UPDATE SET counter = counter + 1 RETURNING counter`, one
+    statement and one round trip, exact under concurrency (the conflict locks the row).
+
+    Outside a transaction (autocommit) the statement is its own transaction, and on PostgreSQL it
+    commits without waiting for the WAL flush (`synchronous_commit` off for this one transaction,
+    set inside the statement, so still one round trip and safe behind a transaction-mode pooler).
+    Every connection sees the new count at once, as before; what changes is that the row's lock
+    is no longer held through a disk flush (~5 ms here), which serialised the calls of one API
+    client at ~200 counts/s (docs/benchmarks.md, issue 12). The price: a database crash can lose
+    the counts of its last moments (at most 3 × wal_writer_delay, 0.6 s by default) unless a later
+    synchronous commit flushed them — and any write the same request makes after counting (a
+    whistle's own transaction) does. Inside a caller's transaction the plain statement joins it
+    and the caller's commit decides; the caller's `synchronous_commit` is never touched."""
+    conn = connections[using]
+    asynchronous = conn.vendor == "postgresql" and not conn.in_atomic_block
+
+    def build(conn, asynchronous: bool) -> str:
+        q = conn.ops.quote_name
+        meta = model._meta
+        table = q(meta.db_table)
+        fields = [meta.get_field(name) for name in (key_field, *on_insert)]
+        count_col = q(meta.get_field(counter).column)
+        columns = ", ".join(q(f.column) for f in [fields[0], meta.get_field(counter), *fields[1:]])
+        if asynchronous:
+            # INSERT ... SELECT: typed parameters (a SELECT list does not take the columns' types)
+            # and the one-time filter that switches this transaction's commit to asynchronous.
+            values = [f"CAST(%s AS {f.db_type(conn)})" for f in fields]
+            source = (
+                f"SELECT {', '.join([values[0], '1', *values[1:]])} "
+                "WHERE set_config('synchronous_commit', 'off', true) IS NOT NULL"
+            )
+        else:
+            source = f"VALUES ({', '.join(['%s', '1', *['%s'] * (len(fields) - 1)])})"
+        return (
+            f"INSERT INTO {table} ({columns}) {source} ON CONFLICT ({q(fields[0].column)}) "
+            f"DO UPDATE SET {count_col} = {table}.{count_col} + 1 RETURNING {count_col}"
+        )
+
+    sql = statement(
+        ("count_one", model, key_field, counter, tuple(on_insert), asynchronous), using, build, asynchronous
+    )
+    params = [key]
+    for name, value in on_insert.items():
+        params.append(model._meta.get_field(name).get_db_prep_save(value, conn))
+    with conn.cursor() as cursor:
+        cursor.execute(sql, params)
+        return int(cursor.fetchone()[0])
 
 
 def execute_in_order(

@@ -1,6 +1,8 @@
 """apps/core/sql.py: every written-out statement reads or writes what the ORM does, on SQLite and
 PostgreSQL; and the system check that guards the fast writes."""
 
+import datetime
+
 import pytest
 
 from apps.core.sql import row_by_pk
@@ -154,6 +156,66 @@ def test_upsert_add_adds_to_a_cell_or_creates_it(world):
     assert ours == orm == {"371302": (7, 2), "371311": (3, 0)}
 
 
+def _count_twice_and_read(key: str, expires) -> tuple[list[int], dict]:
+    from apps.core.models import RateCounter
+    from apps.core.sql import count_one
+
+    counts = [
+        count_one(RateCounter, key_field="key", key=key, counter="count", on_insert={"expires_at": at})
+        for at in (expires, expires + datetime.timedelta(hours=1))  # kept from the insert
+    ]
+    return counts, RateCounter.objects.filter(key=key).values("count", "expires_at").get()
+
+
+def test_count_one_counts_as_the_orm_would():
+    """Inside a transaction (the test's): the plain upsert, joining the caller's transaction."""
+    from django.db.models import F
+    from django.utils import timezone
+
+    from apps.core.models import RateCounter
+
+    expires = timezone.now().replace(microsecond=0)
+    counts, ours = _count_twice_and_read("t:ours", expires)
+    # the ORM's way: create the missing row, then add with F() and read the count back
+    RateCounter.objects.create(key="t:orm", count=1, expires_at=expires)
+    RateCounter.objects.filter(key="t:orm").update(count=F("count") + 1)
+    orm = RateCounter.objects.filter(key="t:orm").values("count", "expires_at").get()
+    assert counts == [1, 2] and ours == orm == {"count": 2, "expires_at": expires}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_count_one_outside_a_transaction_commits_on_its_own_and_leaves_the_session_as_it_was():
+    """Autocommit: the statement is its own transaction (on PostgreSQL committed without waiting
+    for the WAL flush); the session's synchronous_commit is untouched, inside a caller's
+    transaction too."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from apps.core.models import RateCounter
+    from apps.core.sql import count_one
+
+    expires = timezone.now().replace(microsecond=0)
+    counts, ours = _count_twice_and_read("t:autocommit", expires)
+    assert counts == [1, 2] and ours == {"count": 2, "expires_at": expires}
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone()[0] == "on"
+            with transaction.atomic():
+                count_one(
+                    RateCounter,
+                    key_field="key",
+                    key="t:autocommit",
+                    counter="count",
+                    on_insert={"expires_at": expires},
+                )
+                cursor.execute("SHOW synchronous_commit")
+                assert cursor.fetchone()[0] == "on"  # the caller's commit stays synchronous
+    assert RateCounter.objects.get(key="t:autocommit").count == (
+        3 if connection.vendor == "postgresql" else 2
+    )
+
+
 def test_rows_where_reads_what_the_filter_reads(world, users):
     from apps.accounts.models import User
     from apps.core.sql import rows_where
@@ -209,6 +271,7 @@ def test_the_check_refuses_save_overrides_and_save_signals_on_fast_written_model
         "core.Event",
         "notifications.Notification",
         "workorders.CountyMonthStat",
+        "core.RateCounter",
         "workorders.HandlerMonthStat",
     }
     assert fast_writes_bypass_nothing() == []
