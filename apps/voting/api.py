@@ -103,7 +103,7 @@ class MyBallotOut(Schema):
     hash: str
 
 
-DecisionPage = page_schema(VoteDecisionOut, "DecisionPage")
+DecisionPage = page_schema(VoteDecisionOut, "VoteDecisionPage")
 
 
 class VoteDecisionFilters(PageParams):
