@@ -148,10 +148,10 @@ def sync_compound(compound: Compound, *, actor=None, today: datetime.date | None
     company = current.company if current else None
     compound = Compound.objects.get(pk=compound.pk)
     if compound.management_mode != mode or compound.company_id != (company.pk if company else None):
-        from apps.registry.services import compound_update
+        from apps.registry.services import compound_arrangement_sync
 
-        compound = compound_update(
-            compound=compound, actor=actor, data={"management_mode": mode, "company": company}
+        compound = compound_arrangement_sync(
+            compound=compound, actor=actor, management_mode=mode, company=company
         )
     return compound
 

@@ -80,9 +80,6 @@ def compound_create(*, actor, data: dict) -> Compound:
     return scoped_create(model=Compound, data=data, actor=actor)
 
 
-ARRANGEMENT_FIELDS = frozenset({"management_mode", "company"})
-
-
 def compound_arrangement_sync(*, compound: Compound, actor, management_mode: str, company) -> Compound:
     """Set the compound's management mode and company to the service arrangement in force.
 
@@ -98,12 +95,6 @@ def compound_arrangement_sync(*, compound: Compound, actor, management_mode: str
 
 
 def compound_update(*, compound: Compound, actor, data: dict) -> Compound:
-    if set(data) == ARRANGEMENT_FIELDS:
-        # programs.services.sync_compound still calls compound_update with exactly these two
-        # fields; until it calls compound_arrangement_sync, that call is the arrangement sync.
-        return compound_arrangement_sync(
-            compound=compound, actor=actor, management_mode=data["management_mode"], company=data["company"]
-        )
     permission_check(actor=actor, perm="registry.change_compound")
     data = {
         k: v for k, v in data.items() if k != "code"
