@@ -93,8 +93,13 @@ class PairingOutcomeForm(forms.Form):
         widget=forms.Select,
     )
 
-    def __init__(self, *args, decisions=(), **kwargs):
+    def __init__(self, *args, decisions=(), city_code: str = "", **kwargs):
         super().__init__(*args, **kwargs)
+        if city_code:
+            # the public-welfare companies of the compound's own city, as the fallback form offers
+            self.fields["fallback_company"].queryset = PropertyCompany.objects.filter(
+                kind=CompanyKind.PUBLIC_WELFARE, region__pk__startswith=city_code
+            ).order_by("name")
         self.fields["owners_decision"].widget.choices = [("", "不关联")] + [
             (str(d.pk), f"{d.title}（{d.published_at:%Y-%m-%d}公布）" if d.published_at else d.title)
             for d in decisions

@@ -29,7 +29,6 @@ from apps.programs.models import (
     in_force_q,
 )
 from apps.registry.models import CompanyKind, Compound, PropertyCompany
-from apps.voting.choices import DecisionStatus
 
 NONE = "none"
 
@@ -271,36 +270,6 @@ def planner_companies(county_code: str):
 def planner_capacities(county_code: str) -> dict[int, int]:
     """company id → the capacity the county stored for it."""
     return dict(PlannerCapacity.objects.filter(county_id=county_code).values_list("company_id", "capacity"))
-
-
-# ------------------------------------------------------------ owners' decisions (apps/voting)
-def decision_passed(decision) -> bool:
-    """Published and every matter passed (the count stored on the matters when voting closed)."""
-    if decision.status != DecisionStatus.PUBLISHED:
-        return False
-    results = [m.result or {} for m in decision.matters.all()]
-    return bool(results) and all(r.get("passed") is True for r in results)
-
-
-def decision_link_problem(decision, *, compound_id: int) -> str | None:
-    """Why a decision cannot back a change of this compound (None: it can)."""
-    if decision.compound_id != compound_id:
-        return "关联的业主共同决定必须是本小区的表决"
-    if not decision_passed(decision):
-        return "关联的业主共同决定尚未通过（须已公布且各表决事项均通过）"
-    return None
-
-
-def passed_decisions_for(*, user, compound_id: int) -> list:
-    """The compound's passed owners' decisions the user can see, newest first."""
-    from apps.voting.selectors import decision_list_for
-
-    qs = (
-        decision_list_for(user=user)
-        .filter(compound_id=compound_id, status=DecisionStatus.PUBLISHED)
-        .prefetch_related("matters")
-    )
-    return [d for d in qs if decision_passed(d)]
 
 
 def decision_for_link(*, user, pk) -> object | None:

@@ -493,7 +493,7 @@ def pairing_outcome_record(
 ) -> PairingAgreement:
     """The end of the transition: a market contract with the adopter (optionally by a passed
     owners' decision of the compound, `decision`: a voting Decision), an extension, or 兜底."""
-    from apps.programs.selectors import decision_link_problem
+    from apps.voting.selectors import decision_link_problem
 
     _require(actor, "programs.change_pairingagreement")
     _require_compound(actor, pairing.compound)

@@ -34,6 +34,7 @@ from apps.programs.forms import (
 )
 from apps.regions.models import Region
 from apps.registry.models import Compound, PropertyCompany
+from apps.voting.selectors import passed_decisions_for
 
 MODE_TAGS = {"fallback": "red", "pairing": "gold", "none": "warn"}
 MODE_LABELS = {**dict(ArrangementMode.choices), "none": "无物业服务"}
@@ -431,7 +432,8 @@ class PairingDetail(DetailPage):
         outcome_form = None
         if p.status == AgreementStatus.SIGNED and user.has_perm("programs.change_pairingagreement"):
             outcome_form = PairingOutcomeForm(
-                decisions=selectors.passed_decisions_for(user=user, compound_id=p.compound_id)
+                decisions=passed_decisions_for(user=user, compound_id=p.compound_id),
+                city_code=p.compound.community_id[:4],
             )
         return {
             "actions": actions,
@@ -467,9 +469,12 @@ def pairing_outcome(request, pk):
     pairing = get_scoped_or_404(selectors.pairing_list_for(user=request.user), request.user, pk=pk)
     if not request.user.has_perm("programs.change_pairingagreement"):
         raise PermissionDenied("您的角色无权执行此操作。")
-    form = PairingOutcomeForm(request.POST)
+    form = PairingOutcomeForm(request.POST, city_code=pairing.compound.community_id[:4])
     if not form.is_valid():
-        messages.error(request, "请选择过渡结果")
+        messages.error(
+            request,
+            "；".join(f"{form.fields[f].label}：{'、'.join(e)}" for f, e in form.errors.items()),
+        )
         return HttpResponseRedirect(pairing.get_absolute_url())
     d = form.cleaned_data
     decision = None

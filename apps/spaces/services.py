@@ -77,7 +77,7 @@ def _space_data(data: dict, space: PublicSpace | None = None) -> dict:
     compound = data.get("compound") or (space.compound if space is not None else None)
     if decision is not None and compound is not None:
         # the same rule as a pairing's market contract (apps/programs): same compound, passed
-        from apps.programs.selectors import decision_link_problem
+        from apps.voting.selectors import decision_link_problem
 
         problem = decision_link_problem(decision, compound_id=compound.pk)
         if problem:

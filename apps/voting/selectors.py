@@ -38,6 +38,36 @@ def decision_for(*, user, pk) -> Decision:
     )
 
 
+# ------------------------------------------------------------ a decision that backs another app's change
+# The one copy of "this owners' decision is in force": programmes (a pairing's market contract)
+# and public spaces (a converted room) link a decision and ask these.
+def decision_passed(decision) -> bool:
+    """Published and every matter passed (the count stored on the matters when voting closed)."""
+    if decision.status != DecisionStatus.PUBLISHED:
+        return False
+    results = [m.result or {} for m in decision.matters.all()]
+    return bool(results) and all(r.get("passed") is True for r in results)
+
+
+def decision_link_problem(decision, *, compound_id: int) -> str | None:
+    """Why a decision cannot back a change of this compound (None: it can)."""
+    if decision.compound_id != compound_id:
+        return "关联的业主共同决定必须是本小区的表决"
+    if not decision_passed(decision):
+        return "关联的业主共同决定尚未通过（须已公布且各表决事项均通过）"
+    return None
+
+
+def passed_decisions_for(*, user, compound_id: int) -> list[Decision]:
+    """The compound's passed owners' decisions the user can see, newest first."""
+    qs = (
+        decision_list_for(user=user)
+        .filter(compound_id=compound_id, status=DecisionStatus.PUBLISHED)
+        .prefetch_related("matters")
+    )
+    return [d for d in qs if decision_passed(d)]
+
+
 def roll_voters(decision: Decision) -> list[Voter]:
     """The frozen roll as tally voters (the grouping of 司法解释 第9条 was made at opening)."""
     return [

@@ -221,3 +221,26 @@ def test_company_records_collection_and_over_100_percent_is_refused(world, clien
         == 404
     )
     assert client_for("street").get(url).status_code == 403
+
+
+def test_pairing_outcome_offers_only_the_compound_citys_welfare_companies(prog, client_for):
+    """转兜底 lists the public-welfare companies of the compound's own city, and one of another city
+    posted anyway is refused naming the field, with nothing changed."""
+    from apps.core.testing import HEZE
+
+    from .conftest import _company
+
+    heze_welfare = _company("菏泽市公益物业服务有限公司", "public_welfare", HEZE, 103)
+    pairing = _make(prog)["pairing"]
+    county = client_for("county")
+    page = county.get(reverse("pairing_detail", args=[pairing.pk])).content.decode()
+    assert prog.welfare.name in page and prog.other_welfare.name in page  # both 临沂
+    assert heze_welfare.name not in page
+    answer = county.post(
+        reverse("pairing_outcome", args=[pairing.pk]),
+        {"outcome": "fallback", "fallback_company": heze_welfare.pk},
+        follow=True,
+    )
+    assert "兜底企业（转兜底时）" in answer.content.decode()
+    pairing.refresh_from_db()
+    assert pairing.outcome == ""
