@@ -15,7 +15,7 @@ SHOWN = 10  # compounds listed on the card; the page and the Excel export have t
 def dashboard_panel(*, user, region, on) -> DashboardPanel | None:
     if not user.has_perm("spaces.view_publicspace") or not scope_of(user).contains_code(region.code):
         return None
-    shortfall = selectors.shortfall_for(user=user, region=region.code)
+    shortfall = selectors.shortfall_cached(user=user, region=region.code)
     url = f"{reverse('space_norms')}?region={region.code}"
     # the largest total gap first: where a recovery or a new room helps most
     worst = sorted(shortfall.rows, key=lambda r: (-sum(m.gap for m in r.norms.missed), r.compound.code))

@@ -166,6 +166,39 @@ def shortfall_for(*, user, region: str = "", show_all: bool = False) -> Shortfal
     return Shortfall(rows=rows, counts=counts)
 
 
+# The norms of a whole scope cost a few hundred ms for a city (~1,000 compounds): the home card and
+# the dashboard card count them at most every SPACES_TILE_CACHE_SECONDS per scope and region, and
+# a change of the ledger or the rules (spaces.services) starts a new generation at once.
+NORMS_GENERATION_KEY = "spaces:norms:generation"
+
+
+def norms_generation() -> int:
+    return cache.get_or_set(NORMS_GENERATION_KEY, 1, None)
+
+
+def norms_changed() -> None:
+    """Called by the services after a change of a space or of the rules: cached counts are stale."""
+    try:
+        cache.incr(NORMS_GENERATION_KEY)
+    except ValueError:  # not set yet (or evicted): nothing cached under the old generation counts
+        cache.set(NORMS_GENERATION_KEY, 2, None)
+
+
+def _scope_key(user) -> str:
+    scope = scope_of(user)
+    return f"{scope.region_prefix}:{scope.company_id}:{scope.compound_id}:{scope.everything}"
+
+
+def shortfall_cached(*, user, region: str = "") -> Shortfall:
+    """`shortfall_for(user=, region=)` for the cards, cached per scope, region and generation."""
+    key = f"spaces:shortfall:{norms_generation()}:{_scope_key(user)}:{region}"
+    shortfall = cache.get(key)
+    if shortfall is None:
+        shortfall = shortfall_for(user=user, region=region)
+        cache.set(key, shortfall, settings.SPACES_TILE_CACHE_SECONDS)
+    return shortfall
+
+
 def _prefix(code: str) -> str:
     from apps.core.api import region_prefix_of
 
@@ -393,13 +426,7 @@ def home_tiles(user) -> list[dict]:
             )
     scope = scope_of(user)
     if user.has_perm("spaces.view_publicspace") and not scope.compound_id:
-        # The whole scope's norms (a city: ~1,000 compounds, a few hundred ms): counted at most
-        # every SPACES_TILE_CACHE_SECONDS per scope, not on every visit to the home page.
-        key = f"spaces:missed:{scope.region_prefix}:{scope.company_id}:{scope.everything}"
-        missed = cache.get(key)
-        if missed is None:
-            missed = len(norms_for(user=user, missed_only=True))
-            cache.set(key, missed, settings.SPACES_TILE_CACHE_SECONDS)
+        missed = shortfall_cached(user=user).total
         if missed:
             tiles.append(
                 {

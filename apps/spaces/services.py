@@ -32,6 +32,7 @@ from apps.spaces.models import (
     SpaceDocument,
     SpaceRules,
 )
+from apps.spaces.selectors import norms_changed
 
 WEEKDAYS = "一二三四五六日"
 
@@ -60,12 +61,16 @@ def _require_compound(actor, compound) -> None:
 # ------------------------------------------------------------------ rules
 def rules_create(*, actor, data: dict) -> SpaceRules:
     _require(actor, "spaces.add_spacerules")
-    return record_create(model=SpaceRules, data=data, actor=actor)
+    rules = record_create(model=SpaceRules, data=data, actor=actor)
+    transaction.on_commit(norms_changed)
+    return rules
 
 
 def rules_update(*, rules: SpaceRules, actor, data: dict) -> SpaceRules:
     _require(actor, "spaces.change_spacerules", rules)
-    return record_update(obj=rules, data=data, actor=actor)
+    rules = record_update(obj=rules, data=data, actor=actor)
+    transaction.on_commit(norms_changed)
+    return rules
 
 
 # ------------------------------------------------------------------ ledger
@@ -89,14 +94,18 @@ def space_create(*, actor, data: dict) -> PublicSpace:
     """Record a public space of a compound."""
     _require(actor, "spaces.add_publicspace")
     _require_compound(actor, data.get("compound"))
-    return record_create(model=PublicSpace, data=_space_data(data), actor=actor)
+    space = record_create(model=PublicSpace, data=_space_data(data), actor=actor)
+    transaction.on_commit(norms_changed)
+    return space
 
 
 def space_update(*, space: PublicSpace, actor, data: dict) -> PublicSpace:
     _require(actor, "spaces.change_publicspace", space)
     if "compound" in data and data["compound"] != space.compound:
         _require_compound(actor, data["compound"])
-    return record_update(obj=space, data=_space_data(data, space), actor=actor)
+    space = record_update(obj=space, data=_space_data(data, space), actor=actor)
+    transaction.on_commit(norms_changed)
+    return space
 
 
 @transaction.atomic

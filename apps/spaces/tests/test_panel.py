@@ -45,3 +45,28 @@ def test_outside_the_scope_there_is_no_panel(world, client_for, users):
     county = Region.objects.get(code=COUNTY)
     assert panels.dashboard_panel(user=users["other_county"], region=county, on=timezone.localdate()) is None
     assert panels.dashboard_panel(user=users["outsider"], region=county, on=timezone.localdate()) is None
+
+
+def test_cards_count_once_per_generation_and_a_ledger_change_is_seen_at_once(
+    world, users, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The dashboard card and the home card reuse one count per scope and region; recording a
+    space (through the service) makes the next card count afresh."""
+    from apps.spaces import services
+    from apps.spaces.tests.test_ledger import data
+
+    calls = []
+    real = selectors.norms_for
+    monkeypatch.setattr(selectors, "norms_for", lambda **kw: calls.append(kw) or real(**kw))
+    county = Region.objects.get(code=COUNTY)
+    first = panels.dashboard_panel(user=users["county"], region=county, on=timezone.localdate())
+    again = panels.dashboard_panel(user=users["county"], region=county, on=timezone.localdate())
+    assert len(calls) == 1 and again.context["total"] == first.context["total"]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.space_create(actor=None, data=data(world.compound))
+    panels.dashboard_panel(user=users["county"], region=county, on=timezone.localdate())
+    assert len(calls) == 2
+    # another scope (the street) is counted on its own
+    street = Region.objects.get(code=STREET)
+    assert panels.dashboard_panel(user=users["street"], region=street, on=timezone.localdate())
+    assert len(calls) == 3
