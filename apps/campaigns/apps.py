@@ -70,6 +70,10 @@ class CampaignsConfig(AppConfig):
 
     contribution = Contribution(
         report_sections=("apps.campaigns.report:section",),
+        page_panels={
+            "workorders.workorder:order": ("apps.campaigns.panels:order_links_panel",),
+            "workorders.workorder:track": ("apps.campaigns.panels:order_progress_panel",),
+        },
         urls=("campaigns/", "apps.campaigns.urls"),
         api_router="apps.campaigns.api:router",
         nav=(

@@ -99,6 +99,13 @@ class Contribution:
     # as of the day `on` (the dashboard's month); None = nothing to show this user.
     dashboard_panels: tuple[str, ...] = ()
     imports: tuple[str, ...] = ()  # "module:attribute" of each importable Ledger (apps/core/imports.py)
+    # What the app shows on another app's page: slot → functions
+    # "module:function(*, user, obj) -> Panel | Section | None". A slot is the page's model label
+    # ("party.partyorg", "registry.compound") — a DetailPage shows a Section as one of its tables
+    # and a Panel below them — or a page's own name ("workorders.workorder:order" …) rendered
+    # where that page's template says {% page_panels "…" obj %}. A lower app thus never loads a
+    # higher app's template tags or selectors.
+    page_panels: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def resolve(path: str) -> Any:
@@ -199,11 +206,13 @@ def clear_caches() -> None:
     role_grants.cache_clear()
     home_tile_functions.cache_clear()
     dashboard_panel_functions.cache_clear()
+    page_panel_functions.cache_clear()
 
 
 @dataclass(frozen=True)
-class DashboardPanel:
-    """A card an app adds to the dashboard: `template` rendered with `context` (as `panel`)."""
+class Panel:
+    """A card an app adds to the dashboard or to another app's page: `template` rendered with
+    `context` (as `panel`; on a page also as the template's own variables)."""
 
     key: str  # the card's id on the page: panel-<key>
     title: str
@@ -215,6 +224,20 @@ class DashboardPanel:
 @cache
 def dashboard_panel_functions() -> tuple[Callable, ...]:
     return tuple(resolve(path) for _, c in contributions() for path in c.dashboard_panels)
+
+
+DashboardPanel = Panel  # the dashboard's name for it
+
+
+@cache
+def page_panel_functions(slot: str) -> tuple[Callable, ...]:
+    return tuple(resolve(path) for _, c in contributions() for path in c.page_panels.get(slot, ()))
+
+
+def page_panels(slot: str, *, user, obj) -> list:
+    """Every installed app's Panels and Sections for this page (slot) and object, in app order;
+    the functions return None where this user has nothing to see."""
+    return [p for fn in page_panel_functions(slot) if (p := fn(user=user, obj=obj)) is not None]
 
 
 def dashboard_panels(*, user, region, on) -> list[DashboardPanel]:

@@ -358,6 +358,9 @@ class DetailPage(SelectorMixin, LoginRequiredMixin, View):
         if self.permission and not request.user.has_perm(self.permission):
             raise PermissionDenied("您的角色无权查看此页面。")
         user = request.user
+        from apps.core.contributions import page_panels
+
+        contributed = page_panels(obj._meta.label_lower, user=user, obj=obj)
         events = timeline_for(obj)
         cache: dict = {}
         for e in events:
@@ -372,7 +375,11 @@ class DetailPage(SelectorMixin, LoginRequiredMixin, View):
                 (label, "—" if v in (None, "") else ("是" if v is True else "否" if v is False else v))
                 for label, v in self.fields(obj)
             ],
-            "sections": [(s, s.table()) for s in self.sections(obj)],
+            "sections": [
+                (s, s.table())
+                for s in [*self.sections(obj), *(p for p in contributed if isinstance(p, Section))]
+            ],
+            "panels": [p for p in contributed if not isinstance(p, Section)],
             "events": events,
             "edit_url": reverse(self.edit_url_name, args=[obj.pk])
             if self.edit_url_name and user.has_perm(self.edit_permission)

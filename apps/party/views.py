@@ -67,26 +67,9 @@ class PartyOrgDetail(DetailPage):
         ]
 
     def sections(self, o):
-        # The rating history comes from the rating engine (apps.ratings): rounds' results and
-        # the typed-in records kept as legacy results.
-        from apps.ratings.selectors import history_for_org
-
-        ratings = history_for_org(user=self.request.user, party_org=o) if o.kind == "company_org" else []
+        # The rating history is the rating engine's (apps.ratings contributes it to this page).
         children = list(selectors.party_org_list_for(user=self.request.user).filter(parent=o)[:100])
         return [
-            Section(
-                "星级评定",
-                [
-                    Column("年度", "year", link=True),
-                    Column("星级", lambda r: "★" * r.stars if r.stars else r.stars_label),
-                    Column("得分", "score"),
-                    Column("评定办法", lambda r: r.legacy_issuer if r.is_legacy else str(r.scheme)),
-                    Column("状态", lambda r: r.get_status_display()),
-                    Column("生效日期", "valid_from"),
-                ],
-                ratings,
-                empty="尚未评定",
-            ),
             Section(
                 "下级党组织",
                 [Column("名称", "name", link=True), Column("类别", lambda x: x.get_kind_display())],

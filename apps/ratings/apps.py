@@ -18,6 +18,10 @@ class RatingsConfig(AppConfig):
     verbose_name = "星级评定与满意度测评"
     contribution = Contribution(
         report_sections=("apps.ratings.report:section",),
+        page_panels={
+            "party.partyorg": ("apps.ratings.panels:party_org_section",),
+            "registry.compound": ("apps.ratings.panels:compound_section",),
+        },
         urls=("ratings/", "apps.ratings.urls"),
         api_router="apps.ratings.api:router",
         nav=(

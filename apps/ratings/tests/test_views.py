@@ -242,3 +242,15 @@ def test_scheme_form_creates_from_the_example_sheet_and_refuses_bad_totals(
     # a new version without an upload keeps the current tree; its sheet downloads
     assert client.get(reverse("scheme_sheet", args=[scheme.pk])).status_code == 200
     assert client_for("county").get(reverse("scheme_create")).status_code == 403
+
+
+def test_compound_page_shows_its_service_project_ratings_contributed_by_the_engine(world, client_for):
+    """The registry's compound page carries the rating engine's section (Contribution.page_panels)
+    without registry knowing the engine; a role without the ratings permission sees none of it."""
+    from apps.core.contributions import page_panels
+
+    page = client_for("county").get(world.compound.get_absolute_url()).content.decode()
+    assert "服务项目星级" in page and "尚未参加服务项目星级评定" in page
+    sections = page_panels("registry.compound", user=world.users["county"], obj=world.compound)
+    assert [s.title for s in sections] == ["服务项目星级"]
+    assert page_panels("registry.compound", user=world.users["outsider"], obj=world.compound) == []
