@@ -1,6 +1,6 @@
 import pytest
-from django.core.exceptions import ValidationError
 
+from apps.core.errors import DomainError
 from apps.core.models import Event
 from apps.regions.models import Region
 from apps.regions.services import region_create
@@ -36,7 +36,7 @@ def test_adds_a_community_with_an_event(db):
     ],
 )
 def test_refuses_bad_rows(db, extra, field):
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(DomainError) as exc:
         region_create(actor=None, data=data(**extra))
-    assert field in exc.value.message_dict
+    assert field in exc.value.field_errors
     assert not Event.objects.filter(verb="region.create").exists()
