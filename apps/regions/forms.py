@@ -27,3 +27,13 @@ class RegionForm(ScopedModelForm):
         if code and self.user is not None and not scope_of(self.user).contains_code(code):
             raise forms.ValidationError(f"区划代码“{code}”不在您的管辖范围内")
         return code
+
+    def clean(self):
+        from apps.regions.services import community_code_error
+
+        cleaned = super().clean()
+        code = cleaned.get("code") if self.instance._state.adding else self.instance.code
+        message = community_code_error(code=code, level=cleaned.get("level"), kind=cleaned.get("kind"))
+        if message and "code" not in self.errors:
+            self.add_error("code" if self.instance._state.adding else "kind", message)
+        return cleaned

@@ -214,17 +214,21 @@ COMMUNITY_CODE_RANGES = {RegionKind.URBAN_COMMUNITY: range(1, 200), RegionKind.V
 REGION_OUT_OF_SCOPE = "该区划不在您的管辖范围内。"
 
 
+def community_code_error(*, code: str, level: str, kind: str) -> str | None:
+    """The NBS code range of a community's kind, as a message when the code is outside it (the
+    page's form asks it too, so that an import names the row before anything is written)."""
+    code = str(code or "")
+    if level == RegionLevel.COMMUNITY and kind in COMMUNITY_CODE_RANGES and len(code) == 12:
+        allowed = COMMUNITY_CODE_RANGES[kind]
+        if not code[-3:].isdigit() or int(code[-3:]) not in allowed:
+            return f"{RegionKind(kind).label}的区划代码末三位应在 {allowed[0]:03d}–{allowed[-1]:03d} 之间"
+    return None
+
+
 def _community_code_check(data: dict) -> None:
-    code = str(data.get("code") or "")
-    kind = data.get("kind")
-    if data.get("level") == RegionLevel.COMMUNITY and kind in COMMUNITY_CODE_RANGES and len(code) == 12:
-        if not code[-3:].isdigit() or int(code[-3:]) not in COMMUNITY_CODE_RANGES[kind]:
-            allowed = COMMUNITY_CODE_RANGES[kind]
-            raise ValidationError(
-                {
-                    "code": f"{RegionKind(kind).label}的区划代码末三位应在 {allowed[0]:03d}–{allowed[-1]:03d} 之间"
-                }
-            )
+    message = community_code_error(code=data.get("code"), level=data.get("level"), kind=data.get("kind"))
+    if message:
+        raise ValidationError({"code": message})
 
 
 @transaction.atomic

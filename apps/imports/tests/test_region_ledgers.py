@@ -87,12 +87,22 @@ def test_bad_rows_are_named_in_chinese(world, client_for, importer):
     assert any(
         r == 5 and c == "层级" and m.startswith("“小区”不是可选值，可填：省、市") for r, c, m in problems
     )
-    # the community code range is the service's rule: it refuses the commit, nothing is written
-    assert not any(r == 2 for r, _, _ in problems)
-    _, batch = importer(client_for("city"), "regions", xlsx(HEADERS, rows[:1]))
-    batch = importer.commit(client_for("city"), batch)
-    assert batch.status == BatchStatus.FAILED
-    assert batch.error == "区划代码：城市社区的区划代码末三位应在 001–199 之间"
+    assert (2, "区划代码", "城市社区的区划代码末三位应在 001–199 之间") in problems
+    # the service holds the same rule (a row that reached it another way is refused there)
+    from apps.core.errors import DomainError
+    from apps.regions.services import region_create
+
+    with pytest.raises(DomainError, match="末三位应在 001–199 之间"):
+        region_create(
+            actor=world.users["city"],
+            data={
+                "code": "371311003250",
+                "name": "错号社区",
+                "level": "community",
+                "kind": "urban_community",
+                "parent": Region.objects.get(code="371311003"),
+            },
+        )
     assert not Region.objects.filter(code="371311003250").exists()
 
 
