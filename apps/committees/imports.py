@@ -122,6 +122,13 @@ class MemberRowForm(forms.Form):
             self.committee = self.state.committee(compound, term_start)
         self.key = (compound.pk, term_start)
         committee_data = {n: self.data.get(n) for n in COMMITTEE_FIELDS if self.data.get(n) is not None}
+        if self.committee is not None:
+            # A column left out of the file keeps the recorded committee's value, on the rows of
+            # new members too (the engine's defaults only know an existing member's row).
+            for name in COMMITTEE_FIELDS:
+                value = getattr(self.committee, name)
+                if name not in self.data and value is not None:
+                    committee_data[name] = str(value)
         self.committee_form = CommitteeForm(
             {**committee_data, "compound": compound.pk},
             user=self.user,

@@ -107,3 +107,18 @@ def test_rows_outside_the_scope_are_refused(world, client_for, importer):
     # a committee member's role may read its committee, not import into it
     response = client_for("committee").post("/imports/committees/", {})
     assert response.status_code == 403
+
+
+def test_columns_left_out_keep_the_committees_values(world, client_for, importer):
+    client = client_for("county")
+    rows = [[*r, "2020-12-20"] for r in _roster(world.compound.code, 5)]
+    _, batch = importer(client, "committees", xlsx([*HEADERS, "选举（成立）日期"], rows))
+    importer.commit(client, batch)
+    committee = OwnersCommittee.objects.get(compound=world.compound, term_start="2021-01-01")
+    assert str(committee.elected_on) == "2020-12-20"
+    rows = _roster(world.compound.code, 6)  # without the 选举（成立）日期 column, and one member more
+    _, batch = importer(client, "committees", xlsx(HEADERS, rows))
+    assert (batch.to_create, batch.to_update, batch.unchanged) == (1, 0, 5), importer.problems(batch)
+    importer.commit(client, batch)
+    committee.refresh_from_db()
+    assert str(committee.elected_on) == "2020-12-20" and committee.members.count() == 6
