@@ -35,6 +35,7 @@ class CommitteesConfig(AppConfig):
         home_order=30,
         demo=DemoStep("apps.committees.demo", "业委会：规则、业主委员会、物管会、党建指导员", order=40),
         world="apps.committees.testing:world_objects",
+        imports=("apps.committees.imports:committees",),
         scope_surfaces={
             "committee": Surface(
                 "committee_list", "committee_detail", "committees/ownerscommittee", "compound.name"

@@ -1,9 +1,15 @@
-from django.urls import path
+from django.urls import path, reverse_lazy
+from django.views.generic import RedirectView
 
 from apps.committees import views
 
 urlpatterns = [
     path("", views.CommitteeList.as_view(), name="committee_list"),
+    path(
+        "import/",
+        RedirectView.as_view(url=reverse_lazy("import_start", args=["committees"])),
+        name="committee_import",
+    ),
     path("new/", views.CommitteeCreate.as_view(), name="committee_create"),
     path("<int:pk>/", views.CommitteeDetail.as_view(), name="committee_detail"),
     path("<int:pk>/edit/", views.CommitteeUpdate.as_view(), name="committee_update"),

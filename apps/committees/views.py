@@ -47,6 +47,8 @@ class CommitteeList(ListPage):
     export_name = "业主委员会"
     create_url_name = "committee_create"
     create_permission = "committees.add_ownerscommittee"
+    import_url_name = "committee_import"
+    import_permission = "committees.add_ownerscommittee"
 
     selector = selectors.committee_list_for
 

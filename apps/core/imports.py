@@ -103,6 +103,37 @@ class Ledger:
         return {normalize_header(c.header): c for c in self.columns}
 
 
+class MobileCellField(forms.CharField):
+    """A phone cell as the owners' ledger takes it (OwnerForm.clean_phone): spaces, dashes and
+    +86 allowed in the cell, the 11 digits stored."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        from apps.core.validators import check_mobile, normalize_mobile
+
+        value = normalize_mobile(super().clean(value) or "")
+        if value and (message := check_mobile(value)):
+            raise forms.ValidationError(message, code="mobile")
+        return value
+
+
+LIST_SEPARATORS = re.compile(r"[、,，;；\s]+")
+
+
+class CodeListField(forms.ModelMultipleChoiceField):
+    """Several records named in one cell by their codes (`to_field_name`), separated by 、，；
+    or spaces; an empty cell names none."""
+
+    def clean(self, value):
+        if isinstance(value, str):
+            value = [v for v in LIST_SEPARATORS.split(value.strip()) if v]
+        return super().clean(value)
+
+
 def detached_copy(obj):
     """A copy of a model instance for a ModelForm to write on while validating, so that the
     service still sees the stored values (and records what changed)."""

@@ -36,6 +36,11 @@ class PartyConfig(AppConfig):
             order=30,
         ),
         world="apps.party.testing:world_objects",
+        imports=(
+            "apps.party.imports:party_orgs",
+            "apps.party.imports:instructors",
+            "apps.party.imports:secretaries",
+        ),
         scope_surfaces={
             "partyorg": Surface("partyorg_list", "partyorg_detail", "party/partyorg", "name"),
             "rating": Surface(None, None, "party/partyorgrating", "party_org.name"),

@@ -36,6 +36,8 @@ class PartyOrgList(ListPage):
     export_name = "党组织"
     create_url_name = "partyorg_create"
     create_permission = "party.add_partyorg"
+    import_url_name = "partyorg_import"
+    import_permission = "party.add_partyorg"
 
     selector = selectors.party_org_list_for
 
@@ -153,6 +155,8 @@ class InstructorList(ListPage):
     export_name = "党建指导员"
     create_url_name = "instructor_create"
     create_permission = "party.add_partyinstructor"
+    import_url_name = "instructor_import"
+    import_permission = "party.add_partyinstructor"
 
     selector = selectors.instructor_list_for
 
@@ -247,6 +251,8 @@ class SecretaryList(ListPage):
     export_name = "红领书记"
     create_url_name = "secretary_create"
     create_permission = "party.add_redcollarsecretary"
+    import_url_name = "secretary_import"
+    import_permission = "party.add_redcollarsecretary"
     intro = "红领书记：选派到城市社区党组织任职、助推物业管理的干部。"
 
     selector = selectors.secretary_list_for

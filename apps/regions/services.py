@@ -1,5 +1,8 @@
 """Writes to the region tree: loading NBS division CSVs (row-level errors, all or nothing), and
-adding a single division that the lists lack."""
+adding or correcting a single division that the lists lack (the page's form, the Excel import).
+
+`region_create` and `region_update` check the actor's permission and scope themselves (actor=None
+is the system: the demo, the CSV loader) and refuse with a DomainError, writing nothing."""
 
 from __future__ import annotations
 
@@ -10,7 +13,14 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from apps.core.services import event_record, record_create
+from apps.core.services import (
+    domain_error,
+    event_record,
+    permission_check,
+    record_create,
+    record_update,
+    scope_check,
+)
 from apps.regions.choices import RegionKind, RegionLevel
 from apps.regions.models import KINDS_BY_LEVEL, Region
 
@@ -201,23 +211,58 @@ def regions_load(*, text: str, actor, source_name: str = "") -> LoadReport:
 COMMUNITY_CODE_RANGES = {RegionKind.URBAN_COMMUNITY: range(1, 200), RegionKind.VILLAGE: range(200, 400)}
 
 
+REGION_OUT_OF_SCOPE = "该区划不在您的管辖范围内。"
+
+
+def community_code_error(*, code: str, level: str, kind: str) -> str | None:
+    """The NBS code range of a community's kind, as a message when the code is outside it (the
+    page's form asks it too, so that an import names the row before anything is written)."""
+    code = str(code or "")
+    if level == RegionLevel.COMMUNITY and kind in COMMUNITY_CODE_RANGES and len(code) == 12:
+        allowed = COMMUNITY_CODE_RANGES[kind]
+        if not code[-3:].isdigit() or int(code[-3:]) not in allowed:
+            return f"{RegionKind(kind).label}的区划代码末三位应在 {allowed[0]:03d}–{allowed[-1]:03d} 之间"
+    return None
+
+
+def _community_code_check(data: dict) -> None:
+    message = community_code_error(code=data.get("code"), level=data.get("level"), kind=data.get("kind"))
+    if message:
+        raise ValidationError({"code": message})
+
+
 @transaction.atomic
 def region_create(*, actor, data: dict) -> Region:
     """Add one division that the loaded lists lack (e.g. a community formed after NBS 2020).
 
     Validated like a loaded row (level, kind, code nested under the parent) and, for
-    communities, the NBS code range of the kind; recorded as a `region.create` event.
+    communities, the NBS code range of the kind; the new division must lie inside the actor's
+    scope; recorded as a `region.create` event.
     """
+    permission_check(actor=actor, perm="regions.add_region")
     code = str(data.get("code") or "")
-    kind = data.get("kind")
-    if data.get("level") == RegionLevel.COMMUNITY and kind in COMMUNITY_CODE_RANGES and len(code) == 12:
-        if not code[-3:].isdigit() or int(code[-3:]) not in COMMUNITY_CODE_RANGES[kind]:
-            allowed = COMMUNITY_CODE_RANGES[kind]
-            raise ValidationError(
-                {
-                    "code": f"{RegionKind(kind).label}的区划代码末三位应在 {allowed[0]:03d}–{allowed[-1]:03d} 之间"
-                }
-            )
-    if code and Region.objects.filter(code=code).exists():
-        raise ValidationError({"code": f"区划代码 {code} 已存在"})
-    return record_create(model=Region, data=data, actor=actor)
+    try:
+        _community_code_check(data)
+        if code and Region.objects.filter(code=code).exists():
+            raise ValidationError({"code": f"区划代码 {code} 已存在"})
+        region = record_create(model=Region, data=data, actor=actor)
+    except ValidationError as exc:
+        raise domain_error(exc, Region) from exc
+    scope_check(actor=actor, obj=region, message=REGION_OUT_OF_SCOPE)
+    return region
+
+
+@transaction.atomic
+def region_update(*, region: Region, actor, data: dict) -> Region:
+    """Correct a division's name, kind, version or source (its code is permanent: every record
+    of the platform is keyed by it); recorded as a `region.update` event."""
+    permission_check(actor=actor, perm="regions.change_region")
+    scope_check(actor=actor, obj=region, message=REGION_OUT_OF_SCOPE)
+    data = {k: v for k, v in data.items() if k != "code"}
+    try:
+        _community_code_check({"code": region.code, "level": region.level, "kind": region.kind, **data})
+        region = record_update(obj=region, data=data, actor=actor)
+    except ValidationError as exc:
+        raise domain_error(exc, Region) from exc
+    scope_check(actor=actor, obj=region, message=REGION_OUT_OF_SCOPE)
+    return region

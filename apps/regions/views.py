@@ -33,6 +33,8 @@ class RegionList(ListPage):
     filter_form = RegionFilter
     default_ordering = ("code",)
     export_name = "行政区划"
+    import_url_name = "region_import"
+    import_permission = "regions.add_region"
     intro = "区划代码来源：国家统计局统计用区划代码（县级及以上、街道为2023年版，社区为2020年版）。"
 
     selector = selectors.region_list_for

@@ -1,9 +1,9 @@
 import pytest
-from django.core.exceptions import ValidationError
 
+from apps.core.errors import DomainError
 from apps.core.models import Event
 from apps.regions.models import Region
-from apps.regions.services import region_create
+from apps.regions.services import region_create, region_update
 
 
 def data(**extra):
@@ -36,7 +36,23 @@ def test_adds_a_community_with_an_event(db):
     ],
 )
 def test_refuses_bad_rows(db, extra, field):
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(DomainError) as exc:
         region_create(actor=None, data=data(**extra))
-    assert field in exc.value.message_dict
+    assert field in exc.value.field_errors
     assert not Event.objects.filter(verb="region.create").exists()
+
+
+def test_checks_the_actors_permission_and_scope(world):
+    from apps.core.errors import ForbiddenError
+
+    with pytest.raises(ForbiddenError, match="无权"):
+        region_create(actor=world.users["county"], data=data())  # a county official adds no divisions
+    with pytest.raises(ForbiddenError, match="不在您的管辖范围内"):
+        region_create(actor=world.users["heze_city"], data=data())  # Heze's city, a Linyi community
+    assert not Region.objects.filter(code="371311003199").exists()
+    region = region_create(actor=world.users["city"], data=data())
+    with pytest.raises(ForbiddenError, match="不在您的管辖范围内"):
+        region_update(region=region, actor=world.users["heze_city"], data={"name": "改名"})
+    region_update(region=region, actor=world.users["city"], data={"name": "万通社区"})
+    assert Region.objects.get(code="371311003199").name == "万通社区"
+    assert Event.objects.filter(verb="region.update", object_id="371311003199").count() == 1
