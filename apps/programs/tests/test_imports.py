@@ -156,3 +156,10 @@ def test_a_compound_outside_the_scope_is_not_found(prog, client_for, importer):
         (2, "小区编码", f"找不到“{prog.other_unserved.code}”，或不在您的管辖范围内")
     ]
     assert client_for("resident").get(reverse("import_start", args=["arrangements"])).status_code == 403
+
+
+def test_the_arrangement_list_offers_the_import_to_who_may_import(prog, client_for):
+    url = reverse("arrangement_import")
+    assert url in client_for("county").get(reverse("arrangement_list")).content.decode()
+    assert client_for("county").get(url).url == reverse("import_start", args=["arrangements"])
+    assert url not in client_for("city").get(reverse("arrangement_list")).content.decode()  # view only

@@ -157,3 +157,10 @@ def test_a_name_two_spaces_share_cannot_be_updated(world, client_for, importer):
     assert importer.problems(batch) == [
         (2, "名称", "该小区有多处名为“车棚”的公共用房，无法确定更新哪一处；请先在页面上改名区分")
     ]
+
+
+def test_the_space_list_offers_the_import_to_who_may_import(world, client_for):
+    url = reverse("space_import")
+    assert url in client_for("community").get(reverse("space_list")).content.decode()
+    assert client_for("community").get(url).url == reverse("import_start", args=["spaces"])
+    assert url not in client_for("company").get(reverse("space_list")).content.decode()  # view only
