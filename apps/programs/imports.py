@@ -98,7 +98,8 @@ class ArrangementImportForm(ArrangementForm):
             if name in cleaned
             and name not in CHANGEABLE
             and name != "compound"
-            and _value(cleaned[name]) != _value(getattr(existing, name))
+            and _value(cleaned[name])
+            != _value(getattr(existing, ServiceArrangement._meta.get_field(name).attname))
         ]
         if changed:
             labels = "、".join(str(self.fields[n].label) for n in changed)
