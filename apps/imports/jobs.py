@@ -6,7 +6,7 @@ from apps.imports.engine import CommitRefused, commit_batch, validate_batch
 from apps.imports.models import BatchStatus, ImportBatch, ImportProblem
 from apps.imports.reader import FileRefused
 from apps.jobs.errors import JobError
-from apps.jobs.registry import handler
+from apps.jobs.registry import daily, handler
 
 
 def _batch(batch_id: str) -> ImportBatch:
@@ -58,7 +58,8 @@ def commit(ctx, *, batch_id: str) -> dict:
     return counts
 
 
-@handler("imports.cleanup", label="清理旧的导入文件")
+# daily, or IMPORTS_KEEP_DAYS would be a promise nothing keeps
+@handler("imports.cleanup", label="清理旧的导入文件", schedule=daily(3, 30))
 def cleanup(ctx) -> dict:
     from apps.imports.services import batches_cleanup
 

@@ -50,6 +50,7 @@ class ProgramsConfig(AppConfig):
         home_order=15,
         demo=DemoStep("apps.programs.demo", "物业服务安排：兜底、大手牵小手与财政补助", order=65),
         world="apps.programs.testing:world_objects",
+        imports=("apps.programs.imports:arrangements",),
         # agreements and subsidies need unserved compounds the persona world does not have; their
         # scope per role is tested in apps/programs/tests/test_views.py
         scope_surfaces={

@@ -1,4 +1,5 @@
-from django.urls import path
+from django.urls import path, reverse_lazy
+from django.views.generic import RedirectView
 
 from apps.programs import views
 
@@ -6,6 +7,11 @@ urlpatterns = [
     path("", views.overview, name="programs_overview"),
     path("arrangements/", views.ArrangementList.as_view(), name="arrangement_list"),
     path("arrangements/new/", views.ArrangementCreate.as_view(), name="arrangement_create"),
+    path(  # the list's 批量导入 button: the ledger import (apps/imports)
+        "arrangements/import/",
+        RedirectView.as_view(url=reverse_lazy("import_start", args=["arrangements"])),
+        name="arrangement_import",
+    ),
     path("arrangements/<int:pk>/", views.ArrangementDetail.as_view(), name="arrangement_detail"),
     path(
         "arrangements/<int:pk>/collections/new/", views.CollectionCreate.as_view(), name="collection_create"

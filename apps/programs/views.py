@@ -117,6 +117,8 @@ class ArrangementList(ListPage):
     export_name = "服务安排"
     create_url_name = "arrangement_create"
     create_permission = "programs.add_servicearrangement"
+    import_url_name = "arrangement_import"
+    import_permission = "programs.add_servicearrangement"  # held only by roles with registry.import_records
     columns = [
         Column("小区", "compound.name", link=True),
         Column(

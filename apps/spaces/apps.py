@@ -54,6 +54,7 @@ class SpacesConfig(AppConfig):
             preflight="apps.accounts.demo:check_demo_password",  # the step makes demo users
         ),
         world="apps.spaces.testing:world_objects",
+        imports=("apps.spaces.imports:spaces",),
         scope_surfaces={
             "publicspace": Surface("space_list", "space_detail", "spaces/publicspace", "name"),
             "recoverycase": Surface(

@@ -1,10 +1,16 @@
-from django.urls import path
+from django.urls import path, reverse_lazy
+from django.views.generic import RedirectView
 
 from apps.spaces import views
 
 urlpatterns = [
     path("", views.SpaceList.as_view(), name="space_list"),
     path("new/", views.SpaceCreate.as_view(), name="space_create"),
+    path(  # the list's 批量导入 button: the ledger import (apps/imports)
+        "import/",
+        RedirectView.as_view(url=reverse_lazy("import_start", args=["spaces"])),
+        name="space_import",
+    ),
     path("<int:pk>/", views.SpaceDetail.as_view(), name="space_detail"),
     path("<int:pk>/edit/", views.SpaceUpdate.as_view(), name="space_update"),
     path("<int:pk>/documents/new/", views.DocumentAdd.as_view(owner_kind="space"), name="space_document_add"),

@@ -68,6 +68,8 @@ class SpaceList(ListPage):
     export_name = "公共用房台账"
     create_url_name = "space_create"
     create_permission = "spaces.add_publicspace"
+    import_url_name = "space_import"
+    import_permission = "spaces.add_publicspace"  # held only by roles with registry.import_records
     intro = "每个小区的物业服务用房、业委会办公用房、政务管理用房、社区用房和党群服务中心。"
     template_name = "spaces/space_list.html"
 

@@ -84,6 +84,7 @@ def test_the_scheduled_commands_are_job_kinds():
         "programs.sync_modes",
         "jobs.clearsessions",
         "jobs.prune",
+        "imports.cleanup",
     ):
         assert kinds[name].schedule is not None, name
 

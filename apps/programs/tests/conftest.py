@@ -58,3 +58,7 @@ def prog(world):
         users=world.users,
         start=datetime.date(2024, 1, 1),
     )
+
+
+# the import app's upload fixtures, for the arrangement ledger's tests (test_imports.py)
+from apps.imports.tests.conftest import _private_root, importer  # noqa: E402, F401

@@ -10,3 +10,7 @@ def sworld(world):
 
         world_objects(world)
     return world
+
+
+# the import app's upload fixtures, for the public-spaces ledger's tests (test_imports.py)
+from apps.imports.tests.conftest import _private_root, importer  # noqa: E402, F401
