@@ -159,12 +159,16 @@ class Session:
 
     def fill_defaults(self, data: dict, instance) -> None:
         """A column left out of the file keeps the existing object's value (or the page's
-        default for a new one); a blank cell of a required choice takes the page's default."""
+        default for a new one); so does a blank cell of a required column (e.g. 居住党员人数 → 0)."""
         probe = None
         for name, form_field in self.fields.items():
             if name in data:
-                continue
-            if name in self.present:
+                if data[name] != "" or not form_field.required or isinstance(form_field, forms.BooleanField):
+                    continue
+                # a blank cell of a required column: as if the column were left out (the existing
+                # object's value, else the page's default); no default → the form says it is needed
+                del data[name]
+            elif name in self.present:
                 if (
                     form_field.required
                     and form_field.initial not in (None, "")
@@ -180,6 +184,13 @@ class Session:
             if isinstance(form_field, forms.BooleanField):
                 if value:
                     data[name] = "on"
+            elif isinstance(form_field, forms.ModelChoiceField) and form_field.to_field_name:
+                # the form reads this column by a natural code (a credit code …), not by the pk
+                if value not in (None, ""):
+                    obj = value if hasattr(value, "pk") else form_field.queryset.filter(pk=value).first()
+                    code = getattr(obj, form_field.to_field_name, "") if obj is not None else ""
+                    if code:
+                        data[name] = str(code)
             elif value not in (None, ""):
                 data[name] = str(getattr(value, "pk", value))
 

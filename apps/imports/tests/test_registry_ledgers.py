@@ -115,3 +115,47 @@ def test_fallback_rule_of_the_page_applies_to_imports(world, client_for, importe
     assert importer.problems(batch) == [
         (2, "服务企业统一社会信用代码", "兜底管理的服务企业必须是国有公益性物业企业")
     ]
+
+
+def test_a_blank_cell_of_a_required_column_takes_the_default_or_keeps_the_value(world, client_for, importer):
+    """居住党员人数 is required with the page's default 0: a blank cell gives 0 for a new compound
+    and keeps the recorded figure of an existing one, instead of "这个字段是必填项"."""
+    client = client_for("county")
+    rows = [["导入丁园", world.compound.community_id, "120", "12000", "1996", "是", "无物业管理", ""]]
+    _, batch = importer(client, "compounds", xlsx(COMPOUND_HEADERS, rows))
+    assert importer.problems(batch) == []
+    importer.commit(client, batch)
+    made = Compound.objects.get(name="导入丁园")
+    assert made.resident_party_members == 0
+    Compound.objects.filter(pk=made.pk).update(resident_party_members=7)
+    rows[0][2] = "121"  # a real change, so the row is an update
+    _, batch = importer(client, "compounds", xlsx(COMPOUND_HEADERS, rows))
+    assert importer.problems(batch) == []
+    importer.commit(client, batch)
+    made.refresh_from_db()
+    assert (made.households, made.resident_party_members) == (121, 7)
+
+
+def test_a_left_out_company_column_keeps_the_compounds_company(world, client_for, importer):
+    """The company column reads credit codes: leaving it out of the file keeps the company (the
+    row is not judged by the company's database id taken for a credit code)."""
+    compound = world.compound
+    assert compound.company_id
+    headers = ["小区名称", "社区区划代码", "户数", "总建筑面积（㎡）", "建成年份", "管理模式", "居住党员人数"]
+    rows = [
+        [
+            compound.name,
+            compound.community_id,
+            str(compound.households + 1),
+            str(compound.total_floor_area),
+            str(compound.year_built),
+            compound.get_management_mode_display(),
+            str(compound.resident_party_members),
+        ]
+    ]
+    client = client_for("county")
+    _, batch = importer(client, "compounds", xlsx(headers, rows))
+    assert importer.problems(batch) == []
+    importer.commit(client, batch)
+    compound.refresh_from_db()
+    assert compound.company_id == world.company.pk
