@@ -49,8 +49,9 @@ class Notification(models.Model):
 
 class Delivery(models.Model):
     """One e-mail or SMS of a notification, sent by a background job (`notifications.deliver`).
-    Written in the transaction of the inbox rows; `sent_at` is set as each is sent, so a job that
-    runs again (a retry, a worker killed) sends only what is still unsent."""
+    Written in the transaction of the inbox rows with no job; a delivery job claims the unclaimed
+    rows (sets `job`) and sends them. `sent_at` is set as each is sent, so a job that runs again
+    (a retry, a worker killed) sends only what is still unsent."""
 
     class Channel(models.TextChoices):
         EMAIL = "email", "电子邮件"
@@ -58,7 +59,9 @@ class Delivery(models.Model):
 
     pii_fields = {"phone": "mobile"}  # apps/core/pii.py
 
-    job = models.ForeignKey("jobs.Job", verbose_name="发送任务", on_delete=models.CASCADE, related_name="+")
+    job = models.ForeignKey(
+        "jobs.Job", verbose_name="发送任务", on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
     channel = models.CharField("渠道", max_length=8, choices=Channel.choices)
     email = models.EmailField("邮箱", blank=True)
     phone = models.CharField("手机号", max_length=20, blank=True)

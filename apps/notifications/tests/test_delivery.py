@@ -125,3 +125,33 @@ def test_e_mail_off_sends_sms_only(people, settings, django_capture_on_commit_ca
         notify(recipients=[people["county"]], kind="t", title="只发短信", sms_phones=["13812345678"])
     drain()
     assert mail.outbox == [] and len(sms.outbox) == 1
+
+
+def test_one_waiting_job_sends_the_messages_of_many_changes(people, django_capture_on_commit_callbacks):
+    """Each whistle writes its delivery rows; while a delivery job waits, no second one is
+    queued, and the waiting job sends all of them."""
+    for title in ("一", "二", "三"):
+        with django_capture_on_commit_callbacks(execute=True):
+            notify(recipients=[people["county"]], kind="t", title=title, sms_phones=["13812345678"])
+    assert Job.objects.filter(kind="notifications.deliver").count() == 1
+    assert drain() == 1
+    assert sorted(m.subject[-1] for m in mail.outbox) == ["一", "三", "二"]
+    assert len(sms.outbox) == 3
+    job = Job.objects.get(kind="notifications.deliver")
+    assert job.result["sent"] == 6 and not Delivery.objects.filter(job__isnull=True).exists()
+
+
+def test_rows_committed_while_a_job_runs_get_a_job_of_their_own(people, django_capture_on_commit_callbacks):
+    """A running job may have claimed before a later change committed: that change queues a new
+    job, which sends its rows (and nothing the first job sent)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(recipients=[people["county"]], kind="t", title="先", sms_phones=["13812345678"])
+    first = Job.objects.get(kind="notifications.deliver")
+    Job.objects.filter(pk=first.pk).update(status=JobStatus.RUNNING)  # the worker has it
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(recipients=[people["street"]], kind="t", title="后")
+    assert Job.objects.filter(kind="notifications.deliver").count() == 2
+    Job.objects.filter(pk=first.pk).update(status=JobStatus.QUEUED)
+    drain()
+    assert sorted(m.to[0] for m in mail.outbox) == ["county@example.cn", "street@example.cn"]
+    assert len(sms.outbox) == 1
