@@ -30,7 +30,7 @@ $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	@echo "==> 安装运行和开发依赖到 $(VENV)（测试、代码检查用）"
-	$(BIN)/python -m pip install --disable-pip-version-check --quiet --upgrade pip
+	$(BIN)/python -m pip install --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --disable-pip-version-check --progress-bar on -e '.[dev]'
 	@touch $@ $(VENV)/.installed-run
 
@@ -59,7 +59,8 @@ run: demo
 	  export DJANGO_DEBUG=0 DJANGO_DEMO_MODE=1 DJANGO_SECRET_KEY="$$(cat $(VENV)/demo-secret-key)" \
 	    PII_HASH_KEY="$${PII_HASH_KEY:-django-insecure-redproperty-local-development-only}" \
 	    DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SECURE_HSTS_SECONDS=0 \
-	    DJANGO_SECURE_COOKIES=0; \
+	    DJANGO_SECURE_COOKIES=0 DJANGO_STATIC_COMPRESS=0; \
+	  echo "==> 收集静态文件，启动网页服务和后台任务：http://127.0.0.1:$(PORT)/"; \
 	  $(BIN)/python manage.py collectstatic --noinput -v 0 && \
 	  { $(WORKER) $(BIN)/python manage.py runserver --noreload 127.0.0.1:$(PORT); }; fi
 

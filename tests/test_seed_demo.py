@@ -70,15 +70,9 @@ def seeded(django_db_setup, django_db_blocker):
             _seed()
             first_hash = _names_hash()
             transaction.set_rollback(True)
-        # The work orders at an eighth of their volume: no test here counts them, and the
-        # work-order step at full volume (≈ a third of this fixture's CPU) is
-        # apps/workorders/tests/test_demo.py's subject.
-        with transaction.atomic(), pytest.MonkeyPatch.context() as patch:
-            from apps.workorders import demo as workorders_demo
-
-            patch.setattr(
-                workorders_demo, "ORDERS_PER_CITY_MONTH", workorders_demo.ORDERS_PER_CITY_MONTH // 8
-            )
+        # The whole demo at full volume: the red and black lists of the work orders are a
+        # property of the full volume (test_the_red_and_black_lists_have_rows_in_most_months).
+        with transaction.atomic():
             output = _seed()
             yield {"output": output, "first_hash": first_hash}
             transaction.set_rollback(True)
@@ -367,6 +361,28 @@ def test_the_article_figures_on_the_demo_dashboards(db, client):
         assert (branches["eligible"], branches["eligible_with_branch"]) == (638, 638)
         assert branches["ratio"]["complete"] and "638 / 638 100%" in page
         assert data["figures"]["industry_party_orgs"] == {"city_level": 1, "county_level": 11}
+
+
+def test_the_red_and_black_lists_have_rows_in_most_months(db):
+    """Each city's dashboard ranks its streets, communities and companies every month on at least
+    WORKORDER_RANKING_MIN_CALLBACKS valid call-backs: in most closed months of the demo's year the
+    street and community lists have rows on both the red and the black list, and the companies'
+    red list has rows (the orders concentrate on a few communities with their own companies)."""
+    from apps.workorders import demo as workorders_demo
+    from apps.workorders.metrics import workorder_rankings
+
+    this_month = TODAY.replace(day=1)
+    months = [m for m in workorders_demo._month_starts(TODAY) if m < this_month]
+    assert len(months) == workorders_demo.MONTHS - 1
+    for city in ("371300", "371700"):
+        full = {"street": 0, "community": 0, "company": 0}
+        for month in months:
+            for kind in full:
+                ranking = workorder_rankings(region=city, month=month, kind=kind)
+                assert len(ranking.red) <= settings.WORKORDER_RANKING_SIZE
+                if ranking.red and (ranking.black or kind == "company"):
+                    full[kind] += 1
+        assert all(n > len(months) * 2 / 3 for n in full.values()), (city, full, len(months))
 
 
 def test_heze_public_rooms_recovered(db):

@@ -13,6 +13,7 @@ from the seed article are listed below; their attributes are generated too.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import importlib
 import importlib.util
@@ -22,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.db import transaction
+from django.db import connections, transaction
 
 from apps.core import contributions
 from apps.core.models import Event
@@ -129,6 +130,24 @@ def preflight() -> None:
             contributions.resolve(step.preflight)()
 
 
+@contextlib.contextmanager
+def unlogged_queries():
+    """No query log while a step runs. With DEBUG on (`make run`'s seeding, a developer's shell)
+    Django records and formats every SQL statement — a sixth of a step's time — for a log
+    nobody reads here. settings.DEBUG itself is left alone (the accounts step reads it)."""
+    saved = [(c, c.__dict__.get("make_debug_cursor")) for c in connections.all(initialized_only=True)]
+    for conn, _ in saved:
+        conn.make_debug_cursor = conn.make_cursor
+    try:
+        yield
+    finally:
+        for conn, own in saved:
+            if own is None:
+                del conn.make_debug_cursor
+            else:
+                conn.make_debug_cursor = own
+
+
 def run(*, seed: int = DEFAULT_SEED, today: datetime.date, log: Log) -> list[StepResult]:
     """Run every pending step; each in one transaction that also writes its marker."""
     results = []
@@ -146,7 +165,7 @@ def run(*, seed: int = DEFAULT_SEED, today: datetime.date, log: Log) -> list[Ste
         log(f"{prefix} ……")
         started, cpu = time.monotonic(), time.process_time()
         rng = random.Random(f"{seed}:{module}")
-        with transaction.atomic():
+        with transaction.atomic(), unlogged_queries():
             importlib.import_module(module).seed(rng=rng, today=today, log=lambda m: log(f"    {m}"))
             event_record(
                 actor=None,

@@ -101,6 +101,23 @@ def row_by_pk(model: type[models.Model], pk, *, using: str = DEFAULT_DB_ALIAS):
     return model.from_db(using, names, _convert(conn, row, converters))
 
 
+def row_exists(model: type[models.Model], field: str, value, *, using: str = DEFAULT_DB_ALIAS) -> bool:
+    """Whether a row of `model` has `field` = `value`: the query a ForeignKey's validation makes
+    (`_base_manager.filter(field=value).exists()`) without building it for every row that
+    full_clean() validates (apps/core/fastclean.py). `value` as the field's to_python gives it."""
+    target = model._meta.get_field(field)
+
+    def build(conn) -> str:
+        q = conn.ops.quote_name
+        return f"SELECT 1 FROM {q(model._meta.db_table)} WHERE {q(target.column)} = %s LIMIT 1"
+
+    conn = connections[using]
+    sql = statement(("row_exists", model, field), using, build)
+    with conn.cursor() as cursor:
+        cursor.execute(sql, [target.get_db_prep_value(value, conn, prepared=False)])
+        return cursor.fetchone() is not None
+
+
 # ------------------------------------------------------------------ one new row
 def _inserter(conn, model: type[models.Model]) -> tuple[str, list, list]:
     q = conn.ops.quote_name

@@ -15,7 +15,7 @@ import datetime
 from collections import Counter
 from decimal import Decimal
 
-from apps.core.demo import LINYI, YIMENG_COMPOUND, count_line
+from apps.core.demo import LINYI, LUOZHUANG, YIMENG_COMPOUND, count_line
 from apps.programs import services
 from apps.programs.choices import ArrangementMode
 from apps.programs.models import PairingAgreement, ServiceArrangement
@@ -92,6 +92,24 @@ def _seed(*, rng, today, log) -> None:
         _pairing(rng, c, today)
         made["大手牵小手"] += 1
     log(f"服务安排 {ServiceArrangement.objects.filter(is_generated=True).count():,} 条：{count_line(made)}")
+    seed_planner_capacities(log=log)
+
+
+def seed_planner_capacities(*, county_code: str = LUOZHUANG, log=print) -> int:
+    """罗庄区 (the county of the 大手牵小手 demo) stores a planner capacity for its first market
+    companies (2, 3, 4, 2, …) through the service, so that the pairing planner shows stored and
+    default capacities side by side. Idempotent: a second run changes nothing."""
+    from apps.programs.selectors import planner_companies
+    from apps.regions.models import Region
+
+    county = Region.objects.filter(code=county_code).first()
+    if county is None:
+        return 0
+    companies = list(planner_companies(county_code).values_list("pk", flat=True)[:6])
+    values = {pk: (2, 3, 4)[i % 3] for i, pk in enumerate(companies)}
+    changed = services.planner_capacities_set(county=county, values=values, actor=None)
+    log(f"结对规划容量：{county.name} {len(values)} 家企业（{changed} 条变化）")
+    return changed
 
 
 def _inspections(rng, agreement, today: datetime.date) -> None:

@@ -13,8 +13,6 @@ import datetime
 from collections import Counter
 from decimal import Decimal
 
-from django.conf import settings
-
 from apps.core.demo import (
     DAYUDIAN,
     GANGWAN_COMPOUND,
@@ -249,6 +247,7 @@ MANAGERS = {
 
 
 def _demo_user(rng, username: str, **fields):
+    from apps.accounts.demo import demo_password_hash
     from apps.accounts.models import User
     from apps.accounts.services import user_create
     from apps.core import names
@@ -259,7 +258,8 @@ def _demo_user(rng, username: str, **fields):
     return user_create(
         actor=None,
         username=username,
-        password=settings.DEMO_PASSWORD,
+        password=None,
+        password_hash=demo_password_hash(),
         is_generated=True,
         full_name=names.person_name(rng),
         phone=names.mobile(rng),

@@ -21,7 +21,6 @@ import time
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.test.utils import override_settings
 from django.utils import timezone
 from PIL import Image
 
@@ -36,10 +35,14 @@ CITIES = ("371300", "371700")
 # A year, not two: the same monthly density (so the red and black lists fill) at half the cost of
 # `make run`'s slowest step (about 100 s of the first start on SQLite with 24 months).
 MONTHS = 12
-ORDERS_PER_CITY_MONTH = 32  # at the start; falls to 60 % of that by the end (≈ 650 orders in all)
-BACKLOG_DAYS = 21  # orders of the last weeks stop at a random step: the workbenches' queues
+ORDERS_PER_CITY_MONTH = 80  # at the start; falls to 60 % of that by the end (≈ 1,500 orders in all)
+BACKLOG_DAYS = 12  # orders of the last weeks stop at a random step: the workbenches' queues
 COMPOUNDS_PER_CITY = 48
 PILOT_STREETS_PER_CITY = 3
+# Communities (one compound each, their own street and company) that take FOCUS_SHARE of the
+# orders, in turn: see _focus.
+FOCUS_COMMUNITIES_PER_CITY = 8
+FOCUS_SHARE = 0.9
 
 CATEGORY_WEIGHTS = {
     "sanitation": 16,
@@ -212,9 +215,8 @@ def _compounds(city: str, rng: random.Random):
         for c in pool
         if c.name in ARTICLE_COMPOUNDS or (c.company and c.company.name == LUOZHUANG_BIG_COMPANY)
     ]
-    # The orders come from a few pilot streets (the featured compounds' own first): spread over
-    # a whole city, no street or company reached WORKORDER_RANKING_MIN_CALLBACKS valid call-backs
-    # in a month and the red and black lists stayed empty.
+    # The orders not given to the focus communities (_focus) come from a few pilot streets (the
+    # featured compounds' own first).
     streets = list(dict.fromkeys(c.community.parent_id for c in first))
     others = sorted({c.community.parent_id for c in pool} - set(streets))
     streets += rng.sample(others, max(0, min(PILOT_STREETS_PER_CITY - len(streets), len(others))))
@@ -223,6 +225,36 @@ def _compounds(city: str, rng: random.Random):
         rest, max(0, min(COMPOUNDS_PER_CITY - len(first), len(rest)))
     )
     return sorted(picked, key=lambda c: c.code), first
+
+
+def _focus(city: str, featured, rng: random.Random) -> list:
+    """FOCUS_COMMUNITIES_PER_CITY compounds of the city served by a company, one per community,
+    each of another street and company where the city allows (the featured compounds' first): most
+    orders of a month go to them in turn, so that each of these communities, streets and companies
+    reaches WORKORDER_RANKING_MIN_CALLBACKS valid call-backs in most months and the red and black
+    lists (WORKORDER_RANKING_SIZE each) have rows. Spread over the whole sample, hardly any did."""
+    from apps.registry.models import Compound
+
+    served = list(
+        Compound.objects.filter(community__pk__startswith=city[:4], is_generated=True, company__isnull=False)
+        .select_related("company", "community")
+        .order_by("code")
+    )
+    candidates = [c for c in featured if c.company_id] + rng.sample(served, len(served))
+    chosen, communities, streets, companies = [], set(), set(), set()
+    for strict in (True, False):  # distinct streets and companies first; then only communities
+        for c in candidates:
+            if len(chosen) == FOCUS_COMMUNITIES_PER_CITY:
+                return chosen
+            if c.community_id in communities:
+                continue
+            if strict and (c.community.parent_id in streets or c.company_id in companies):
+                continue
+            chosen.append(c)
+            communities.add(c.community_id)
+            streets.add(c.community.parent_id)
+            companies.add(c.company_id)
+    return chosen
 
 
 class Story:
@@ -535,14 +567,16 @@ def seed(*, rng: random.Random, today: datetime.date, log=print, scale: float = 
         return
     cast, total = Cast(), 0
     months = _month_starts(today)
-    # DEBUG's query log formats every SQL statement: a sixth of the time here. Only the log
-    # reads DEBUG during the loop, so switching it off for the duration is harmless.
-    with muted(), override_settings(DEBUG=False):
+    # (The runner, apps/core/demo.run, switches DEBUG's query log off for every step.)
+    with muted():
         for city in CITIES:
             compounds, featured = _compounds(city, rng)
             if not compounds:
                 log(f"{city}：没有小区，跳过工单演示数据")
                 continue
+            focus = _focus(city, featured, rng)
+            compounds = sorted({c.pk: c for c in compounds + focus}.values(), key=lambda c: c.code)
+            turn = 0
             _ensure_departments(compounds, log)
             for index, month in enumerate(months):
                 progress = index / (len(months) - 1)
@@ -559,9 +593,11 @@ def seed(*, rng: random.Random, today: datetime.date, log=print, scale: float = 
                         category = categories[
                             rng.choices(codes, weights=[CATEGORY_WEIGHTS[c] for c in codes])[0]
                         ]
-                        # A fifth of the orders go to the featured compounds (the demo logins' own).
-                        pool = featured if featured and rng.random() < 0.2 else compounds
-                        Story(rng, cast, cutoff, progress).run(rng.choice(pool), category, t)
+                        if focus and rng.random() < FOCUS_SHARE:
+                            compound, turn = focus[turn % len(focus)], turn + 1
+                        else:  # the rest: the featured compounds (the demo logins' own) or any
+                            compound = rng.choice(featured if featured and rng.random() < 0.4 else compounds)
+                        Story(rng, cast, cutoff, progress).run(compound, category, t)
                         total += 1
                 if index % 3 == 2 or index == len(months) - 1:
                     log(f"  {city}：{month:%Y年%m月}，已生成 {total} 件")

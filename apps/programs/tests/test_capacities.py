@@ -144,7 +144,7 @@ def test_capacity_rows_are_scoped_by_county_and_company(prog, county):
 
 
 def test_demo_capacities_are_idempotent(prog):
-    from apps.programs.demo_capacities import seed_planner_capacities
+    from apps.programs.demo import seed_planner_capacities
 
     first = seed_planner_capacities(log=lambda *_: None)
     assert first == PlannerCapacity.objects.filter(county_id=COUNTY).count() >= 1

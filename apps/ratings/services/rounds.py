@@ -147,6 +147,20 @@ SCORE_FIELDS = (
 )
 
 
+def _save_scores(rows: list[ItemScore]) -> None:
+    """Write SCORE_FIELDS of the entry's score rows: one UPDATE per distinct set of values (the
+    items of one weight score alike), not bulk_update's CASE per row and field — which cost more
+    than everything else an entry's self-assessment or review does. An uploaded evidence file is
+    stored first, as save() would (pre_save), so that the row names a file that exists."""
+    fields = [ItemScore._meta.get_field(name) for name in SCORE_FIELDS]
+    groups: dict[tuple, list[int]] = {}
+    for s in rows:
+        values = tuple(f.get_prep_value(f.pre_save(s, add=False)) for f in fields)
+        groups.setdefault(values, []).append(s.pk)
+    for values, pks in groups.items():
+        ItemScore.objects.filter(pk__in=pks).update(**dict(zip(SCORE_FIELDS, values, strict=True)))
+
+
 def _scores(entry: RatingEntry) -> list[ItemScore]:
     return list(entry.scores.select_related("item").order_by("item__order", "item_id"))
 
@@ -195,7 +209,7 @@ def entry_self_assess(*, entry: RatingEntry, scores: dict, actor) -> RatingEntry
         extra={"self_score": self_score, "updated_at": timezone.now()},
         message="该评定已提交自评或状态已变化，请刷新后重试。",
     )
-    ItemScore.objects.bulk_update(rows, SCORE_FIELDS)
+    _save_scores(rows)
     entry.refresh_from_db()
     event_record(
         actor=actor,
@@ -272,7 +286,7 @@ def entry_review(*, entry: RatingEntry, reviews: dict, actor) -> RatingEntry:
         },
         message="该评定尚未提交自评，或已被他人审核，请刷新后重试。",
     )
-    ItemScore.objects.bulk_update(rows, SCORE_FIELDS)
+    _save_scores(rows)
     entry.refresh_from_db()
     changes = {
         "status": [EntryStatus.SUBMITTED, EntryStatus.REVIEWED],

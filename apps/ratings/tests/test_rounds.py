@@ -248,4 +248,7 @@ def test_evidence_must_be_a_pdf_or_image(world, rnd):
         },
         actor=world.users["company"],
     )
-    assert e.scores.get(item=it["A1"]).evidence.name.endswith(".pdf")
+    evidence = e.scores.get(item=it["A1"]).evidence
+    assert evidence.name.endswith(".pdf")
+    # the file itself is stored, not only its name
+    assert evidence.storage.exists(evidence.name) and evidence.read().startswith(b"%PDF")
