@@ -78,9 +78,9 @@ def seeded(django_db_setup, django_db_blocker):
             transaction.set_rollback(True)
 
 
-# One worker runs the whole module (`make test` distributes by group): with the tests split over
-# both workers, each built the seeded fixture — the suite's most expensive — once.
-pytestmark = [pytest.mark.usefixtures("seeded"), pytest.mark.xdist_group("seed_demo")]
+# One worker runs the whole module (`make test` distributes by file, --dist loadfile): with the
+# tests split over both workers, each built the seeded fixture — the suite's most expensive — once.
+pytestmark = [pytest.mark.usefixtures("seeded")]
 
 
 def test_linyi_figures_of_the_article(db):

@@ -11,8 +11,9 @@ from django.test import override_settings
 from apps.jobs import registry, services
 from apps.jobs.models import JobStatus
 
-# One Redis database for these tests, kept on one xdist worker (Makefile: --dist loadgroup).
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("redis")]
+# One Redis database for these tests, all in this module, so on one xdist worker (Makefile:
+# --dist loadfile).
+pytestmark = [pytest.mark.django_db(transaction=True)]
 
 REDIS_URL = os.environ.get("JOBS_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
 CALLS: list[int] = []
