@@ -152,6 +152,30 @@ def load_regions_if_missing():
         regions_load(text=REGIONS_CSV.read_text(encoding="utf-8"), actor=None)
 
 
+def restore_seeded_rows() -> None:
+    """What the session set up once and a flush empties: the divisions, and the rows the data
+    migrations wrote (the work-order categories with their limits)."""
+    from apps.workorders import categories_seed
+    from apps.workorders.models import Category, CategoryLimit
+
+    load_regions_if_missing()
+    if not Category.objects.exists():
+        categories_seed.load(Category, CategoryLimit)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A test that commits for real flushes every table when it ends (pytest-django's
+    TransactionTestCase): put back what the next tests on this worker expect — with
+    `--dist loadfile` a module's committing tests are followed by other modules' tests."""
+    yield
+    if _commits(item) and nextitem is not None and not _commits(nextitem):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            restore_seeded_rows()
+
+
 def pytest_collection_modifyitems(config, items):
     """Run tests that commit for real (live server, threads) after the rest: their flush at the
     end empties tables that the session set up once."""
