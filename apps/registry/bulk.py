@@ -259,7 +259,8 @@ def units_owners_save(rows, *, actor, state: UnitOwnerState) -> None:
         if owner_id is None:
             continue
         pairs.append((owner_id, form.saved_unit, form.cleaned_data.get("since")))
-    known_units = [u.pk for _, u, _ in pairs if u.pk not in {x.pk for x in new_units}]
+    created = {x.pk for x in new_units}  # once, not per pair (that was quadratic in the chunk)
+    known_units = [u.pk for _, u, _ in pairs if u.pk not in created]
     if known_units:
         existing = set(OwnerUnit.objects.filter(unit_id__in=known_units).values_list("owner_id", "unit_id"))
     links = []
