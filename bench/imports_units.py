@@ -286,8 +286,11 @@ def phase_clean(n: int) -> dict:
     from apps.imports.models import ImportBatch
     from apps.registry.models import Compound, Owner, Unit
 
-    Owner.objects.filter(unit_links__unit__compound__name__startswith=TAG).delete()
-    Unit.objects.filter(compound__name__startswith=TAG).delete()
+    # one compound at a time: a county's 200,000 rows in one delete exceed PostgreSQL's 65,535
+    # parameters per statement (the collector's IN lists)
+    for compound in Compound.objects.filter(name__startswith=TAG).order_by("pk"):
+        Owner.objects.filter(unit_links__unit__compound=compound).delete()
+        Unit.objects.filter(compound=compound).delete()
     ImportBatch.objects.filter(owner__username="bench-imports").delete()
     Event.objects.filter(actor__username="bench-imports").delete()
     return {"phase": "clean", "compounds_kept": Compound.objects.filter(name__startswith=TAG).count()}

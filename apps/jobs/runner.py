@@ -182,9 +182,46 @@ def run(job_id: str) -> None:
         heartbeat.stop()
 
 
+def database_queue() -> bool:
+    """Whether the queue is django-tasks' database backend (its task rows live beside the jobs)."""
+    return settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
+
+
+def task_rows(job_ids):
+    """The database backend's task rows (DBTaskResult) carrying these jobs' ids: the queue knows
+    a job only as the one argument of `apps.jobs.tasks.execute`."""
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(args_kwargs__args__0__in=[str(pk) for pk in job_ids])
+
+
+WORKER_LOST = "apps.jobs.runner.WorkerLost"
+
+
+def _close_lost_task_rows(job_id) -> int:
+    """A killed worker leaves its task row 运行中 for ever (django-tasks marks it only when the
+    task returns). Once its job is recovered that row is over: mark it failed, so the queue's
+    admin shows the truth and `prune()` deletes it with the other finished rows."""
+    if not database_queue():
+        return 0  # RQ moves an abandoned job to its failed registry itself
+    from django_tasks_db.compat import TaskResultStatus
+
+    return (
+        task_rows([job_id])
+        .filter(status=TaskResultStatus.RUNNING)
+        .update(
+            status=TaskResultStatus.FAILED,
+            finished_at=timezone.now(),
+            exception_class_path=WORKER_LOST,
+            traceback="工作进程中断（心跳停止），任务已重新排队。\n",
+            return_value=None,
+        )
+    )
+
+
 def recover_stale(*, older_than: timedelta | None = None) -> int:
     """Jobs left 进行中 by a worker that died (no heartbeat for JOBS_STALE_S) go back to the
-    queue; returns how many."""
+    queue, and the dead worker's task row is closed as failed; returns how many jobs."""
     limit = timezone.now() - (older_than or timedelta(seconds=settings.JOBS_STALE_S))
     stale = list(
         Job.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=limit).values_list("pk", flat=True)
@@ -194,6 +231,7 @@ def recover_stale(*, older_than: timedelta | None = None) -> int:
         if Job.objects.filter(pk=pk, status=JobStatus.RUNNING, heartbeat_at__lt=limit).update(
             status=JobStatus.QUEUED
         ):
+            _close_lost_task_rows(pk)  # before the new row exists: only the dead worker's is running
             enqueue(Job.objects.get(pk=pk))
             count += 1
     return count

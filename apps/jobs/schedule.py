@@ -5,10 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from apps.jobs import registry
 from apps.jobs.models import FINISHED, Job
+from apps.jobs.runner import database_queue, task_rows
+
+PRUNE_BATCH = 500  # jobs (and their task rows) deleted per statement
 
 
 def schedule_key(kind: str, period: str) -> str:
@@ -43,15 +47,26 @@ def schedule_due(*, now=None) -> list[Job]:
 
 def prune(*, now=None) -> int:
     """Delete finished jobs nobody started (scheduled sweeps, deliveries) older than
-    JOBS_KEEP_DAYS, and the queue's finished task rows of the same age. A user's own jobs stay
-    until the user's result files are no longer needed (deleted by an administrator)."""
+    JOBS_KEEP_DAYS with their queue task rows, and, on the database queue, every finished task
+    row of that age (a user's job keeps its Job row: 我的任务 shows it) and the rows no task can
+    still be running after that long (a killed worker's row whose job was never recovered, e.g.
+    cancelled meanwhile). A user's own jobs stay until the user's result files are no longer
+    needed (deleted by an administrator). Returns the number of jobs deleted."""
     limit = (now or timezone.now()) - timedelta(days=settings.JOBS_KEEP_DAYS)
     old = Job.objects.filter(owner__isnull=True, status__in=FINISHED, finished_at__lt=limit)
     for job in old.exclude(result_file=""):
         job.result_file.delete(save=False)
-    deleted, _ = old.delete()
-    if settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend":
+    ids = list(old.values_list("pk", flat=True))
+    deleted = 0
+    for start in range(0, len(ids), PRUNE_BATCH):
+        chunk = ids[start : start + PRUNE_BATCH]
+        with transaction.atomic():
+            if database_queue():
+                task_rows(chunk).delete()
+            deleted += Job.objects.filter(pk__in=chunk).delete()[1].get(Job._meta.label, 0)
+    if database_queue():
         from django_tasks_db.models import DBTaskResult
 
         DBTaskResult.objects.finished().filter(finished_at__lt=limit).delete()
+        DBTaskResult.objects.running().filter(started_at__lt=limit).delete()
     return deleted

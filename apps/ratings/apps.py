@@ -76,5 +76,6 @@ class RatingsConfig(AppConfig):
             "answer": "答复异议",
             "respond": "提交测评",
             "new_version": "新版本",
+            "notify": "发送通知",
         },
     )

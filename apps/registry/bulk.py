@@ -5,7 +5,7 @@ events — so that a county's 200,000 units validate and commit in minutes (docs
 What stays the pages' own code: the field validators and `clean()` of Unit and Owner, OwnerForm
 (phone and ID-number checks), UnitForm's fields. What is done here instead of a query per row:
 the compound/building/unit lookups (cached per file: compounds and buildings, and the units of
-the last few buildings), the unit's CHECK constraint (evaluated in Python with the constraint's
+the last few buildings; the unit's building is not checked again by its ForeignKey), the unit's CHECK constraint (evaluated in Python with the constraint's
 own message; the database enforces it again) and its unique number (the natural-key lookup and
 the file's duplicate check; the database's unique constraint enforces it again)."""
 
@@ -107,7 +107,9 @@ class UnitRowForm(UnitForm):
 
     def _post_clean(self):
         opts = self._meta
-        exclude = self._get_validation_exclusions()
+        # The building was found by the file's lookups (UnitOwnerState.building, scoped by its
+        # compound): its ForeignKey check would be one SELECT per row for a row just read.
+        exclude = set(self._get_validation_exclusions()) | {"building"}
         self.instance = construct_instance(self, self.instance, opts.fields, opts.exclude)
         self.instance.compound = self._building.compound
         try:
@@ -257,7 +259,8 @@ def units_owners_save(rows, *, actor, state: UnitOwnerState) -> None:
         if owner_id is None:
             continue
         pairs.append((owner_id, form.saved_unit, form.cleaned_data.get("since")))
-    known_units = [u.pk for _, u, _ in pairs if u.pk not in {x.pk for x in new_units}]
+    created = {x.pk for x in new_units}  # once, not per pair (that was quadratic in the chunk)
+    known_units = [u.pk for _, u, _ in pairs if u.pk not in created]
     if known_units:
         existing = set(OwnerUnit.objects.filter(unit_id__in=known_units).values_list("owner_id", "unit_id"))
     links = []

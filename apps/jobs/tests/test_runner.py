@@ -84,3 +84,31 @@ def test_a_job_whose_worker_died_runs_again():
     drain()
     job.refresh_from_db()
     assert (job.status, CALLS) == (JobStatus.SUCCEEDED, [2])
+
+
+def test_the_killed_workers_task_row_is_closed_when_its_job_is_recovered():
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from apps.jobs.runner import WORKER_LOST, task_rows
+
+    job = services.start(kind="tests.count", owner=None, params={"n": 2})
+    lost = task_rows([job.pk]).get()
+    lost.claim("killed-worker")  # the worker took the task row and the job, then was killed
+    Job.objects.filter(pk=job.pk).update(
+        status=JobStatus.RUNNING, attempts=1, heartbeat_at=timezone.now() - timezone.timedelta(hours=1)
+    )
+    assert drain() == 0  # nothing ready: the lost row stays 运行中 as long as nobody closes it
+    assert recover_stale() == 1
+    lost.refresh_from_db()
+    assert (lost.status, lost.exception_class_path) == (TaskResultStatus.FAILED, WORKER_LOST)
+    assert lost.finished_at is not None
+    assert drain() == 1  # the job's new row
+    job.refresh_from_db()
+    assert (job.status, CALLS) == (JobStatus.SUCCEEDED, [2])
+    assert not DBTaskResult.objects.running().exists()
+    assert sorted(task_rows([job.pk]).values_list("status", flat=True)) == [
+        TaskResultStatus.FAILED,
+        TaskResultStatus.SUCCESSFUL,
+    ]
+    assert recover_stale() == 0  # a finished job is left alone, and so are its rows

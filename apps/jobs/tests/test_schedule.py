@@ -129,3 +129,36 @@ def test_prune_deletes_old_system_jobs_only(settings, django_user_model):
     assert prune() == 1
     assert set(Job.objects.values_list("pk", flat=True)) == {mine.pk, recent.pk, failed_running.pk}
     assert not Job.objects.filter(pk=system.pk).exists()
+
+
+def test_prune_deletes_the_queue_rows_with_their_jobs_and_rows_left_running(settings, django_user_model):
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from apps.jobs import services
+    from apps.jobs.runner import task_rows
+
+    settings.JOBS_KEEP_DAYS = 30
+    user = django_user_model.objects.create_user("owner2")
+    system = services.start(kind="jobs.selftest", owner=None, params={"steps": 1, "step_s": 0})
+    mine = services.start(kind="jobs.selftest", owner=user, params={"steps": 1, "step_s": 0})
+    fresh = services.start(kind="jobs.selftest", owner=None, params={"steps": 1, "step_s": 0})
+    drain()
+    cancelled = services.start(kind="jobs.selftest", owner=user, params={"steps": 1, "step_s": 0})
+    # a worker killed while running a job that was cancelled meanwhile: never recovered
+    task_rows([cancelled.pk]).get().claim("killed-worker")
+    Job.objects.filter(pk=cancelled.pk).update(status=JobStatus.CANCELLED, finished_at=timezone.now())
+    old = timezone.now() - timedelta(days=31)
+    Job.objects.filter(pk__in=[system.pk, mine.pk]).update(finished_at=old)
+    task_rows([system.pk, mine.pk]).update(finished_at=old)
+    task_rows([cancelled.pk]).update(started_at=old)
+    assert set(DBTaskResult.objects.values_list("status", flat=True)) == {
+        TaskResultStatus.SUCCESSFUL,
+        TaskResultStatus.RUNNING,
+    }
+    assert prune() == 1
+    assert set(Job.objects.values_list("pk", flat=True)) == {mine.pk, fresh.pk, cancelled.pk}
+    assert not task_rows([system.pk]).exists()  # deleted with its job
+    assert not task_rows([mine.pk]).exists()  # an old finished row: the Job row is the record
+    assert not task_rows([cancelled.pk]).exists()  # 运行中 for longer than anything runs
+    assert task_rows([fresh.pk]).count() == 1

@@ -115,3 +115,13 @@ def test_a_job_killed_mid_run_runs_again_and_its_effect_happens_once(tmp_path):
     assert db.job(job) == ("succeeded", 2, 12)  # run again, from the start, to the end
     assert db.effects(job) == 1  # …and the effect of the first run is not repeated
     assert "已恢复 1 个中断的任务" in (tmp_path / "second.log").read_text()
+    # the killed worker's queue row is closed as failed (not 运行中 for ever), the new one succeeded
+    rows = "SELECT status, exception_class_path FROM django_tasks_database_dbtaskresult ORDER BY enqueued_at"
+    if db.file:
+        with sqlite3.connect(db.file, timeout=20) as c:
+            tasks = c.execute(rows).fetchall()
+    else:
+        with connection.cursor() as c:
+            c.execute(rows)
+            tasks = c.fetchall()
+    assert [tuple(t) for t in tasks] == [("FAILED", "apps.jobs.runner.WorkerLost"), ("SUCCESSFUL", "")]

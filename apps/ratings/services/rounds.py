@@ -21,6 +21,7 @@ from apps.core.errors import DomainError
 from apps.core.services import compare_and_set, event_record
 from apps.ratings.choices import EntryStatus, ItemMethod, ObjectionStatus, RoundStatus, SubjectKind
 from apps.ratings.indicators import SubjectFacts, compute
+from apps.ratings.jobs import REVOKE_KIND, ROUND_OPEN_KIND
 from apps.ratings.models import ItemScore, Objection, RatingEntry, RatingRound, RatingScheme
 from apps.ratings.services.common import check_perm, points
 
@@ -96,7 +97,20 @@ def round_open(
         obj=rnd,
         changes={"scheme": [None, str(scheme)], "entries": [None, len(entries)]},
     )
+    if not is_generated:  # the demo's past rounds tell nobody to self-assess
+        _queue_notification(ROUND_OPEN_KIND, rnd, f"评定开启通知：{rnd.title}", {"round": rnd.pk})
     return rnd
+
+
+def _queue_notification(kind: str, obj, title: str, params: dict) -> None:
+    """The notification of a step as a background job (apps/ratings/jobs.py), started in the
+    step's transaction and handed to the queue when it commits; once per object (its key)."""
+    from apps.jobs.services import start
+    from apps.notifications.services import is_muted
+
+    if is_muted():
+        return
+    start(kind=kind, owner=None, title=title, params=params, idempotency_key=f"{kind}:{obj.pk}", audit=False)
 
 
 def _company_of(entry: RatingEntry) -> int | None:
@@ -503,17 +517,7 @@ def result_revoke(
         changes={"status": [EntryStatus.FINAL, EntryStatus.REVOKED], "stars": [old_stars, None]},
         note=full_reason,
     )
-    company_id = _company_of(entry)
-    title = f"星级评定结果已撤销：{entry.subject} {entry.year}年度"
-    link = entry.get_absolute_url()
-
-    def send():
-        from apps.accounts.models import User
-        from apps.notifications.services import notify
-
-        recipients = list(User.objects.filter(company_id=company_id, is_active=True)) if company_id else []
-        if recipients:
-            notify(recipients=recipients, kind="rating", title=title, body=full_reason, link=link)
-
-    transaction.on_commit(send)
+    _queue_notification(
+        REVOKE_KIND, entry, f"星级撤销通知：{entry.subject} {entry.year}年度", {"entry": entry.pk}
+    )
     return entry

@@ -212,15 +212,96 @@ def test_final_results_drive_the_figures_and_a_veto_revokes(world, rnd, mailoutb
         result_revoke(entry=e, reason="再撤销一次不行", actor=world.users["city"], today=after)
 
 
-def test_revocation_notifies_the_company(world, rnd, django_capture_on_commit_callbacks):
+def _company_staff_of(rnd):
+    from apps.accounts.models import User
+
+    companies = {e.party_org.company_id for e in rnd.entries.select_related("party_org")}
+    return set(User.objects.filter(company_id__in=companies, is_active=True).values_list("pk", flat=True))
+
+
+def _rerun(job):
+    """Run a finished job again, as after a worker killed between its commit and its end."""
+    from apps.jobs.models import Job, JobStatus
+    from apps.jobs.runner import run
+
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.QUEUED)
+    run(str(job.pk))
+    job.refresh_from_db()
+    return job
+
+
+def test_opening_a_round_queues_one_job_that_notifies_each_company_user_once(
+    world, django_capture_on_commit_callbacks
+):
+    from django.db.models import Count
+
+    from apps.jobs.models import Job, JobStatus
+    from apps.jobs.testing import drain
     from apps.notifications.models import Notification
+    from apps.ratings.jobs import ROUND_OPEN_KIND
+
+    with django_capture_on_commit_callbacks(execute=True):
+        rnd = open_round(make_scheme(), actor=world.users["city"])
+    job = Job.objects.get(kind=ROUND_OPEN_KIND)
+    assert job.params == {"round": rnd.pk} and job.status == JobStatus.QUEUED
+    sent = Notification.objects.filter(kind="rating", title__contains=rnd.title)
+    assert not sent.exists()  # nothing is sent in the request
+    with django_capture_on_commit_callbacks(execute=True):
+        drain()
+    job.refresh_from_db()
+    staff = _company_staff_of(rnd)
+    assert world.users["company"].pk in staff
+    assert job.status == JobStatus.SUCCEEDED and job.result == {"notified": len(staff), "again": False}
+    per_user = dict(sent.values_list("recipient").annotate(n=Count("pk")))
+    assert per_user == dict.fromkeys(staff, 1)
+    assert "12月05日" in sent.first().body and sent.first().link == rnd.get_absolute_url()
+    job = _rerun(job)  # the job runs twice: nobody is notified twice
+    assert job.status == JobStatus.SUCCEEDED and job.result == {"notified": 0, "again": True}
+    assert dict(sent.values_list("recipient").annotate(n=Count("pk"))) == per_user
+    assert Event.objects.filter(verb="ratinground.notify", object_id=str(rnd.pk)).count() == 1
+    assert Job.objects.filter(kind=ROUND_OPEN_KIND).count() == 1
+
+
+def test_a_generated_round_notifies_nobody(world):
+    from apps.jobs.models import Job
+    from apps.ratings.jobs import ROUND_OPEN_KIND
+    from apps.ratings.services import round_open
+
+    from .helpers import YEAR, linyi
+
+    round_open(
+        scheme=make_scheme(),
+        region=linyi(),
+        year=YEAR,
+        period_start=datetime.date(YEAR, 1, 1),
+        period_end=datetime.date(YEAR, 11, 30),
+        self_assess_due=datetime.date(YEAR, 12, 5),
+        review_due=datetime.date(YEAR, 12, 12),
+        actor=world.users["city"],
+        is_generated=True,
+    )
+    assert not Job.objects.filter(kind=ROUND_OPEN_KIND).exists()
+
+
+def test_revocation_notifies_the_company(world, rnd, django_capture_on_commit_callbacks):
+    from apps.jobs.models import Job, JobStatus
+    from apps.jobs.testing import drain
+    from apps.notifications.models import Notification
+    from apps.ratings.jobs import REVOKE_KIND
 
     e, rnd = _published(world, rnd)
     after = rnd.notice_ends_on + datetime.timedelta(days=1)
     round_finalize(round=rnd, actor=world.users["city"], today=after)
     with django_capture_on_commit_callbacks(execute=True):
         result_revoke(entry=e, reason="列入月度黑榜未整改", actor=world.users["city"], today=after)
-    assert Notification.objects.filter(recipient=world.users["company"], title__contains="撤销").exists()
+    job = Job.objects.get(kind=REVOKE_KIND)
+    sent = Notification.objects.filter(recipient=world.users["company"], title__contains="撤销")
+    assert not sent.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        drain()
+    assert sent.count() == 1 and sent.get().body == "列入月度黑榜未整改"
+    job = _rerun(job)
+    assert (job.status, job.result["again"], sent.count()) == (JobStatus.SUCCEEDED, True, 1)
 
 
 def test_evidence_must_be_a_pdf_or_image(world, rnd):
