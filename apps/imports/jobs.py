@@ -29,7 +29,10 @@ def validate(ctx, *, batch_id: str) -> dict:
         from apps.imports.workbooks import save_marked
 
         ctx.progress(counts["rows"], counts["rows"], "正在生成标注错误的工作簿")
-        save_marked(batch)
+        try:
+            save_marked(batch)
+        except FileRefused:
+            pass  # the file itself cannot be read (not an xlsx): nothing to mark, the problem says so
     return counts
 
 

@@ -104,6 +104,15 @@ def marked_workbook(batch: ImportBatch, path) -> None:
     problems = (
         batch.problems.order_by("row", "id").values_list("row", "column", "message").iterator(chunk_size=2000)
     )
+    try:
+        _write_marked(batch, path, problems)
+    finally:
+        # On PostgreSQL the iterator holds a server-side cursor inside the caller's transaction;
+        # close it now (an unreadable file stops the loop early), not whenever it is collected.
+        problems.close()
+
+
+def _write_marked(batch: ImportBatch, path, problems) -> None:
     pending = next(problems, None)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("导入数据（已标注问题）")

@@ -249,6 +249,12 @@ def test_a_file_that_is_not_xlsx_or_csv_is_refused(world, client_for, importer):
     _, batch = importer(client, "units", b"not a zip", name="fake.xlsx")
     assert batch.status == BatchStatus.INVALID
     assert "不是 .xlsx 格式" in importer.problems(batch)[0][2]
+    # the validation job did its work: nothing to mark in an unreadable file, so no retry
+    from apps.jobs.models import Job, JobStatus
+
+    job = Job.objects.filter(kind="imports.validate").order_by("-created_at").first()
+    assert (job.status, job.attempts) == (JobStatus.SUCCEEDED, 1)
+    assert not batch.marked_file
 
 
 def test_wrong_headers_name_the_missing_and_unknown_columns(world, client_for, importer):
