@@ -207,21 +207,23 @@ def test_wrk_counts_a_redirect_elsewhere_as_an_error(stand_in):
 @needs_wrk
 def test_wrk_dispatches_each_order_only_after_its_accept(stand_in):
     server, handler = stand_in
-    ids = list(range(1, 301))
+    ids = list(range(1, 81))
     handler.orders.update(dict.fromkeys(ids, "submitted"))
     sessions = [{"sessionid": f"s{i}", "csrftoken": f"t{i}"} for i in range(4)]
     script = loadgen.transitions_lua(
         ids, sessions, [s["csrftoken"] for s in sessions], handler="unit:9", origin=ORIGIN, start=0
     )
-    out, _cpu = loadgen.wrk_run(script, port=server.server_port, concurrency=8, duration=1)
+    # wrk stops itself when the orders run out; the duration is only the bound on a busy machine
+    # (300 orders in 1 s did not run out in CI beside other work)
+    out, _cpu = loadgen.wrk_run(script, port=server.server_port, concurrency=8, duration=20)
     assert out["errors"] == {}, out  # no 409: no dispatch overtook its accept
     extra = out["extra"]
-    assert extra["exhausted"] > 0  # 300 orders run out within the second: wrk stopped
+    assert extra["exhausted"] > 0  # the 80 orders ran out: wrk stopped
     # Stopping drops the answers still in flight: the stand-in may have done one or two more.
     done = sum(1 for s in handler.orders.values() if s in ("accepted", "dispatched"))
     assert done - 8 <= extra["accepted"] <= done
     dispatched = sum(1 for s in handler.orders.values() if s == "dispatched")
-    assert dispatched - 8 <= extra["dispatched"] <= dispatched and dispatched > 250
+    assert dispatched - 8 <= extra["dispatched"] <= dispatched and dispatched > 60
     dispatches = [parse_qs(body) for path, _h, body in handler.seen if path.endswith("/dispatch/")]
     assert all(d["handler"] == ["unit:9"] for d in dispatches)
     assert json.dumps(out)  # the result is JSON for bench/results
