@@ -20,15 +20,7 @@ from apps.core.imports import Column, Ledger, MobileCellField, detached_copy
 
 REGISTRY_IMPORT = "registry.import_records"  # the bulk-import capability of the officials' roles
 COMMITTEE_FIELDS = ("kind", "term_start", "term_end", "elected_on", "filed_on", "dissolved_on")
-MEMBER_FIELDS = (
-    "name",
-    "phone",
-    "position",
-    "is_owner",
-    "is_party_member",
-    "cross_appointed",
-    "branch_position",
-)
+MEMBER_FIELDS = tuple(MemberForm.Meta.fields)  # the member page's fields, one list
 
 
 def _date(text) -> datetime.date | None:

@@ -14,20 +14,9 @@ from apps.core.fakes import make_id_number
 from apps.imports.engine import validate_batch
 from apps.imports.models import BatchStatus, ImportBatch
 from apps.imports.tests.conftest import xlsx
+from apps.imports.tests.test_imports import UNIT_HEADERS as HEADERS
 
 pytestmark = pytest.mark.django_db
-
-HEADERS = [
-    "小区编码",
-    "楼栋",
-    "单元",
-    "房号",
-    "登记面积（㎡）",
-    "业主姓名",
-    "手机号",
-    "居民身份证号",
-    "取得日期",
-]
 
 
 def _queries(world, n: int) -> int:
