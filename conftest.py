@@ -47,11 +47,10 @@ def _end_stray_sessions(django_db_blocker):
 # per test module and worker inside a transaction that is rolled back when the module ends; each
 # test runs in a savepoint inside it (the way Django's TestCase.setUpTestData works) and gets a
 # deep copy of the Python objects, so neither rows nor objects leak from one test to the next.
-# TEST_SHARED_WORLD=0 builds it for every test instead — the default on PostgreSQL for now: there
-# a test whose import-validation job fails (apps/imports/tests/test_imports.py, a fake .xlsx) leaves
-# the module's transaction aborted after its teardown, not yet understood.
-_ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
-SHARED_WORLD = os.environ.get("TEST_SHARED_WORLD", "0" if _ON_POSTGRES else "1") != "0"
+# TEST_SHARED_WORLD=0 builds it for every test instead (both databases share by default; on
+# PostgreSQL a server-side cursor left open by a test — `.iterator()` not exhausted nor closed —
+# aborts the module's transaction at teardown: close iterators in a `finally`).
+SHARED_WORLD = os.environ.get("TEST_SHARED_WORLD", "1") != "0"
 _open_world: dict = {}  # the module world's open transaction, while there is one
 
 
