@@ -7,7 +7,7 @@ import datetime
 from decimal import Decimal
 
 from django.http import Http404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from apps.campaigns import selectors, services
 from apps.campaigns.choices import (
@@ -331,7 +331,7 @@ def inspection_create(request, campaign_id: int, payload: InspectionIn):
         note=payload.note,
         problems=[services.ProblemInput(**p.model_dump()) for p in payload.problems],
     )
-    return 201, inspection_out(inspection)
+    return Status(201, inspection_out(inspection))
 
 
 # ------------------------------------------------------------------ projects
