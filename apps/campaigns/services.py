@@ -359,6 +359,22 @@ def problem_add(
     return problem
 
 
+def _problem_settle(actor, problem: Problem, status: str, field: str, target, verb: str) -> None:
+    """An open problem becomes a work order, a project or part of one — once: compare-and-set
+    from 待处置, the link stored, the audit event recorded."""
+    compare_and_set(
+        Problem,
+        pk=problem.pk,
+        expected=ProblemStatus.OPEN,
+        new=status,
+        extra={field: target},
+        message="该问题已被他人处置，请刷新",
+    )
+    problem.status = status
+    setattr(problem, field, target)
+    _record(actor, verb, problem, {field: [None, target.pk]})
+
+
 def _open_problem(actor, problem: Problem) -> None:
     _require(actor, "campaigns.convert_problem", "您的角色不能处置排查问题")
     _visible(actor, problem)
@@ -395,16 +411,7 @@ def problem_to_workorder(
         now=now,
         is_generated=problem.is_generated,
     )
-    compare_and_set(
-        Problem,
-        pk=problem.pk,
-        expected=ProblemStatus.OPEN,
-        new=ProblemStatus.WORKORDER,
-        extra={"workorder": order},
-        message="该问题已被他人处置，请刷新",
-    )
-    problem.status, problem.workorder = ProblemStatus.WORKORDER, order
-    _record(actor, "problem.to_workorder", problem, {"workorder": [None, order.pk]})
+    _problem_settle(actor, problem, ProblemStatus.WORKORDER, "workorder", order, "problem.to_workorder")
     return order
 
 
@@ -420,16 +427,7 @@ def problem_to_project(*, actor, problem: Problem, name: str, description: str =
         now=now,
         is_generated=problem.is_generated,
     )
-    compare_and_set(
-        Problem,
-        pk=problem.pk,
-        expected=ProblemStatus.OPEN,
-        new=ProblemStatus.PROJECT,
-        extra={"project": project},
-        message="该问题已被他人处置，请刷新",
-    )
-    problem.status, problem.project = ProblemStatus.PROJECT, project
-    _record(actor, "problem.to_project", problem, {"project": [None, project.pk]})
+    _problem_settle(actor, problem, ProblemStatus.PROJECT, "project", project, "problem.to_project")
     return project
 
 
@@ -441,16 +439,7 @@ def problem_merge(*, actor, problem: Problem, project: Project) -> Problem:
         raise _field_error("project", "民生项目", "只能并入同一小区的项目")
     if project.status != ProjectStatus.OPEN:
         raise _field_error("project", "民生项目", "该项目已完成，不能再并入问题")
-    compare_and_set(
-        Problem,
-        pk=problem.pk,
-        expected=ProblemStatus.OPEN,
-        new=ProblemStatus.MERGED,
-        extra={"project": project},
-        message="该问题已被他人处置，请刷新",
-    )
-    problem.status, problem.project = ProblemStatus.MERGED, project
-    _record(actor, "problem.merge", problem, {"project": [None, project.pk]})
+    _problem_settle(actor, problem, ProblemStatus.MERGED, "project", project, "problem.merge")
     return problem
 
 
