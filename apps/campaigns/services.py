@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
@@ -113,30 +112,25 @@ def _text(value, *, field: str, label: str, required: bool = True, max_length: i
     return text
 
 
-def _save_photos(*, uploads, kind: str, actor, now, problem=None, progress=None) -> list[Photo]:
+def _photos_stored():
+    """The work orders' photo storage: files stored in the block are deleted if it fails."""
+    from apps.workorders import photos
+
+    return photos.files_removed_on_failure()
+
+
+def _save_photos(*, uploads, kind: str, actor, now, into: list, problem=None, progress=None) -> list[Photo]:
+    """Check and store the uploads as `kind` photos of a problem or a progress report; the rows go
+    into `into` (a `_photos_stored()` list) as their files are stored."""
     from apps.workorders import photos
 
     try:
         checked = photos.check_photos(uploads)
     except ValidationError as exc:
         raise DomainError("；".join(exc.messages), field_errors={"photos": exc.messages}) from exc
-    rows = []
-    for photo in checked:
-        row = Photo(
-            problem=problem,
-            progress=progress,
-            kind=kind,
-            image_format=photo.image_format,
-            width=photo.width,
-            height=photo.height,
-            size=photo.size,
-            uploaded_by=actor if getattr(actor, "pk", None) else None,
-            created_at=now,
-        )
-        row.file.save(photo.name, ContentFile(photo.content), save=False)
-        row.save()
-        rows.append(row)
-    return rows
+    return photos.photo_rows_create(
+        Photo, checked, actor=actor, now=now, into=into, problem=problem, progress=progress, kind=kind
+    )
 
 
 def _region_of_actor_contains(actor, code: str) -> bool:
@@ -354,8 +348,11 @@ def problem_add(
     )
     _clean(problem, exclude=["region_code", "campaign", "compound", "inspection"])
     _save(problem)
-    _save_photos(uploads=photo_files, kind=PhotoKind.PROBLEM, actor=actor, now=now, problem=problem)
-    _record(actor, "problem.create", problem, {"description": [None, problem.description]}, at=now)
+    with _photos_stored() as stored:
+        _save_photos(
+            uploads=photo_files, kind=PhotoKind.PROBLEM, actor=actor, now=now, into=stored, problem=problem
+        )
+        _record(actor, "problem.create", problem, {"description": [None, problem.description]}, at=now)
     return problem
 
 
@@ -592,8 +589,14 @@ def subitem_progress(
         subitem=subitem, note=text, completes=completes, reported_by=actor, created_at=now
     )
     _save(update)
-    _save_photos(uploads=before_photos, kind=PhotoKind.BEFORE, actor=actor, now=now, progress=update)
-    _save_photos(uploads=after_photos, kind=PhotoKind.AFTER, actor=actor, now=now, progress=update)
+    with _photos_stored() as stored:
+        for uploads, kind in ((before_photos, PhotoKind.BEFORE), (after_photos, PhotoKind.AFTER)):
+            _save_photos(uploads=uploads, kind=kind, actor=actor, now=now, into=stored, progress=update)
+        _subitem_progressed(actor, subitem, completes=completes, note=text, now=now)
+    return update
+
+
+def _subitem_progressed(actor, subitem: SubItem, *, completes: bool, note: str, now) -> None:
     old = subitem.status
     new = SubItemStatus.COMPLETED if completes else SubItemStatus.IN_PROGRESS
     extra = {"updated_at": now}
@@ -614,9 +617,8 @@ def subitem_progress(
             setattr(subitem, k, v)
         subitem.status = new
     _record(
-        actor, "subitem.progress", subitem, {"status": [old, new]} if new != old else {}, note=text, at=now
+        actor, "subitem.progress", subitem, {"status": [old, new]} if new != old else {}, note=note, at=now
     )
-    return update
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -118,25 +119,66 @@ def check_photos(uploads) -> list[CheckedPhoto]:
     return checked
 
 
-def save_photos(*, order, stage: str, photos: list[CheckedPhoto], actor, now, assignment=None) -> list:
-    """Store the files through the default storage and create the rows. Returns the rows; the
-    caller deletes their files if its transaction fails (see services.common.photos_cleanup)."""
-    from apps.workorders.models import WorkOrderPhoto
-
-    rows = []
+def photo_rows_create(
+    model, photos: list[CheckedPhoto], *, actor, now, into: list | None = None, **links
+) -> list:
+    """Store each checked photo's file through the default storage and create its `model` row
+    (`links`: the row's other fields — its order and stage, its problem and kind …). Each row is
+    appended to `into` as soon as its file is stored, so that `files_removed_on_failure` can
+    delete the files if the caller's transaction fails. Returns the rows."""
+    rows = [] if into is None else into
+    start = len(rows)
     for photo in photos:
-        row = WorkOrderPhoto(
-            order=order,
-            stage=stage,
-            assignment=assignment,
+        row = model(
             image_format=photo.image_format,
             width=photo.width,
             height=photo.height,
             size=photo.size,
             uploaded_by=actor if getattr(actor, "pk", None) else None,
             created_at=now,
+            **links,
         )
         row.file.save(photo.name, ContentFile(photo.content), save=False)
-        row.save()
         rows.append(row)
-    return rows
+        row.save()
+    return rows[start:]
+
+
+def save_photos(
+    *, order, stage: str, photos: list[CheckedPhoto], actor, now, assignment=None, into=None
+) -> list:
+    """A work order's photos of one stage (see photo_rows_create)."""
+    from apps.workorders.models import WorkOrderPhoto
+
+    return photo_rows_create(
+        WorkOrderPhoto,
+        photos,
+        actor=actor,
+        now=now,
+        into=into,
+        order=order,
+        stage=stage,
+        assignment=assignment,
+    )
+
+
+def delete_files(rows) -> None:
+    """Files stored for a transaction that failed (the rows roll back, the files would not)."""
+    for row in rows:
+        try:
+            row.file.storage.delete(row.file.name)
+        except Exception:
+            pass
+
+
+@contextmanager
+def files_removed_on_failure():
+    """`with files_removed_on_failure() as stored:` — pass `into=stored` to the photo writes in
+    the block; if anything in it raises, the files stored so far are deleted (their rows roll back
+    with the transaction, the files would stay in storage)."""
+    stored: list = []
+    try:
+        yield stored
+    except BaseException:
+        delete_files(stored)
+        raise

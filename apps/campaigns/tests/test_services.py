@@ -2,8 +2,10 @@
 
 import datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 from django.utils import timezone
 
@@ -274,6 +276,23 @@ def _accept(world, item):
     services.subitem_accept(actor=world.users["committee"], subitem=item, note="居民满意")
     item.refresh_from_db()
     assert item.status == SubItemStatus.ACCEPTED and item.satisfaction_note == "居民满意"
+
+
+def test_a_refused_report_leaves_no_photo_file_behind(cw, png, settings):
+    """A valid before photo is stored, then the after photo is refused: the report rolls back and
+    the stored file is deleted with it (the rows roll back with the transaction, files would not)."""
+    item = subitem(cw)
+    media = Path(settings.MEDIA_ROOT)
+    with pytest.raises(DomainError, match="不是有效的图片"):
+        services.subitem_progress(
+            actor=cw.users["company"],
+            subitem=item,
+            note="开工",
+            before_photos=[png("b.png")],
+            after_photos=[SimpleUploadedFile("a.png", b"not an image")],
+        )
+    assert not Photo.objects.filter(progress__subitem=item).exists()
+    assert [p for p in media.rglob("*") if p.is_file()] == []
 
 
 def test_progress_refusals(cw, png):

@@ -207,9 +207,10 @@ def workorder_submit(
     except ValidationError as exc:
         raise_validation(exc)
     insert_row(order)  # the busiest INSERT: as order.save(), without rebuilding the statement
-    saved = []
-    try:
-        saved = photos.save_photos(order=order, stage=PhotoStage.INTAKE, photos=checked, actor=actor, now=now)
+    with photos.files_removed_on_failure() as stored:
+        photos.save_photos(
+            order=order, stage=PhotoStage.INTAKE, photos=checked, actor=actor, now=now, into=stored
+        )
         after = snapshot(order)
         for hidden in ("reporter_name", "reporter_phone", "description"):
             after.pop(hidden, None)  # personal data stays out of the audit log
@@ -230,16 +231,4 @@ def workorder_submit(
                 "calendar_missing", order, message=CalendarMissing(times.missing_year).message
             )
         rollups.count("submitted", order, order=order, at=now)
-    except BaseException:
-        delete_files(saved)
-        raise
     return order
-
-
-def delete_files(rows) -> None:
-    """Files stored for a transaction that failed (the rows roll back, the files would not)."""
-    for row in rows:
-        try:
-            row.file.storage.delete(row.file.name)
-        except Exception:
-            pass

@@ -38,7 +38,6 @@ from apps.workorders.services.common import (
     threshold_reached,
     transition,
 )
-from apps.workorders.services.intake import delete_files
 
 
 @transaction.atomic
@@ -232,15 +231,15 @@ def workorder_resolve(
     )
     assignment.resolved_at, assignment.resolve_on_time = now, on_time
     stage = stage_for(order, Status.RESOLVED, start=now, limits=None)
-    saved = []
-    try:
-        saved = photos.save_photos(
+    with photos.files_removed_on_failure() as saved:
+        photos.save_photos(
             order=order,
             stage=PhotoStage.RESOLUTION,
             photos=checked,
             actor=actor,
             now=now,
             assignment=assignment,
+            into=saved,
         )
         transition(
             order=order,
@@ -255,9 +254,6 @@ def workorder_resolve(
         )
         notify.workorder_event("resolve", order)
         rollups.count("resolved", assignment, order=order, at=now, unit=assignment.unit_key)
-    except BaseException:
-        delete_files(saved)
-        raise
     return order
 
 
