@@ -436,6 +436,9 @@ class FormPage(SelectorMixin, LoginRequiredMixin, View):
     success_message = "已保存。"
     cancel_url_name = ""
     multipart = False
+    # Fields an empty form takes from the query string (a link "登记楼栋" on a compound's page
+    # is .../new/?compound=<pk>); the form's own choices still decide what is valid.
+    initial_from_query: tuple[str, ...] = ()
 
     def check_permission(self):
         if self.permission and not self.request.user.has_perm(self.permission):
@@ -454,7 +457,12 @@ class FormPage(SelectorMixin, LoginRequiredMixin, View):
             # A ModelForm writes cleaned values onto its instance while validating; give it a
             # copy so that the service still sees the stored values and records the change.
             kwargs["instance"] = type(obj).objects.get(pk=obj.pk)
-        return self.form_class(data, files, **kwargs)
+        form = self.form_class(data, files, **kwargs)
+        if data is None:
+            for name in self.initial_from_query:
+                if self.request.GET.get(name):
+                    form.initial[name] = self.request.GET[name]
+        return form
 
     def save(self, form):
         raise NotImplementedError

@@ -128,11 +128,7 @@ class RatingCreate(FormPage):
     title = "录入星级评定"
     cancel_url_name = "partyorg_list"
 
-    def get_form(self, data=None, files=None):
-        form = super().get_form(data, files)
-        if data is None and self.request.GET.get("party_org"):
-            form.initial["party_org"] = self.request.GET["party_org"]
-        return form
+    initial_from_query = ("party_org",)
 
     def save(self, form):
         rating = services.rating_record(actor=self.request.user, data=form.cleaned_data)

@@ -166,11 +166,7 @@ class SpaceCreate(FormPage):
     title = "登记公共用房"
     cancel_url_name = "space_list"
 
-    def get_form(self, data=None, files=None):
-        form = super().get_form(data, files)
-        if data is None and self.request.GET.get("compound"):
-            form.initial["compound"] = self.request.GET["compound"]
-        return form
+    initial_from_query = ("compound",)
 
     def save(self, form):
         return services.space_create(actor=self.request.user, data=form.cleaned_data)

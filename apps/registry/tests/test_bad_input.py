@@ -177,3 +177,23 @@ def test_update_records_changed_fields_on_the_timeline(world, client_for):
     assert event.changes == {"address": ["", "盛庄街道88号"], "households": [320, 330]}
     page = client.get(c.get_absolute_url()).content.decode()
     assert "户数：320 → 330" in page
+
+
+@pytest.mark.parametrize(
+    ("url_name", "field", "key"),
+    [("building_create", "compound", "compound"), ("unit_create", "building", "building")],
+)
+def test_a_create_link_prefills_its_parent_and_a_posted_form_ignores_the_query(
+    world, client_for, url_name, field, key
+):
+    """ "登记楼栋" on a compound's page opens .../new/?compound=<pk> with the compound chosen; the
+    query string never overrides what the form posts."""
+    parent = world.compound if key == "compound" else world.own["building"]
+    client = client_for("county")
+    form = client.get(f"{reverse(url_name)}?{key}={parent.pk}").context["form"]
+    assert str(form.initial[field]) == str(parent.pk)
+    assert field not in client.get(reverse(url_name)).context["form"].initial
+    before = _count_all()
+    response = client.post(f"{reverse(url_name)}?{key}={parent.pk}", {})
+    assert response.status_code == 400 and _count_all() == before
+    assert field in response.context["form"].errors  # the posted (empty) value, not the query's

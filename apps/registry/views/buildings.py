@@ -49,11 +49,7 @@ class BuildingCreate(FormPage):
     title = "登记楼栋"
     cancel_url_name = "compound_list"
 
-    def get_form(self, data=None, files=None):
-        form = super().get_form(data, files)
-        if data is None and self.request.GET.get("compound"):
-            form.initial["compound"] = self.request.GET["compound"]
-        return form
+    initial_from_query = ("compound",)
 
     def save(self, form):
         return services.building_create(actor=self.request.user, data=form.cleaned_data)
@@ -127,11 +123,7 @@ class UnitCreate(FormPage):
     title = "登记房屋"
     cancel_url_name = "compound_list"
 
-    def get_form(self, data=None, files=None):
-        form = super().get_form(data, files)
-        if data is None and self.request.GET.get("building"):
-            form.initial["building"] = self.request.GET["building"]
-        return form
+    initial_from_query = ("building",)
 
     def save(self, form):
         return services.unit_create(actor=self.request.user, data=form.cleaned_data)
