@@ -11,10 +11,13 @@ REGIONS_CSV = Path(__file__).parent / "data" / "divisions_linyi_heze.csv"
 
 @pytest.fixture(scope="session", autouse=True)
 def _fast_password_hasher():
-    """PBKDF2 costs ~0.3 s a user; tests do not need it."""
+    """PBKDF2 costs ~0.3 s a user; tests do not need it. A delivery job that lingers for late
+    rows would hold every `drain()` for seconds (apps/notifications/tests test the linger)."""
     from django.test import override_settings
 
-    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+    with override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"], NOTIFY_DELIVERY_LINGER_SECONDS=0
+    ):
         yield
 
 

@@ -29,6 +29,11 @@ def env_int(name: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value not in (None, "") else default
+
+
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
@@ -386,6 +391,9 @@ WORKORDER_SWEEP_BATCH = env_int("WORKORDER_SWEEP_BATCH", 2000)
 SMS_BACKEND = env("SMS_BACKEND", "apps.notifications.sms.ConsoleBackend")
 SMS_SIGNATURE = env("SMS_SIGNATURE", "【红色物业】")
 NOTIFY_BY_EMAIL = env_bool("NOTIFY_BY_EMAIL", True)
+# A delivery job (e-mail/SMS) ends after this long without a new row to send; web processes ask
+# whether one is waiting at most every half of it (docs/jobs.md). 0: ask on every change.
+NOTIFY_DELIVERY_LINGER_SECONDS = env_float("NOTIFY_DELIVERY_LINGER_SECONDS", 2.0)
 # Absolute links in e-mails.
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 

@@ -47,6 +47,7 @@ class Notification(models.Model):
         return models.Q(**{f"{via}recipient_id": scope.user_id}) if scope.user_id else None
 
 
+@written_fast
 class Delivery(models.Model):
     """One e-mail or SMS of a notification, sent by a background job (`notifications.deliver`).
     Written in the transaction of the inbox rows with no job; a delivery job claims the unclaimed

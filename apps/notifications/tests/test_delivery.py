@@ -9,7 +9,7 @@ from django.db import transaction
 from apps.jobs.models import Job, JobStatus
 from apps.jobs.runner import run
 from apps.jobs.testing import drain
-from apps.notifications import sms
+from apps.notifications import services, sms
 from apps.notifications.models import Delivery, Notification
 from apps.notifications.services import Message, muted, notify, notify_batch, notify_on_commit
 
@@ -155,3 +155,69 @@ def test_rows_committed_while_a_job_runs_get_a_job_of_their_own(people, django_c
     drain()
     assert sorted(m.to[0] for m in mail.outbox) == ["county@example.cn", "street@example.cn"]
     assert len(sms.outbox) == 1
+
+
+def test_a_waiting_job_is_asked_for_once_per_half_linger_and_lingers_for_late_rows(
+    people, settings, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    """With a linger, a process that saw a waiting job does not ask again for half the linger
+    (one query less per whistle); the job, once started, ends only after the linger without a
+    row, so a row committed in that time is still sent by it."""
+    settings.NOTIFY_DELIVERY_LINGER_SECONDS = 0.6
+    services._waiting_seen[0] = float("-inf")
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(recipients=[people["county"]], kind="t", title="一", sms_phones=["13812345678"])
+    job = Job.objects.get(kind="notifications.deliver")
+    with django_capture_on_commit_callbacks(execute=True) as hooks:
+        notify(recipients=[people["street"]], kind="t", title="二")
+    with django_assert_num_queries(0):
+        for hook in hooks:
+            hook()  # the ensure: no query within half the linger
+    assert Job.objects.filter(kind="notifications.deliver").count() == 1
+
+    from apps.notifications import jobs
+
+    late = []
+
+    def wait_while_a_change_commits(seconds):
+        if not late:  # the job found nothing to claim; a change commits while it lingers
+            late.append(1)
+            notify_batch([Message(recipients=(), kind="t", title="三", sms_phones=("13900000000",))])
+
+    with mock.patch.object(jobs, "_sleep", side_effect=wait_while_a_change_commits):
+        assert drain() == 1
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED and job.result["sent"] == 4  # 二 by e-mail, 一, 二, 三
+    assert not Delivery.objects.filter(sent_at__isnull=True).exists()
+
+
+def test_a_job_that_used_its_claims_hands_over_to_a_successor(
+    people, monkeypatch, django_capture_on_commit_callbacks
+):
+    from apps.notifications import jobs
+
+    monkeypatch.setattr(jobs, "CLAIM_BATCH", 1)
+    monkeypatch.setattr(jobs, "CLAIM_ROUNDS", 2)
+    for phone in ("13800000001", "13800000002", "13800000003"):
+        notify_batch([Message(recipients=(), kind="t", title="x", sms_phones=(phone,))])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.delivery_job_ensure(recheck=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert drain() == 1  # two claims of one row each, then it queues a successor
+    assert len(sms.outbox) == 2
+    assert drain() == 1  # the successor sends the third
+    assert len(sms.outbox) == 3 and not Delivery.objects.filter(sent_at__isnull=True).exists()
+
+
+def test_the_sweep_gives_unclaimed_rows_a_job(people, django_capture_on_commit_callbacks):
+    """Rows whose after-commit hook never ran (no job) are found by the minute sweep."""
+    notify_batch([Message(recipients=(), kind="t", title="x", sms_phones=("13800000001",))])
+    assert not Job.objects.filter(kind="notifications.deliver").exists()
+    from apps.jobs.services import start
+
+    with django_capture_on_commit_callbacks(execute=True):
+        start(kind="notifications.deliver_sweep", owner=None, title="补发", audit=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert drain() == 1  # the sweep queues a delivery job
+    assert drain() == 1
+    assert [m.phone for m in sms.outbox] == ["13800000001"]
