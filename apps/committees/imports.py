@@ -16,9 +16,8 @@ from apps.committees import selectors, services
 from apps.committees.choices import CommitteeKind, MemberPosition
 from apps.committees.forms import CommitteeForm, MemberForm
 from apps.committees.rules import rules_for
-from apps.core.imports import Column, Ledger, MobileCellField, detached_copy
+from apps.core.imports import IMPORT_RECORDS, Column, Ledger, MobileCellField, detached_copy, plain_value
 
-REGISTRY_IMPORT = "registry.import_records"  # the bulk-import capability of the officials' roles
 COMMITTEE_FIELDS = ("kind", "term_start", "term_end", "elected_on", "filed_on", "dissolved_on")
 MEMBER_FIELDS = tuple(MemberForm.Meta.fields)  # the member page's fields, one list
 
@@ -179,7 +178,7 @@ class CommitteeLedger(Ledger):
     name = "committees"
     title = "业主委员会及委员"
     permissions = (
-        REGISTRY_IMPORT,
+        IMPORT_RECORDS,
         "committees.add_ownerscommittee",
         "committees.change_ownerscommittee",
         "committees.add_committeemember",
@@ -240,7 +239,7 @@ class CommitteeLedger(Ledger):
     def unchanged(self, form, before) -> bool:
         for part, sub in (("committee", form.committee_form), ("member", form.member_form)):
             for name, value in sub.cleaned_data.items():
-                if name in before[part] and before[part][name] != _plain(value):
+                if name in before[part] and before[part][name] != plain_value(value):
                     return False
         return True
 
@@ -303,12 +302,6 @@ class _row:
         if exc is not None and not hasattr(exc, "row_number"):
             exc.row_number = self.number
         return False
-
-
-def _plain(value):
-    if hasattr(value, "pk"):
-        return value.pk
-    return None if value in (None, "") else value
 
 
 committees = CommitteeLedger()

@@ -14,6 +14,9 @@ app's ledgers through `Contribution.imports` ("module:attribute" of a `Ledger`).
 
         def lookup(self, key, *, user): ...            # the existing row of this natural key
         def save(self, form, *, instance, actor): ...  # one service call
+
+A ledger of one model saved by the page's `<noun>_create` / `<noun>_update` pair declares them
+instead (`ServiceLedger`): `create`, `update`, `selector` and `lookup_by`.
 """
 
 from __future__ import annotations
@@ -21,10 +24,13 @@ from __future__ import annotations
 import copy
 import datetime
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django import forms
 
+IMPORT_RECORDS = "registry.import_records"  # the platform's bulk-import right, needed by every ledger
 TRUE_WORDS = {"是", "y", "yes", "true", "1", "√", "✓", "有"}
 FALSE_WORDS = {"否", "n", "no", "false", "0", "×", "无", ""}
 
@@ -47,7 +53,7 @@ class Ledger:
 
     name = ""  # URL slug, unique across apps
     title = ""  # Chinese, e.g. "物业服务企业"
-    permissions: tuple[str, ...] = ("registry.import_records",)
+    permissions: tuple[str, ...] = (IMPORT_RECORDS,)
     list_url_name = ""
     form_class: type[forms.BaseForm] | None = None
     columns: tuple[Column, ...] = ()
@@ -81,13 +87,13 @@ class Ledger:
     def snapshot(self, instance) -> dict:
         """The existing object's values before the form touches it (a ModelForm writes the
         submitted values onto its instance while validating)."""
-        return {f.name: _plain(getattr(instance, f.attname)) for f in instance._meta.concrete_fields}
+        return {f.name: plain_value(getattr(instance, f.attname)) for f in instance._meta.concrete_fields}
 
     def unchanged(self, form, before: dict) -> bool:
         """Whether the row would change nothing on the existing object (`before`: snapshot)."""
         names = {c.name for c in self.columns}
         for name, value in form.cleaned_data.items():
-            if name in names and name in before and before[name] != _plain(value):
+            if name in names and name in before and before[name] != plain_value(value):
                 return False
         return True
 
@@ -101,6 +107,56 @@ class Ledger:
     # -------------------------------------------------------------- derived
     def header_map(self) -> dict[str, Column]:
         return {normalize_header(c.header): c for c in self.columns}
+
+
+class ServiceLedger(Ledger):
+    """A ledger of one model, found by its natural key through the app's scoped selector and
+    saved by the page's pair of services. A ledger declares them instead of `lookup` and `save`:
+
+        create = services.company_create        # create(*, actor, data)
+        update = services.company_update        # <noun>_update(*, <noun>=instance, actor, data)
+        selector = selectors.company_list_for   # selector(*, user): the user's scope
+        lookup_by = {"credit_code": "credit_code"}  # key column → the selector's filter
+    """
+
+    create: Callable[..., Any]
+    update: Callable[..., Any]
+    selector: Callable[..., Any]
+    lookup_by: dict[str, str] = {}  # also sets `key_columns` (its keys, in this order)
+    lookup_order: tuple[str, ...] = ()  # which row when several share the key (default: the model's order)
+    key_upper = False  # the key compared in upper case (codes with letters, e.g. a credit code)
+    instance_arg = ""  # the update service's keyword for the object: <noun> of `<noun>_update`
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for name in ("create", "update", "selector"):
+            value = cls.__dict__.get(name)
+            if value is not None and not isinstance(value, staticmethod):
+                setattr(cls, name, staticmethod(value))  # a service function, not a method of the ledger
+        if "lookup_by" in cls.__dict__:
+            cls.key_columns = tuple(cls.lookup_by)
+        if "update" in cls.__dict__ and "instance_arg" not in cls.__dict__:
+            service = cls.__dict__["update"].__func__.__name__
+            if not service.endswith("_update"):
+                raise TypeError(f"{cls.__name__}: name the update service's keyword (instance_arg)")
+            cls.instance_arg = service.removesuffix("_update")
+
+    def natural_key(self, data: dict) -> tuple | None:
+        key = tuple((data.get(c) or "").strip() for c in self.key_columns)
+        if self.key_upper:
+            key = tuple(part.upper() for part in key)
+        return key if all(key) else None
+
+    def lookup(self, key: tuple, *, user, state=None):
+        found = self.selector(user=user).filter(**dict(zip(self.lookup_by.values(), key, strict=True)))
+        if self.lookup_order:
+            found = found.order_by(*self.lookup_order)
+        return found.first()
+
+    def save(self, form, *, instance, actor):
+        if instance is None:
+            return self.create(actor=actor, data=form.cleaned_data)
+        return self.update(**{self.instance_arg: instance}, actor=actor, data=form.cleaned_data)
 
 
 class MobileCellField(forms.CharField):
@@ -145,7 +201,8 @@ def detached_copy(obj):
     return clone
 
 
-def _plain(value):
+def plain_value(value):
+    """A value as two snapshots compare it: a related object by its pk, blank as None."""
     if hasattr(value, "pk"):
         return value.pk
     if value in (None, ""):
