@@ -24,7 +24,9 @@ class Selected(list):
         return self[0] if self else None
 
 
-ROWS = Selected([{"pk": 2, "region_id": "371311", "name": "甲"}, {"pk": 1, "region_id": "371311", "name": "甲"}])
+ROWS = Selected(
+    [{"pk": 2, "region_id": "371311", "name": "甲"}, {"pk": 1, "region_id": "371311", "name": "甲"}]
+)
 
 
 class ThingLedger(ServiceLedger):
