@@ -15,8 +15,16 @@ from django import forms
 from apps.committees import selectors, services
 from apps.committees.choices import CommitteeKind, MemberPosition
 from apps.committees.forms import CommitteeForm, MemberForm
-from apps.committees.rules import rules_for
-from apps.core.imports import IMPORT_RECORDS, Column, Ledger, MobileCellField, detached_copy, plain_value
+from apps.committees.rules import MemberFacts, facts_of_data, roster_errors, rules_for, size_errors
+from apps.core.imports import (
+    IMPORT_RECORDS,
+    Column,
+    FileProblem,
+    Ledger,
+    MobileCellField,
+    detached_copy,
+    plain_value,
+)
 
 COMMITTEE_FIELDS = ("kind", "term_start", "term_end", "elected_on", "filed_on", "dissolved_on")
 MEMBER_FIELDS = tuple(MemberForm.Meta.fields)  # the member page's fields, one list
@@ -39,6 +47,7 @@ class CommitteeState:
         self._committees: dict = {}
         self.first: dict = {}  # committee key → the committee columns of its first row
         self.tally: dict = {}  # committee key → {"members": n, "directors": n}
+        self.rosters: dict = {}  # (compound code, term start) → Roster: the file's rows of it
 
     def compound(self, code: str):
         if code not in self._compounds:
@@ -60,6 +69,17 @@ class CommitteeState:
 
     def member(self, committee, name: str):
         return next((m for m in committee.members.all() if m.name == name), None)
+
+
+class Roster:
+    """A committee's rows in one file, for the whole-roster rules (CommitteeLedger.file_problems)."""
+
+    def __init__(self):
+        self.rows: list[int] = []  # row numbers
+        self.names: set[str] = set()
+        self.members: list[MemberFacts] = []  # of its valid rows
+        self.kind = None  # the committee's kind, from its first valid row
+        self.complete = True  # every row valid
 
 
 _FIELDS_CACHE: dict = {}
@@ -141,8 +161,8 @@ class MemberRowForm(forms.Form):
                     self.add_error(field if field in self.fields else None, error)
 
     def _roster_checks(self, compound) -> None:
-        """What one row can already tell about the roster; the whole new roster is checked by
-        `committee_create` when the file is imported."""
+        """What one row can already tell about the roster; the whole new roster is checked once
+        the file is read (`CommitteeLedger.file_problems`), and again by `committee_create`."""
         committee_data = {n: self.committee_form.cleaned_data.get(n) for n in COMMITTEE_FIELDS}
         first = self.state.first.setdefault(self.key, committee_data)
         for name in COMMITTEE_FIELDS:
@@ -231,6 +251,43 @@ class CommitteeLedger(Ledger):
 
     def form(self, data, *, user, instance=None, state=None):
         return MemberRowForm(data, user=user, instance=instance, state=state)
+
+    def row_checked(self, number, key, form, *, state) -> None:
+        if key is None:
+            return
+        roster = state.rosters.setdefault(key[:2], Roster())
+        roster.rows.append(number)
+        roster.names.add(key[2])
+        if form is None:
+            roster.complete = False
+            return
+        roster.kind = roster.kind or form.committee_form.cleaned_data.get("kind")
+        roster.members += facts_of_data([form.member_form.cleaned_data])
+
+    def file_problems(self, *, state) -> list[FileProblem]:
+        """A new committee's whole roster by the rules `committee_create` applies (the size, an
+        odd number, the 物管会's owners), on each of its rows; a row already said what one row can."""
+        problems = []
+        for (code, term_start), roster in state.rosters.items():
+            compound, start = state.compound(code), _date(term_start)
+            if roster.kind is None or compound is None or start is None:
+                continue  # its rows' own problems say why
+            if state.committee(compound, start) is not None:
+                continue  # a recorded committee: by-elections (member_add) check themselves
+            rules = rules_for(compound.community_id)
+            if len(roster.members) > rules.max_members:
+                errors = []  # the rows beyond the maximum said so
+            elif roster.complete:
+                errors = roster_errors(roster.kind, roster.members, rules)
+            else:
+                errors = size_errors(roster.kind, len(roster.names), rules)
+            label = CommitteeKind(roster.kind).label
+            what = f"{compound.name}（小区编码{code}）任期自{start}起的{label}"
+            hint = f"新登记的{label}须在同一文件中列出全部委员"
+            problems += [
+                FileProblem(number, f"{what}：{error}；{hint}") for error in errors for number in roster.rows
+            ]
+        return problems
 
     def snapshot(self, instance) -> dict:
         committee, member = instance

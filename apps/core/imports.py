@@ -48,6 +48,15 @@ class Column:
     width: int = 16
 
 
+@dataclass(frozen=True)
+class FileProblem:
+    """A problem that only the whole file shows (a rule over several rows), reported on a row."""
+
+    row: int
+    message: str  # Chinese, naming the record and the rule
+    column: str = ""  # the column's name (the preview shows its header); "" for the whole row
+
+
 class Ledger:
     """A ledger that can be imported: its form, natural key, service call and columns."""
 
@@ -79,6 +88,17 @@ class Ledger:
     def lookup(self, key: tuple, *, user, state=None):
         """The existing object with this natural key inside the user's scope, or None."""
         raise NotImplementedError
+
+    def row_checked(self, number: int, key: tuple | None, form, *, state) -> None:
+        """Called after each row is validated, in the preview and again at commit: `key` is the
+        row's natural key, `form` its valid form (None when the row has problems). Remember in
+        `state` what `file_problems` needs — little per row: a file may hold 300,000 rows."""
+
+    def file_problems(self, *, state) -> list[FileProblem]:
+        """The whole file's checks, once every row is read (e.g. a new committee's roster size):
+        the preview lists them with the rows' problems; at commit they refuse the file (nothing
+        written). Default: none."""
+        return []
 
     def save(self, form, *, instance, actor):
         """Create (instance None) or update through the ledger's service."""

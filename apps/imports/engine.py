@@ -218,6 +218,20 @@ class Session:
         return out
 
     def validate(self, number: int, cells: list) -> RowResult:
+        result = self._validate(number, cells)
+        self.ledger.row_checked(
+            number, result.key, None if result.problems else result.form, state=self.state
+        )
+        return result
+
+    def finish(self) -> list[Problem]:
+        """The ledger's checks of the whole file (`Ledger.file_problems`), after the last row."""
+        return [
+            Problem(p.row, self.header_of(p.column) if p.column else "", "", p.message)
+            for p in self.ledger.file_problems(state=self.state)
+        ]
+
+    def _validate(self, number: int, cells: list) -> RowResult:
         result = RowResult(number)
         data, shown, problems = self.cells_to_data(number, cells)
         key = self.ledger.natural_key(data)
@@ -324,6 +338,8 @@ def validate_batch(batch: ImportBatch, *, progress: Callable[[int, int | None], 
                     progress(counts["rows"], max(estimate, counts["rows"]))
             if counts["rows"] == 0:
                 keep([Problem(1, "", "", "文件中没有数据行")])
+            else:
+                keep(session.finish())
     except FileRefused as exc:
         keep([Problem(1, "", "", exc.message)])
     if buffer:
@@ -370,6 +386,9 @@ def commit_batch(batch: ImportBatch, *, progress: Callable[[int, int | None], No
                 _save_one(ledger, result, batch.owner)
             if progress:
                 progress(counts["rows"], max(estimate, counts["rows"]))
+        file_problems = session.finish()
+        if file_problems:
+            raise CommitRefused(file_problems)  # the rows saved so far are rolled back with it
         if pending:
             _save_bulk(bulk, pending, batch.owner, session.state)
         done = ImportBatch.objects.filter(
