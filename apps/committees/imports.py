@@ -23,6 +23,8 @@ from apps.core.imports import (
     Ledger,
     MobileCellField,
     detached_copy,
+    not_found,
+    page_fields,
     plain_value,
 )
 
@@ -82,17 +84,6 @@ class Roster:
         self.complete = True  # every row valid
 
 
-_FIELDS_CACHE: dict = {}
-
-
-def _page_fields():
-    """The committee and member pages' form fields (built once: those used are not scoped)."""
-    if not _FIELDS_CACHE:
-        _FIELDS_CACHE["committee"] = CommitteeForm(user=None).fields
-        _FIELDS_CACHE["member"] = MemberForm(user=None).fields
-    return _FIELDS_CACHE["committee"], _FIELDS_CACHE["member"]
-
-
 class MemberRowForm(forms.Form):
     """A row of the ledger: the committee (found by compound code and term start) and one member
     (found by name in that committee)."""
@@ -110,7 +101,7 @@ class MemberRowForm(forms.Form):
         super().__init__(data, initial=initial)
         self.user = user
         self.state = state or CommitteeState(user)
-        committee_fields, member_fields = _page_fields()
+        committee_fields, member_fields = page_fields(CommitteeForm), page_fields(MemberForm)
         for name in COMMITTEE_FIELDS:
             self.fields[name] = copy.deepcopy(committee_fields[name])
         for name in MEMBER_FIELDS:
@@ -127,7 +118,7 @@ class MemberRowForm(forms.Form):
             return cleaned
         compound = self.state.compound(code)
         if compound is None:
-            self.add_error("compound", f"找不到“{code}”，或不在您的管辖范围内")
+            self.add_error("compound", not_found(code))
             return cleaned
         if self.committee is None:
             self.committee = self.state.committee(compound, term_start)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -208,6 +209,19 @@ class CodeListField(forms.ModelMultipleChoiceField):
         if isinstance(value, str):
             value = [v for v in LIST_SEPARATORS.split(value.strip()) if v]
         return super().clean(value)
+
+
+def not_found(text: str) -> str:
+    """A row naming a record (by its code or name) that is not there or outside the user's region,
+    as the page's scoped choice would refuse it."""
+    return f"找不到“{text}”，或不在您的管辖范围内"
+
+
+@functools.cache
+def page_fields(form_class) -> dict:
+    """A page form's fields, built once, for a composite row's form to copy (`copy.deepcopy`) —
+    only fields whose choices are not scoped to the user."""
+    return form_class(user=None).fields
 
 
 def detached_copy(obj):

@@ -16,7 +16,15 @@ from openpyxl.utils import get_column_letter
 
 from apps.core.contributions import import_ledgers
 from apps.core.errors import DomainError
-from apps.core.imports import DATE_HINT, Column, Ledger, detached_copy, parse_date_text, translate_cell
+from apps.core.imports import (
+    DATE_HINT,
+    Column,
+    Ledger,
+    detached_copy,
+    not_found,
+    parse_date_text,
+    translate_cell,
+)
 from apps.imports.models import BatchStatus, ImportBatch, ImportProblem
 from apps.imports.reader import FORMULA, FileRefused, Table, cell_text, header_of
 
@@ -275,7 +283,7 @@ class Session:
 def _error_text(form, name, error, shown) -> str:
     f = form.fields.get(name) if hasattr(form, "fields") else None
     if isinstance(f, forms.ModelChoiceField) and getattr(error, "code", "") == "invalid_choice":
-        return f"找不到“{shown.get(name, '')}”，或不在您的管辖范围内"
+        return not_found(shown.get(name, ""))
     return " ".join(error.messages)
 
 

@@ -7,7 +7,15 @@ import copy
 
 from django import forms
 
-from apps.core.imports import IMPORT_RECORDS, Column, Ledger, ServiceLedger, detached_copy
+from apps.core.imports import (
+    IMPORT_RECORDS,
+    Column,
+    Ledger,
+    ServiceLedger,
+    detached_copy,
+    not_found,
+    page_fields,
+)
 from apps.core.scoping import scoped
 from apps.core.validators import id_number_check_char, id_number_hash, normalize_id_number
 from apps.registry import selectors, services
@@ -214,7 +222,7 @@ class UnitOwnerImportForm(forms.Form):
         super().__init__(data, initial=initial)
         self.user = user
         self.state = state or UnitOwnerState(user)
-        unit_fields, owner_fields = _unit_owner_fields(user)
+        unit_fields, owner_fields = page_fields(UnitForm), page_fields(OwnerForm)
         for name in UNIT_FIELDS:
             self.fields[name] = copy.deepcopy(unit_fields[name])
         for name, source in OWNER_FIELDS.items():
@@ -231,7 +239,7 @@ class UnitOwnerImportForm(forms.Form):
             return cleaned
         compound = self.state.compound(code)
         if compound is None:
-            self.add_error("compound", f"找不到“{code}”，或不在您的管辖范围内")
+            self.add_error("compound", not_found(code))
             return cleaned
         building = self.unit.building if self.unit else self.state.building(compound, name)
         if building is None:
@@ -261,17 +269,6 @@ class UnitOwnerImportForm(forms.Form):
                     for error in errors:
                         self.add_error(reverse.get(field), error)
         return cleaned
-
-
-_FIELDS_CACHE: dict = {}
-
-
-def _unit_owner_fields(user):
-    """The unit and owner pages' form fields (built once: their choices are not scoped)."""
-    if not _FIELDS_CACHE:
-        _FIELDS_CACHE["unit"] = UnitForm(user=None).fields
-        _FIELDS_CACHE["owner"] = OwnerForm(user=None).fields
-    return _FIELDS_CACHE["unit"], _FIELDS_CACHE["owner"]
 
 
 class UnitOwnerLedger(Ledger):
