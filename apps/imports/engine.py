@@ -29,6 +29,7 @@ from apps.imports.models import BatchStatus, ImportBatch, ImportProblem
 from apps.imports.reader import FORMULA, FileRefused, Table, cell_text, header_of
 
 FLUSH_EVERY = 500
+ACTIONS = ("", "create", "update", "unchanged")  # a row's action, as one byte per row (validate_batch)
 
 
 @dataclass
@@ -310,6 +311,7 @@ def validate_batch(batch: ImportBatch, *, progress: Callable[[int, int | None], 
     ImportProblem.objects.filter(batch=batch).delete()
     counts = {"rows": 0, "create": 0, "update": 0, "unchanged": 0, "problems": 0}
     buffer: list[ImportProblem] = []
+    actions = bytearray()  # row number → index in ACTIONS: what the file's problems take back
 
     def keep(items):
         for p in items:
@@ -342,12 +344,19 @@ def validate_batch(batch: ImportBatch, *, progress: Callable[[int, int | None], 
                         )
                 if result.action:
                     counts[result.action] += 1
+                    if number >= len(actions):
+                        actions.extend(bytes(number + 1 - len(actions)))
+                    actions[number] = ACTIONS.index(result.action)
                 if progress:
                     progress(counts["rows"], max(estimate, counts["rows"]))
             if counts["rows"] == 0:
                 keep([Problem(1, "", "", "文件中没有数据行")])
             else:
-                keep(session.finish())
+                file_problems = session.finish()
+                keep(file_problems)
+                for row in {p.row for p in file_problems}:  # no longer a row without problems
+                    if 0 < row < len(actions) and actions[row]:
+                        counts[ACTIONS[actions[row]]] -= 1
     except FileRefused as exc:
         keep([Problem(1, "", "", exc.message)])
     if buffer:

@@ -102,7 +102,7 @@ def test_a_short_roster_shows_in_the_preview_on_the_committees_rows(world, clien
     code = world.compound.code
     rows = _roster(code, 4) + _roster(code, 5, start="2026-01-01", end="2030-12-31")
     _, batch = importer(client, "committees", xlsx(HEADERS, rows))
-    assert batch.status == BatchStatus.INVALID
+    assert (batch.status, batch.to_create) == (BatchStatus.INVALID, 5)  # the other committee's rows
     message = _short(world, "业主委员会委员应为5至11人，现为4人")
     assert importer.problems(batch) == [(n, "", message) for n in range(2, 6)]  # not the other committee's
     rows = _roster(code, 5)
