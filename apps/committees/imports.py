@@ -15,10 +15,19 @@ from django import forms
 from apps.committees import selectors, services
 from apps.committees.choices import CommitteeKind, MemberPosition
 from apps.committees.forms import CommitteeForm, MemberForm
-from apps.committees.rules import rules_for
-from apps.core.imports import Column, Ledger, MobileCellField, detached_copy
+from apps.committees.rules import MemberFacts, facts_of_data, roster_errors, rules_for, size_errors
+from apps.core.imports import (
+    IMPORT_RECORDS,
+    Column,
+    FileProblem,
+    Ledger,
+    MobileCellField,
+    detached_copy,
+    not_found,
+    page_fields,
+    plain_value,
+)
 
-REGISTRY_IMPORT = "registry.import_records"  # the bulk-import capability of the officials' roles
 COMMITTEE_FIELDS = ("kind", "term_start", "term_end", "elected_on", "filed_on", "dissolved_on")
 MEMBER_FIELDS = tuple(MemberForm.Meta.fields)  # the member page's fields, one list
 
@@ -40,6 +49,7 @@ class CommitteeState:
         self._committees: dict = {}
         self.first: dict = {}  # committee key → the committee columns of its first row
         self.tally: dict = {}  # committee key → {"members": n, "directors": n}
+        self.rosters: dict = {}  # (compound code, term start) → Roster: the file's rows of it
 
     def compound(self, code: str):
         if code not in self._compounds:
@@ -63,15 +73,15 @@ class CommitteeState:
         return next((m for m in committee.members.all() if m.name == name), None)
 
 
-_FIELDS_CACHE: dict = {}
+class Roster:
+    """A committee's rows in one file, for the whole-roster rules (CommitteeLedger.file_problems)."""
 
-
-def _page_fields():
-    """The committee and member pages' form fields (built once: those used are not scoped)."""
-    if not _FIELDS_CACHE:
-        _FIELDS_CACHE["committee"] = CommitteeForm(user=None).fields
-        _FIELDS_CACHE["member"] = MemberForm(user=None).fields
-    return _FIELDS_CACHE["committee"], _FIELDS_CACHE["member"]
+    def __init__(self):
+        self.rows: list[int] = []  # row numbers
+        self.names: set[str] = set()
+        self.members: list[MemberFacts] = []  # of its valid rows
+        self.kind = None  # the committee's kind, from its first valid row
+        self.complete = True  # every row valid
 
 
 class MemberRowForm(forms.Form):
@@ -91,7 +101,7 @@ class MemberRowForm(forms.Form):
         super().__init__(data, initial=initial)
         self.user = user
         self.state = state or CommitteeState(user)
-        committee_fields, member_fields = _page_fields()
+        committee_fields, member_fields = page_fields(CommitteeForm), page_fields(MemberForm)
         for name in COMMITTEE_FIELDS:
             self.fields[name] = copy.deepcopy(committee_fields[name])
         for name in MEMBER_FIELDS:
@@ -108,7 +118,7 @@ class MemberRowForm(forms.Form):
             return cleaned
         compound = self.state.compound(code)
         if compound is None:
-            self.add_error("compound", f"找不到“{code}”，或不在您的管辖范围内")
+            self.add_error("compound", not_found(code))
             return cleaned
         if self.committee is None:
             self.committee = self.state.committee(compound, term_start)
@@ -142,8 +152,8 @@ class MemberRowForm(forms.Form):
                     self.add_error(field if field in self.fields else None, error)
 
     def _roster_checks(self, compound) -> None:
-        """What one row can already tell about the roster; the whole new roster is checked by
-        `committee_create` when the file is imported."""
+        """What one row can already tell about the roster; the whole new roster is checked once
+        the file is read (`CommitteeLedger.file_problems`), and again by `committee_create`."""
         committee_data = {n: self.committee_form.cleaned_data.get(n) for n in COMMITTEE_FIELDS}
         first = self.state.first.setdefault(self.key, committee_data)
         for name in COMMITTEE_FIELDS:
@@ -179,7 +189,7 @@ class CommitteeLedger(Ledger):
     name = "committees"
     title = "业主委员会及委员"
     permissions = (
-        REGISTRY_IMPORT,
+        IMPORT_RECORDS,
         "committees.add_ownerscommittee",
         "committees.change_ownerscommittee",
         "committees.add_committeemember",
@@ -233,6 +243,43 @@ class CommitteeLedger(Ledger):
     def form(self, data, *, user, instance=None, state=None):
         return MemberRowForm(data, user=user, instance=instance, state=state)
 
+    def row_checked(self, number, key, form, *, state) -> None:
+        if key is None:
+            return
+        roster = state.rosters.setdefault(key[:2], Roster())
+        roster.rows.append(number)
+        roster.names.add(key[2])
+        if form is None:
+            roster.complete = False
+            return
+        roster.kind = roster.kind or form.committee_form.cleaned_data.get("kind")
+        roster.members += facts_of_data([form.member_form.cleaned_data])
+
+    def file_problems(self, *, state) -> list[FileProblem]:
+        """A new committee's whole roster by the rules `committee_create` applies (the size, an
+        odd number, the 物管会's owners), on each of its rows; a row already said what one row can."""
+        problems = []
+        for (code, term_start), roster in state.rosters.items():
+            compound, start = state.compound(code), _date(term_start)
+            if roster.kind is None or compound is None or start is None:
+                continue  # its rows' own problems say why
+            if state.committee(compound, start) is not None:
+                continue  # a recorded committee: by-elections (member_add) check themselves
+            rules = rules_for(compound.community_id)
+            if len(roster.members) > rules.max_members:
+                errors = []  # the rows beyond the maximum said so
+            elif roster.complete:
+                errors = roster_errors(roster.kind, roster.members, rules)
+            else:
+                errors = size_errors(roster.kind, len(roster.names), rules)
+            label = CommitteeKind(roster.kind).label
+            what = f"{compound.name}（小区编码{code}）任期自{start}起的{label}"
+            hint = f"新登记的{label}须在同一文件中列出全部委员"
+            problems += [
+                FileProblem(number, f"{what}：{error}；{hint}") for error in errors for number in roster.rows
+            ]
+        return problems
+
     def snapshot(self, instance) -> dict:
         committee, member = instance
         return {"committee": super().snapshot(committee), "member": super().snapshot(member)}
@@ -240,7 +287,7 @@ class CommitteeLedger(Ledger):
     def unchanged(self, form, before) -> bool:
         for part, sub in (("committee", form.committee_form), ("member", form.member_form)):
             for name, value in sub.cleaned_data.items():
-                if name in before[part] and before[part][name] != _plain(value):
+                if name in before[part] and before[part][name] != plain_value(value):
                     return False
         return True
 
@@ -303,12 +350,6 @@ class _row:
         if exc is not None and not hasattr(exc, "row_number"):
             exc.row_number = self.number
         return False
-
-
-def _plain(value):
-    if hasattr(value, "pk"):
-        return value.pk
-    return None if value in (None, "") else value
 
 
 committees = CommitteeLedger()

@@ -104,6 +104,20 @@ class MemberFacts:
     position: str = MemberPosition.MEMBER
 
 
+def facts_of_data(members: list[dict]) -> list[MemberFacts]:
+    """The facts of members given as the member form's data: a roster being recorded
+    (`selectors.facts_of` reads recorded members)."""
+    return [
+        MemberFacts(
+            is_owner=bool(m.get("is_owner", True)),
+            is_party_member=bool(m.get("is_party_member", False)),
+            cross_appointed=bool(m.get("cross_appointed", False)),
+            position=m.get("position") or MemberPosition.MEMBER,
+        )
+        for m in members
+    ]
+
+
 @dataclass
 class Findings:
     errors: list[str] = field(default_factory=list)  # block saving
@@ -114,25 +128,27 @@ class Findings:
 
 def roster_errors(kind: str, members: list[MemberFacts], rules: RulesValue) -> list[str]:
     """Errors of a committee's membership that must block saving it."""
-    errors = []
     n = len(members)
+    errors = size_errors(kind, n, rules)
     if kind == CommitteeKind.OWNERS_COMMITTEE:
-        if n < rules.min_members or n > rules.max_members:
-            errors.append(f"业主委员会委员应为{rules.min_members}至{rules.max_members}人，现为{n}人")
-        elif rules.require_odd and n % 2 == 0:
-            errors.append(f"业主委员会委员人数应为单数，现为{n}人")
         if any(not m.is_owner for m in members):
             errors.append("业主委员会委员应当是本小区业主")
         if sum(1 for m in members if m.position == MemberPosition.DIRECTOR) > 1:
             errors.append("业主委员会只能有一名主任")
-    else:
-        if n == 0:
-            errors.append("物业管理委员会至少应有一名成员")
-        elif Fraction(sum(1 for m in members if m.is_owner), n) < rules.management_min_owner_share:
-            errors.append(
-                f"物业管理委员会中业主代表应不少于{_fraction_text(rules.management_min_owner_share)}"
-            )
+    elif n and Fraction(sum(1 for m in members if m.is_owner), n) < rules.management_min_owner_share:
+        errors.append(f"物业管理委员会中业主代表应不少于{_fraction_text(rules.management_min_owner_share)}")
     return errors
+
+
+def size_errors(kind: str, n: int, rules: RulesValue) -> list[str]:
+    """The roster's size rules (part of `roster_errors`): how many members, an odd number."""
+    if kind == CommitteeKind.OWNERS_COMMITTEE:
+        if n < rules.min_members or n > rules.max_members:
+            return [f"业主委员会委员应为{rules.min_members}至{rules.max_members}人，现为{n}人"]
+        if rules.require_odd and n % 2 == 0:
+            return [f"业主委员会委员人数应为单数，现为{n}人"]
+        return []
+    return [] if n else ["物业管理委员会至少应有一名成员"]
 
 
 def is_red(members: list[MemberFacts], rules: RulesValue) -> bool:

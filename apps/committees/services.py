@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from apps.committees.models import CommitteeMember, CommitteeRules, OwnersCommittee
-from apps.committees.rules import MemberFacts, roster_errors, rules_for
+from apps.committees.rules import facts_of_data, roster_errors, rules_for
 from apps.core.errors import DomainError, ForbiddenError
 from apps.core.scoping import scope_of
 from apps.core.services import (
@@ -24,18 +24,6 @@ from apps.core.services import (
 )
 
 
-def _facts(members: list[dict]) -> list[MemberFacts]:
-    return [
-        MemberFacts(
-            is_owner=bool(m.get("is_owner", True)),
-            is_party_member=bool(m.get("is_party_member", False)),
-            cross_appointed=bool(m.get("cross_appointed", False)),
-            position=m.get("position") or "member",
-        )
-        for m in members
-    ]
-
-
 @transaction.atomic
 def committee_create(*, actor, data: dict, members: list[dict]) -> OwnersCommittee:
     """Record an elected committee (or a 物管会) with its whole roster; size rules are checked here."""
@@ -44,7 +32,7 @@ def committee_create(*, actor, data: dict, members: list[dict]) -> OwnersCommitt
     kind = data.get("kind") or "owners_committee"
     if compound is not None:
         scope_check(actor=actor, obj=compound, message="该小区不在您的管辖范围内。")
-        errors = roster_errors(kind, _facts(members), rules_for(compound.community_id))
+        errors = roster_errors(kind, facts_of_data(members), rules_for(compound.community_id))
         if errors:
             raise DomainError("；".join(errors), field_errors={"__all__": errors})
     committee = scoped_create(model=OwnersCommittee, data=data, actor=actor)

@@ -14,17 +14,24 @@ app's ledgers through `Contribution.imports` ("module:attribute" of a `Ledger`).
 
         def lookup(self, key, *, user): ...            # the existing row of this natural key
         def save(self, form, *, instance, actor): ...  # one service call
+
+A ledger of one model saved by the page's `<noun>_create` / `<noun>_update` pair declares them
+instead (`ServiceLedger`): `create`, `update`, `selector` and `lookup_by`.
 """
 
 from __future__ import annotations
 
 import copy
 import datetime
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django import forms
 
+IMPORT_RECORDS = "registry.import_records"  # the platform's bulk-import right, needed by every ledger
 TRUE_WORDS = {"是", "y", "yes", "true", "1", "√", "✓", "有"}
 FALSE_WORDS = {"否", "n", "no", "false", "0", "×", "无", ""}
 
@@ -42,12 +49,21 @@ class Column:
     width: int = 16
 
 
+@dataclass(frozen=True)
+class FileProblem:
+    """A problem that only the whole file shows (a rule over several rows), reported on a row."""
+
+    row: int
+    message: str  # Chinese, naming the record and the rule
+    column: str = ""  # the column's name (the preview shows its header); "" for the whole row
+
+
 class Ledger:
     """A ledger that can be imported: its form, natural key, service call and columns."""
 
     name = ""  # URL slug, unique across apps
     title = ""  # Chinese, e.g. "物业服务企业"
-    permissions: tuple[str, ...] = ("registry.import_records",)
+    permissions: tuple[str, ...] = (IMPORT_RECORDS,)
     list_url_name = ""
     form_class: type[forms.BaseForm] | None = None
     columns: tuple[Column, ...] = ()
@@ -74,6 +90,17 @@ class Ledger:
         """The existing object with this natural key inside the user's scope, or None."""
         raise NotImplementedError
 
+    def row_checked(self, number: int, key: tuple | None, form, *, state) -> None:
+        """Called after each row is validated, in the preview and again at commit: `key` is the
+        row's natural key, `form` its valid form (None when the row has problems). Remember in
+        `state` what `file_problems` needs — little per row: a file may hold 300,000 rows."""
+
+    def file_problems(self, *, state) -> list[FileProblem]:
+        """The whole file's checks, once every row is read (e.g. a new committee's roster size):
+        the preview lists them with the rows' problems; at commit they refuse the file (nothing
+        written). Default: none."""
+        return []
+
     def save(self, form, *, instance, actor):
         """Create (instance None) or update through the ledger's service."""
         raise NotImplementedError
@@ -81,13 +108,13 @@ class Ledger:
     def snapshot(self, instance) -> dict:
         """The existing object's values before the form touches it (a ModelForm writes the
         submitted values onto its instance while validating)."""
-        return {f.name: _plain(getattr(instance, f.attname)) for f in instance._meta.concrete_fields}
+        return {f.name: plain_value(getattr(instance, f.attname)) for f in instance._meta.concrete_fields}
 
     def unchanged(self, form, before: dict) -> bool:
         """Whether the row would change nothing on the existing object (`before`: snapshot)."""
         names = {c.name for c in self.columns}
         for name, value in form.cleaned_data.items():
-            if name in names and name in before and before[name] != _plain(value):
+            if name in names and name in before and before[name] != plain_value(value):
                 return False
         return True
 
@@ -101,6 +128,56 @@ class Ledger:
     # -------------------------------------------------------------- derived
     def header_map(self) -> dict[str, Column]:
         return {normalize_header(c.header): c for c in self.columns}
+
+
+class ServiceLedger(Ledger):
+    """A ledger of one model, found by its natural key through the app's scoped selector and
+    saved by the page's pair of services. A ledger declares them instead of `lookup` and `save`:
+
+        create = services.company_create        # create(*, actor, data)
+        update = services.company_update        # <noun>_update(*, <noun>=instance, actor, data)
+        selector = selectors.company_list_for   # selector(*, user): the user's scope
+        lookup_by = {"credit_code": "credit_code"}  # key column → the selector's filter
+    """
+
+    create: Callable[..., Any]
+    update: Callable[..., Any]
+    selector: Callable[..., Any]
+    lookup_by: dict[str, str] = {}  # also sets `key_columns` (its keys, in this order)
+    lookup_order: tuple[str, ...] = ()  # which row when several share the key (default: the model's order)
+    key_upper = False  # the key compared in upper case (codes with letters, e.g. a credit code)
+    instance_arg = ""  # the update service's keyword for the object: <noun> of `<noun>_update`
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for name in ("create", "update", "selector"):
+            value = cls.__dict__.get(name)
+            if value is not None and not isinstance(value, staticmethod):
+                setattr(cls, name, staticmethod(value))  # a service function, not a method of the ledger
+        if "lookup_by" in cls.__dict__:
+            cls.key_columns = tuple(cls.lookup_by)
+        if "update" in cls.__dict__ and "instance_arg" not in cls.__dict__:
+            service = cls.__dict__["update"].__func__.__name__
+            if not service.endswith("_update"):
+                raise TypeError(f"{cls.__name__}: name the update service's keyword (instance_arg)")
+            cls.instance_arg = service.removesuffix("_update")
+
+    def natural_key(self, data: dict) -> tuple | None:
+        key = tuple((data.get(c) or "").strip() for c in self.key_columns)
+        if self.key_upper:
+            key = tuple(part.upper() for part in key)
+        return key if all(key) else None
+
+    def lookup(self, key: tuple, *, user, state=None):
+        found = self.selector(user=user).filter(**dict(zip(self.lookup_by.values(), key, strict=True)))
+        if self.lookup_order:
+            found = found.order_by(*self.lookup_order)
+        return found.first()
+
+    def save(self, form, *, instance, actor):
+        if instance is None:
+            return self.create(actor=actor, data=form.cleaned_data)
+        return self.update(**{self.instance_arg: instance}, actor=actor, data=form.cleaned_data)
 
 
 class MobileCellField(forms.CharField):
@@ -134,6 +211,19 @@ class CodeListField(forms.ModelMultipleChoiceField):
         return super().clean(value)
 
 
+def not_found(text: str) -> str:
+    """A row naming a record (by its code or name) that is not there or outside the user's region,
+    as the page's scoped choice would refuse it."""
+    return f"找不到“{text}”，或不在您的管辖范围内"
+
+
+@functools.cache
+def page_fields(form_class) -> dict:
+    """A page form's fields, built once, for a composite row's form to copy (`copy.deepcopy`) —
+    only fields whose choices are not scoped to the user."""
+    return form_class(user=None).fields
+
+
 def detached_copy(obj):
     """A copy of a model instance for a ModelForm to write on while validating, so that the
     service still sees the stored values (and records what changed)."""
@@ -145,7 +235,8 @@ def detached_copy(obj):
     return clone
 
 
-def _plain(value):
+def plain_value(value):
+    """A value as two snapshots compare it: a related object by its pk, blank as None."""
     if hasattr(value, "pk"):
         return value.pk
     if value in (None, ""):

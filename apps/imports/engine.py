@@ -16,11 +16,20 @@ from openpyxl.utils import get_column_letter
 
 from apps.core.contributions import import_ledgers
 from apps.core.errors import DomainError
-from apps.core.imports import DATE_HINT, Column, Ledger, detached_copy, parse_date_text, translate_cell
+from apps.core.imports import (
+    DATE_HINT,
+    Column,
+    Ledger,
+    detached_copy,
+    not_found,
+    parse_date_text,
+    translate_cell,
+)
 from apps.imports.models import BatchStatus, ImportBatch, ImportProblem
 from apps.imports.reader import FORMULA, FileRefused, Table, cell_text, header_of
 
 FLUSH_EVERY = 500
+ACTIONS = ("", "create", "update", "unchanged")  # a row's action, as one byte per row (validate_batch)
 
 
 @dataclass
@@ -218,6 +227,20 @@ class Session:
         return out
 
     def validate(self, number: int, cells: list) -> RowResult:
+        result = self._validate(number, cells)
+        self.ledger.row_checked(
+            number, result.key, None if result.problems else result.form, state=self.state
+        )
+        return result
+
+    def finish(self) -> list[Problem]:
+        """The ledger's checks of the whole file (`Ledger.file_problems`), after the last row."""
+        return [
+            Problem(p.row, self.header_of(p.column) if p.column else "", "", p.message)
+            for p in self.ledger.file_problems(state=self.state)
+        ]
+
+    def _validate(self, number: int, cells: list) -> RowResult:
         result = RowResult(number)
         data, shown, problems = self.cells_to_data(number, cells)
         key = self.ledger.natural_key(data)
@@ -261,7 +284,7 @@ class Session:
 def _error_text(form, name, error, shown) -> str:
     f = form.fields.get(name) if hasattr(form, "fields") else None
     if isinstance(f, forms.ModelChoiceField) and getattr(error, "code", "") == "invalid_choice":
-        return f"找不到“{shown.get(name, '')}”，或不在您的管辖范围内"
+        return not_found(shown.get(name, ""))
     return " ".join(error.messages)
 
 
@@ -288,6 +311,7 @@ def validate_batch(batch: ImportBatch, *, progress: Callable[[int, int | None], 
     ImportProblem.objects.filter(batch=batch).delete()
     counts = {"rows": 0, "create": 0, "update": 0, "unchanged": 0, "problems": 0}
     buffer: list[ImportProblem] = []
+    actions = bytearray()  # row number → index in ACTIONS: what the file's problems take back
 
     def keep(items):
         for p in items:
@@ -320,10 +344,19 @@ def validate_batch(batch: ImportBatch, *, progress: Callable[[int, int | None], 
                         )
                 if result.action:
                     counts[result.action] += 1
+                    if number >= len(actions):
+                        actions.extend(bytes(number + 1 - len(actions)))
+                    actions[number] = ACTIONS.index(result.action)
                 if progress:
                     progress(counts["rows"], max(estimate, counts["rows"]))
             if counts["rows"] == 0:
                 keep([Problem(1, "", "", "文件中没有数据行")])
+            else:
+                file_problems = session.finish()
+                keep(file_problems)
+                for row in {p.row for p in file_problems}:  # no longer a row without problems
+                    if 0 < row < len(actions) and actions[row]:
+                        counts[ACTIONS[actions[row]]] -= 1
     except FileRefused as exc:
         keep([Problem(1, "", "", exc.message)])
     if buffer:
@@ -370,6 +403,9 @@ def commit_batch(batch: ImportBatch, *, progress: Callable[[int, int | None], No
                 _save_one(ledger, result, batch.owner)
             if progress:
                 progress(counts["rows"], max(estimate, counts["rows"]))
+        file_problems = session.finish()
+        if file_problems:
+            raise CommitRefused(file_problems)  # the rows saved so far are rolled back with it
         if pending:
             _save_bulk(bulk, pending, batch.owner, session.state)
         done = ImportBatch.objects.filter(

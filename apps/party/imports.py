@@ -6,19 +6,13 @@ from __future__ import annotations
 
 from django import forms
 
-from apps.core.imports import CodeListField, Column, Ledger, MobileCellField
+from apps.core.imports import IMPORT_RECORDS, CodeListField, Column, MobileCellField, ServiceLedger
 from apps.core.scoping import scoped
 from apps.party import selectors, services
 from apps.party.choices import PartyOrgKind
 from apps.party.forms import InstructorForm, PartyOrgForm, SecretaryForm
 from apps.regions.choices import RegionLevel
 from apps.regions.models import Region
-
-REGISTRY_IMPORT = "registry.import_records"  # the bulk-import capability of the officials' roles
-
-
-def _text(data, name) -> str:
-    return (data.get(name) or "").strip()
 
 
 class NameChoiceField(forms.ModelChoiceField):
@@ -44,7 +38,7 @@ def _codes(objects, attr: str) -> str:
     return "、".join(sorted(getattr(o, attr) for o in objects))
 
 
-class ManyToManyLedger(Ledger):
+class ManyToManyLedger(ServiceLedger):
     """A ledger whose form has many-to-many columns: they count when judging 'unchanged'."""
 
     many = ()  # the many-to-many column names
@@ -105,7 +99,7 @@ class PartyOrgImportForm(PartyOrgForm):
 class PartyOrgLedger(ManyToManyLedger):
     name = "partyorgs"
     title = "党组织"
-    permissions = (REGISTRY_IMPORT, "party.add_partyorg", "party.change_partyorg")
+    permissions = (IMPORT_RECORDS, "party.add_partyorg", "party.change_partyorg")
     list_url_name = "partyorg_list"
     form_class = PartyOrgImportForm
     order = 60
@@ -129,20 +123,11 @@ class PartyOrgLedger(ManyToManyLedger):
             note="联合党支部填写；多个企业用顿号（、）分隔",
         ),
     )
-    key_columns = ("region", "name")
+    create = services.party_org_create
+    update = services.party_org_update
+    selector = selectors.party_org_list_for
+    lookup_by = {"region": "region_id", "name": "name"}
     notes = ("同一区划内按党组织名称识别已有党组织。",)
-
-    def natural_key(self, data):
-        region, name = _text(data, "region"), _text(data, "name")
-        return (region, name) if region and name else None
-
-    def lookup(self, key, *, user, state=None):
-        return selectors.party_org_list_for(user=user).filter(region_id=key[0], name=key[1]).first()
-
-    def save(self, form, *, instance, actor):
-        if instance is None:
-            return services.party_org_create(actor=actor, data=form.cleaned_data)
-        return services.party_org_update(party_org=instance, actor=actor, data=form.cleaned_data)
 
     def sample_row(self, user):
         from apps.registry.selectors import compound_list_for
@@ -186,7 +171,7 @@ class InstructorImportForm(InstructorForm):
 class InstructorLedger(ManyToManyLedger):
     name = "instructors"
     title = "党建指导员"
-    permissions = (REGISTRY_IMPORT, "party.add_partyinstructor", "party.change_partyinstructor")
+    permissions = (IMPORT_RECORDS, "party.add_partyinstructor", "party.change_partyinstructor")
     list_url_name = "instructor_list"
     form_class = InstructorImportForm
     order = 62
@@ -206,20 +191,11 @@ class InstructorLedger(ManyToManyLedger):
         Column("start_date", "开始日期", required=True, date=True),
         Column("end_date", "结束日期", date=True),
     )
-    key_columns = ("region", "name")
+    create = services.instructor_create
+    update = services.instructor_update
+    selector = selectors.instructor_list_for
+    lookup_by = {"region": "region_id", "name": "name"}
     notes = ("同一工作区划内按姓名识别已有指导员。",)
-
-    def natural_key(self, data):
-        region, name = _text(data, "region"), _text(data, "name")
-        return (region, name) if region and name else None
-
-    def lookup(self, key, *, user, state=None):
-        return selectors.instructor_list_for(user=user).filter(region_id=key[0], name=key[1]).first()
-
-    def save(self, form, *, instance, actor):
-        if instance is None:
-            return services.instructor_create(actor=actor, data=form.cleaned_data)
-        return services.instructor_update(instructor=instance, actor=actor, data=form.cleaned_data)
 
     def sample_row(self, user):
         from apps.registry.selectors import company_list_for
@@ -244,10 +220,10 @@ class SecretaryImportForm(SecretaryForm):
         self.fields["phone"] = MobileCellField(label="手机号")
 
 
-class SecretaryLedger(Ledger):
+class SecretaryLedger(ServiceLedger):
     name = "secretaries"
     title = "红领书记"
-    permissions = (REGISTRY_IMPORT, "party.add_redcollarsecretary", "party.change_redcollarsecretary")
+    permissions = (IMPORT_RECORDS, "party.add_redcollarsecretary", "party.change_redcollarsecretary")
     list_url_name = "secretary_list"
     form_class = SecretaryImportForm
     order = 64
@@ -260,20 +236,11 @@ class SecretaryLedger(Ledger):
         Column("end_date", "任职结束", date=True),
         Column("duties", "工作职责", width=30),
     )
-    key_columns = ("community", "name")
+    create = services.secretary_create
+    update = services.secretary_update
+    selector = selectors.secretary_list_for
+    lookup_by = {"community": "community_id", "name": "name"}
     notes = ("同一社区内按姓名识别已有红领书记（再次选派到同一社区的，更新其任职日期）。",)
-
-    def natural_key(self, data):
-        community, name = _text(data, "community"), _text(data, "name")
-        return (community, name) if community and name else None
-
-    def lookup(self, key, *, user, state=None):
-        return selectors.secretary_list_for(user=user).filter(community_id=key[0], name=key[1]).first()
-
-    def save(self, form, *, instance, actor):
-        if instance is None:
-            return services.secretary_create(actor=actor, data=form.cleaned_data)
-        return services.secretary_update(secretary=instance, actor=actor, data=form.cleaned_data)
 
     def sample_row(self, user):
         community = _first_region(user, RegionLevel.COMMUNITY)

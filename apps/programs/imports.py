@@ -13,7 +13,7 @@ import datetime
 from django.db.models import Q
 from django.utils import timezone
 
-from apps.core.imports import Column, Ledger
+from apps.core.imports import IMPORT_RECORDS, Column, Ledger, plain_value
 from apps.core.scoping import scoped
 from apps.programs import selectors, services
 from apps.programs.choices import ArrangementMode
@@ -21,7 +21,6 @@ from apps.programs.forms import ArrangementForm
 from apps.programs.models import ServiceArrangement
 from apps.registry.models import Compound
 
-IMPORT = "registry.import_records"  # the platform's bulk-import right (apps/registry)
 # what a re-import may change on an arrangement already recorded: its end (arrangement_end)
 CHANGEABLE = ("end_date",)
 
@@ -98,8 +97,8 @@ class ArrangementImportForm(ArrangementForm):
             if name in cleaned
             and name not in CHANGEABLE
             and name != "compound"
-            and _value(cleaned[name])
-            != _value(getattr(existing, ServiceArrangement._meta.get_field(name).attname))
+            and plain_value(cleaned[name])
+            != plain_value(getattr(existing, ServiceArrangement._meta.get_field(name).attname))
         ]
         if changed:
             labels = "、".join(str(self.fields[n].label) for n in changed)
@@ -120,16 +119,10 @@ class ArrangementImportForm(ArrangementForm):
         return True
 
 
-def _value(value):
-    if hasattr(value, "pk"):
-        return value.pk
-    return None if value in ("", None) else value
-
-
 class ArrangementLedger(Ledger):
     name = "arrangements"
     title = "物业服务安排（兜底、大手牵小手）"
-    permissions = (IMPORT, "programs.add_servicearrangement")
+    permissions = (IMPORT_RECORDS, "programs.add_servicearrangement")
     list_url_name = "arrangement_list"
     form_class = ArrangementImportForm
     order = 60

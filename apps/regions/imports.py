@@ -3,7 +3,7 @@ the division form (apps/regions/forms.py) and saved by `region_create` / `region
 
 from __future__ import annotations
 
-from apps.core.imports import Column, Ledger
+from apps.core.imports import Column, ServiceLedger
 from apps.core.scoping import scoped
 from apps.regions import selectors, services
 from apps.regions.choices import RegionKind, RegionLevel
@@ -20,7 +20,7 @@ class RegionImportForm(RegionForm):
         self.fields["parent"].label = "上级区划代码"
 
 
-class RegionLedger(Ledger):
+class RegionLedger(ServiceLedger):
     name = "regions"
     title = "行政区划"
     permissions = ("regions.import_region", "regions.add_region", "regions.change_region")
@@ -43,23 +43,14 @@ class RegionLedger(Ledger):
         Column("vintage", "版本", note="如 NBS2023"),
         Column("source", "数据来源", width=24),
     )
-    key_columns = ("code",)
+    create = services.region_create
+    update = services.region_update
+    selector = selectors.region_list_for
+    lookup_by = {"code": "code"}
     notes = (
         "按区划代码识别已有区划：已有的更新名称、类型、版本和来源（区划代码和上级区划不能更改），没有的新增。",
         "只能导入本辖区内的区划；社区（居委会）代码末三位为001–199，村（村委会）为200–399。",
     )
-
-    def natural_key(self, data):
-        code = (data.get("code") or "").strip()
-        return (code,) if code else None
-
-    def lookup(self, key, *, user, state=None):
-        return selectors.region_list_for(user=user).filter(code=key[0]).first()
-
-    def save(self, form, *, instance, actor):
-        if instance is None:
-            return services.region_create(actor=actor, data=form.cleaned_data)
-        return services.region_update(region=instance, actor=actor, data=form.cleaned_data)
 
     def sample_row(self, user):
         """A new community under the first street of the user's scope, on a free code."""

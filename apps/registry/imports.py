@@ -7,7 +7,15 @@ import copy
 
 from django import forms
 
-from apps.core.imports import Column, Ledger, detached_copy
+from apps.core.imports import (
+    IMPORT_RECORDS,
+    Column,
+    Ledger,
+    ServiceLedger,
+    detached_copy,
+    not_found,
+    page_fields,
+)
 from apps.core.scoping import scoped
 from apps.core.validators import id_number_check_char, id_number_hash, normalize_id_number
 from apps.registry import selectors, services
@@ -15,19 +23,14 @@ from apps.registry.bulk import UnitOwnerState, UnitRowForm, units_owners_save
 from apps.registry.forms import BuildingForm, CompanyForm, CompoundForm, DepartmentForm, OwnerForm, UnitForm
 from apps.registry.models import OwnerUnit, PropertyCompany, Unit
 
-REGISTRY_IMPORT = "registry.import_records"
 SAMPLE_ID_NUMBER = "37131119800101001" + id_number_check_char("37131119800101001")  # not a real person
 
 
-def _upper(value) -> str:
-    return (value or "").strip().upper()
-
-
 # ------------------------------------------------------------------ property companies
-class CompanyLedger(Ledger):
+class CompanyLedger(ServiceLedger):
     name = "companies"
     title = "物业服务企业"
-    permissions = (REGISTRY_IMPORT, "registry.add_propertycompany", "registry.change_propertycompany")
+    permissions = (IMPORT_RECORDS, "registry.add_propertycompany", "registry.change_propertycompany")
     list_url_name = "company_list"
     form_class = CompanyForm
     order = 30
@@ -40,7 +43,11 @@ class CompanyLedger(Ledger):
         Column("legal_representative", "法定代表人"),
         Column("contact_phone", "联系电话", text=True, note="11位手机号"),
     )
-    key_columns = ("credit_code",)
+    create = services.company_create
+    update = services.company_update
+    selector = selectors.company_list_for
+    lookup_by = {"credit_code": "credit_code"}
+    key_upper = True
     sample = {
         "name": "临沂市示例物业服务有限公司",
         "credit_code": "91350100M000100Y43",
@@ -53,18 +60,6 @@ class CompanyLedger(Ledger):
         form.fields["region"].label = "注册地（县区代码）"
         return form
 
-    def natural_key(self, data):
-        code = _upper(data.get("credit_code"))
-        return (code,) if code else None
-
-    def lookup(self, key, *, user, state=None):
-        return selectors.company_list_for(user=user).filter(credit_code=key[0]).first()
-
-    def save(self, form, *, instance, actor):
-        if instance is None:
-            return services.company_create(actor=actor, data=form.cleaned_data)
-        return services.company_update(company=instance, actor=actor, data=form.cleaned_data)
-
     def sample_row(self, user):
         row = dict(self.sample)
         row["kind"] = PropertyCompany._meta.get_field("kind").choices[0][1]
@@ -72,10 +67,10 @@ class CompanyLedger(Ledger):
 
 
 # ------------------------------------------------------------------ departments
-class DepartmentLedger(Ledger):
+class DepartmentLedger(ServiceLedger):
     name = "departments"
     title = "职能部门"
-    permissions = (REGISTRY_IMPORT, "registry.add_department", "registry.change_department")
+    permissions = (IMPORT_RECORDS, "registry.add_department", "registry.change_department")
     list_url_name = "department_list"
     form_class = DepartmentForm
     order = 35
@@ -85,19 +80,10 @@ class DepartmentLedger(Ledger):
         Column("region", "所属区划代码", required=True, text=True, note="6位或9位区划代码（县区或街道）"),
         Column("contact_phone", "联系电话", text=True),
     )
-    key_columns = ("region", "name")
-
-    def natural_key(self, data):
-        region, name = (data.get("region") or "").strip(), (data.get("name") or "").strip()
-        return (region, name) if region and name else None
-
-    def lookup(self, key, *, user, state=None):
-        return selectors.department_list_for(user=user).filter(region_id=key[0], name=key[1]).first()
-
-    def save(self, form, *, instance, actor):
-        if instance is None:
-            return services.department_create(actor=actor, data=form.cleaned_data)
-        return services.department_update(department=instance, actor=actor, data=form.cleaned_data)
+    create = services.department_create
+    update = services.department_update
+    selector = selectors.department_list_for
+    lookup_by = {"region": "region_id", "name": "name"}
 
     def sample_row(self, user):
         from apps.registry.choices import DepartmentKind
@@ -120,10 +106,10 @@ class CompoundImportForm(CompoundForm):
         self.fields["community"].label = "社区区划代码"
 
 
-class CompoundLedger(Ledger):
+class CompoundLedger(ServiceLedger):
     name = "compounds"
     title = "小区"
-    permissions = (REGISTRY_IMPORT, "registry.add_compound", "registry.change_compound")
+    permissions = (IMPORT_RECORDS, "registry.add_compound", "registry.change_compound")
     list_url_name = "compound_list"
     form_class = CompoundImportForm
     order = 20
@@ -141,20 +127,11 @@ class CompoundLedger(Ledger):
         Column("latitude", "纬度"),
         Column("longitude", "经度"),
     )
-    key_columns = ("community", "name")
+    create = services.compound_create
+    update = services.compound_update
+    selector = selectors.compound_list_for
+    lookup_by = {"community": "community_id", "name": "name"}
     notes = ("同一社区内按小区名称识别已有小区；小区编码由系统生成。",)
-
-    def natural_key(self, data):
-        community, name = (data.get("community") or "").strip(), (data.get("name") or "").strip()
-        return (community, name) if community and name else None
-
-    def lookup(self, key, *, user, state=None):
-        return selectors.compound_list_for(user=user).filter(community_id=key[0], name=key[1]).first()
-
-    def save(self, form, *, instance, actor):
-        if instance is None:
-            return services.compound_create(actor=actor, data=form.cleaned_data)
-        return services.compound_update(compound=instance, actor=actor, data=form.cleaned_data)
 
     def sample_row(self, user):
         return {
@@ -177,10 +154,10 @@ class BuildingImportForm(BuildingForm):
         self.fields["compound"].label = "小区编码"
 
 
-class BuildingLedger(Ledger):
+class BuildingLedger(ServiceLedger):
     name = "buildings"
     title = "楼栋"
-    permissions = (REGISTRY_IMPORT, "registry.add_building", "registry.change_building")
+    permissions = (IMPORT_RECORDS, "registry.add_building", "registry.change_building")
     list_url_name = "compound_list"
     form_class = BuildingImportForm
     order = 40
@@ -190,19 +167,10 @@ class BuildingLedger(Ledger):
         Column("floors", "层数", required=True),
         Column("has_lift", "有电梯"),
     )
-    key_columns = ("compound", "name")
-
-    def natural_key(self, data):
-        compound, name = (data.get("compound") or "").strip(), (data.get("name") or "").strip()
-        return (compound, name) if compound and name else None
-
-    def lookup(self, key, *, user, state=None):
-        return selectors.building_list_for(user=user).filter(compound__code=key[0], name=key[1]).first()
-
-    def save(self, form, *, instance, actor):
-        if instance is None:
-            return services.building_create(actor=actor, data=form.cleaned_data)
-        return services.building_update(building=instance, actor=actor, data=form.cleaned_data)
+    create = services.building_create
+    update = services.building_update
+    selector = selectors.building_list_for
+    lookup_by = {"compound": "compound__code", "name": "name"}
 
     def sample_row(self, user):
         compound = selectors.compound_list_for(user=user).first()
@@ -254,7 +222,7 @@ class UnitOwnerImportForm(forms.Form):
         super().__init__(data, initial=initial)
         self.user = user
         self.state = state or UnitOwnerState(user)
-        unit_fields, owner_fields = _unit_owner_fields(user)
+        unit_fields, owner_fields = page_fields(UnitForm), page_fields(OwnerForm)
         for name in UNIT_FIELDS:
             self.fields[name] = copy.deepcopy(unit_fields[name])
         for name, source in OWNER_FIELDS.items():
@@ -271,7 +239,7 @@ class UnitOwnerImportForm(forms.Form):
             return cleaned
         compound = self.state.compound(code)
         if compound is None:
-            self.add_error("compound", f"找不到“{code}”，或不在您的管辖范围内")
+            self.add_error("compound", not_found(code))
             return cleaned
         building = self.unit.building if self.unit else self.state.building(compound, name)
         if building is None:
@@ -303,22 +271,11 @@ class UnitOwnerImportForm(forms.Form):
         return cleaned
 
 
-_FIELDS_CACHE: dict = {}
-
-
-def _unit_owner_fields(user):
-    """The unit and owner pages' form fields (built once: their choices are not scoped)."""
-    if not _FIELDS_CACHE:
-        _FIELDS_CACHE["unit"] = UnitForm(user=None).fields
-        _FIELDS_CACHE["owner"] = OwnerForm(user=None).fields
-    return _FIELDS_CACHE["unit"], _FIELDS_CACHE["owner"]
-
-
 class UnitOwnerLedger(Ledger):
     name = "units"
     title = "房屋和业主"
     permissions = (
-        REGISTRY_IMPORT,
+        IMPORT_RECORDS,
         "registry.add_unit",
         "registry.change_unit",
         "registry.add_owner",

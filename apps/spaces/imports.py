@@ -6,15 +6,13 @@ two spaces of one compound share cannot be updated by import (the row says so)."
 
 from __future__ import annotations
 
-from apps.core.imports import Column, Ledger
+from apps.core.imports import IMPORT_RECORDS, Column, ServiceLedger
 from apps.core.scoping import scoped
 from apps.registry.models import Compound
 from apps.spaces import selectors, services
 from apps.spaces.choices import RoomType, SpaceKind, SpaceStatus
 from apps.spaces.forms import SpaceForm
 from apps.spaces.models import PublicSpace
-
-IMPORT = "registry.import_records"  # the platform's bulk-import right (apps/registry)
 
 
 class SpaceImportForm(SpaceForm):
@@ -40,10 +38,10 @@ class SpaceImportForm(SpaceForm):
         return cleaned
 
 
-class SpaceLedger(Ledger):
+class SpaceLedger(ServiceLedger):
     name = "spaces"
     title = "公共用房"
-    permissions = (IMPORT, "spaces.add_publicspace", "spaces.change_publicspace")
+    permissions = (IMPORT_RECORDS, "spaces.add_publicspace", "spaces.change_publicspace")
     list_url_name = "space_list"
     form_class = SpaceImportForm
     order = 70
@@ -72,31 +70,15 @@ class SpaceLedger(Ledger):
         ),
         Column("note", "备注", width=24),
     )
-    key_columns = ("compound", "name")
+    create = services.space_create
+    update = services.space_update
+    selector = selectors.space_list_for
+    lookup_by = {"compound": "compound__code", "name": "name"}
+    lookup_order = ("pk",)  # two spaces of one name: the form refuses the row, naming them
     notes = (
         "按小区编码和名称识别已有公共用房：已有的更新，没有的新增；同一小区内请勿重名。",
         "地面以上的用房所在楼层应不小于1；地下用房“地面以上”填“否”，楼层填负数。",
     )
-
-    def form(self, data, *, user, instance=None, state=None):
-        return SpaceImportForm(data, user=user, instance=instance)
-
-    def natural_key(self, data):
-        compound, name = (data.get("compound") or "").strip(), (data.get("name") or "").strip()
-        return (compound, name) if compound and name else None
-
-    def lookup(self, key, *, user, state=None):
-        return (
-            selectors.space_list_for(user=user)
-            .filter(compound__code=key[0], name=key[1])
-            .order_by("pk")
-            .first()
-        )
-
-    def save(self, form, *, instance, actor):
-        if instance is None:
-            return services.space_create(actor=actor, data=form.cleaned_data)
-        return services.space_update(space=instance, actor=actor, data=form.cleaned_data)
 
     def sample_row(self, user):
         compound = scoped(Compound.objects.all(), user).order_by("code").first()

@@ -70,12 +70,64 @@ def test_a_new_roster_then_re_import_updates_and_adds_members(world, client_for,
     assert committee.members.get(name="孙五").phone == "13911110000"
 
 
-def test_a_short_roster_is_refused_whole_by_the_service(world, client_for, importer):
+def _short(world, rule: str, start="2021-01-01") -> str:
+    return (
+        f"{world.compound.name}（小区编码{world.compound.code}）任期自{start}起的业主委员会：{rule}；"
+        "新登记的业主委员会须在同一文件中列出全部委员"
+    )
+
+
+def _community_rules(world, min_members: int):
+    from apps.committees.services import rules_create
+
+    rules_create(
+        actor=None,
+        data={
+            "region": world.compound.community,
+            "min_members": min_members,
+            "max_members": 11,
+            "require_odd": True,
+            "max_term_years": 5,
+            "reelection_window_days": 90,
+            "red_min_cross_appointed": 3,
+            "red_min_party_share": "1/2",
+            "management_min_owner_share": "1/2",
+            "source": "社区测试规则",
+        },
+    )
+
+
+def test_a_short_roster_shows_in_the_preview_on_the_committees_rows(world, client_for, importer):
     client = client_for("county")
-    _, batch = importer(client, "committees", xlsx(HEADERS, _roster(world.compound.code, 4)))
+    code = world.compound.code
+    rows = _roster(code, 4) + _roster(code, 5, start="2026-01-01", end="2030-12-31")
+    _, batch = importer(client, "committees", xlsx(HEADERS, rows))
+    assert (batch.status, batch.to_create) == (BatchStatus.INVALID, 5)  # the other committee's rows
+    message = _short(world, "业主委员会委员应为5至11人，现为4人")
+    assert importer.problems(batch) == [(n, "", message) for n in range(2, 6)]  # not the other committee's
+    rows = _roster(code, 5)
+    rows[0][5] = "1370000"  # a bad cell: its row still counts as one of the five members
+    _, batch = importer(client, "committees", xlsx(HEADERS, rows))
+    assert [(row, column) for row, column, _ in importer.problems(batch)] == [(2, "手机号")]
+    _community_rules(world, 7)  # the rule as configured for the compound's community
+    _, batch = importer(client, "committees", xlsx(HEADERS, _roster(code, 5)))
+    assert importer.problems(batch) == [
+        (n, "", _short(world, "业主委员会委员应为7至11人，现为5人")) for n in range(2, 7)
+    ]
+    assert not OwnersCommittee.objects.filter(compound=world.compound, term_start="2021-01-01").exists()
+
+
+def test_a_roster_short_of_rules_changed_before_the_commit_is_refused_on_its_rows(
+    world, client_for, importer
+):
+    client = client_for("county")
+    _, batch = importer(client, "committees", xlsx(HEADERS, _roster(world.compound.code, 5)))
+    assert batch.status == BatchStatus.VALID, importer.problems(batch)
+    _community_rules(world, 7)
     batch = importer.commit(client, batch)
     assert batch.status == BatchStatus.FAILED
-    assert batch.error == "业主委员会委员应为5至11人，现为4人"
+    assert batch.error == _short(world, "业主委员会委员应为7至11人，现为5人")
+    assert {row for row, _, _ in importer.problems(batch)} == {2, 3, 4, 5, 6}
     assert not OwnersCommittee.objects.filter(term_start="2021-01-01").exists()
 
 

@@ -21,6 +21,15 @@ COMPOUND_HEADERS = [
     "管理模式",
     "居住党员人数",
 ]
+WITH_COMPANY = [
+    "小区名称",
+    "社区区划代码",
+    "户数",
+    "总建筑面积（㎡）",
+    "建成年份",
+    "管理模式",
+    "服务企业统一社会信用代码",
+]
 
 
 def test_compound_import_accepts_chinese_labels_and_yes_no(world, client_for, importer):
@@ -63,15 +72,6 @@ def test_import_names_the_column_and_allowed_values_once(world, client_for, impo
 
 
 def test_import_unknown_company_code_is_one_message(world, client_for, importer):
-    headers = [
-        "小区名称",
-        "社区区划代码",
-        "户数",
-        "总建筑面积（㎡）",
-        "建成年份",
-        "管理模式",
-        "服务企业统一社会信用代码",
-    ]
     rows = [
         [
             "导入丁园",
@@ -83,7 +83,7 @@ def test_import_unknown_company_code_is_one_message(world, client_for, importer)
             "91371311ABCDEFGH12",
         ]
     ]
-    _, batch = importer(client_for("county"), "compounds", xlsx(headers, rows))
+    _, batch = importer(client_for("county"), "compounds", xlsx(WITH_COMPANY, rows))
     assert batch.status == BatchStatus.INVALID
     assert importer.problems(batch) == [
         (2, "服务企业统一社会信用代码", "找不到“91371311ABCDEFGH12”，或不在您的管辖范围内")
@@ -91,15 +91,6 @@ def test_import_unknown_company_code_is_one_message(world, client_for, importer)
 
 
 def test_fallback_rule_of_the_page_applies_to_imports(world, client_for, importer):
-    headers = [
-        "小区名称",
-        "社区区划代码",
-        "户数",
-        "总建筑面积（㎡）",
-        "建成年份",
-        "管理模式",
-        "服务企业统一社会信用代码",
-    ]
     rows = [
         [
             "导入戊园",
@@ -111,7 +102,7 @@ def test_fallback_rule_of_the_page_applies_to_imports(world, client_for, importe
             world.company.credit_code,
         ]
     ]
-    _, batch = importer(client_for("county"), "compounds", xlsx(headers, rows))
+    _, batch = importer(client_for("county"), "compounds", xlsx(WITH_COMPANY, rows))
     assert importer.problems(batch) == [
         (2, "服务企业统一社会信用代码", "兜底管理的服务企业必须是国有公益性物业企业")
     ]
