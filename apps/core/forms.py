@@ -85,6 +85,8 @@ class ScopedModelForm(PiiFormMixin, forms.ModelForm):
             if isinstance(field.widget, forms.DateInput):
                 field.widget.input_type = "date"
                 field.widget.format = "%Y-%m-%d"
+            elif type(field.widget) is forms.Select:
+                field.widget.__class__ = LongSelect  # same HTML; a scope's compounds can be thousands
         self._pii_setup(user)
 
 

@@ -35,3 +35,17 @@ def test_region_select_is_one_query_with_the_paths_in_its_labels():
     assert (
         f'<option value="{COMMUNITY}" selected>罗庄区 盛庄街道 · 后盛庄社区居民委员会（{COMMUNITY}）<' in html
     )
+
+
+@pytest.mark.django_db
+def test_a_scoped_forms_plain_selects_are_long_selects_with_the_same_html(world):
+    from apps.party.forms import PartyOrgForm
+
+    form = PartyOrgForm(user=world.users["county"], instance=world.own["partyorg"])
+    assert type(form.fields["company"].widget) is LongSelect
+    assert type(form.fields["kind"].widget) is LongSelect
+    ours = {name: str(form[name]) for name in ("company", "kind", "region")}
+    assert world.own["partyorg"].company.name in ours["company"]
+    for name in ours:
+        form.fields[name].widget.__class__ = forms.Select
+        assert parse_html(str(form[name])) == parse_html(ours[name]), name
