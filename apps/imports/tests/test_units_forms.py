@@ -183,3 +183,24 @@ def test_a_chunk_s_events_are_one_insert_with_the_services_content(world, client
             assert event.changes == diff({}, snapshot(obj))
     numbers = sorted(Unit.objects.get(pk=int(e.object_id)).number for e in events if e.verb == "unit.create")
     assert numbers == ["801", "802", "803", "804", "805"]
+
+
+def test_an_owner_of_several_units_in_later_chunks_is_created_once(world, client_for, importer, monkeypatch):
+    from apps.core.validators import id_number_hash
+    from apps.registry import imports as registry_imports
+
+    client = client_for("county")
+    code, building = world.compound.code, world.own["building"].name
+    same = make_id_number(random.Random(99))
+    rows = [
+        [code, building, "9单元", "901", "88.5", "孙七", "13900009999", same, "2024/5/1"],
+        [code, building, "9单元", "902", "66", "周八", "13900008888", make_id_number(random.Random(98)), ""],
+        [code, building, "9单元", "903", "70", "孙七", "13900009999", same, "2024/6/1"],
+    ]
+    _, batch = importer(client, "units", xlsx(UNIT_HEADERS, rows))
+    assert batch.status == BatchStatus.VALID, importer.problems(batch)
+    monkeypatch.setattr(registry_imports.UnitOwnerLedger, "bulk_size", 1)  # each row its own chunk
+    batch = importer.commit(client, batch)
+    assert batch.status == BatchStatus.COMMITTED
+    owner = Owner.objects.get(id_hash=id_number_hash(same))
+    assert sorted(owner.unit_links.values_list("unit__number", flat=True)) == ["901", "903"]
