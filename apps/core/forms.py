@@ -74,7 +74,7 @@ class SharedFields(dict):
     checks); nothing may change a shared field after `of()`: a form class whose `__init__` sets
     something on a field per instance (a label, a queryset, `disabled` …) must not take them.
     Fields with `limit_choices_to` are refused: every ModelForm's `__init__` filters their
-    queryset again. apps/imports/tests/test_shared_fields.py checks that two rows' forms leak
+    queryset again. apps/imports/tests/test_units_forms.py checks that two rows' forms leak
     nothing into each other."""
 
     def __deepcopy__(self, memo):
