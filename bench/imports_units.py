@@ -23,6 +23,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+# Always DEBUG off, as in production: with DEBUG on Django keeps the SQL of the last 9,000
+# queries (`connection.queries`), and the commit's 1,000-row INSERTs made that hundreds of MiB of
+# "peak RSS" (docs/benchmarks.md, 2026-12-04). DEBUG off needs a secret key of its own.
+os.environ["DJANGO_DEBUG"] = "0"
+os.environ.setdefault("DJANGO_SECRET_KEY", "bench-imports-only-not-a-secret-" + "x" * 32)
 
 WORK = Path(os.environ.get("BENCH_IMPORTS_DIR", "/tmp/bench-imports"))
 COUNTY = "371311"  # 罗庄区
@@ -31,17 +36,48 @@ BUILDINGS_PER_COMPOUND = 10
 TAG = "导入基准"
 
 
-def peak_rss_mb() -> float:
+def peak_rss_mb(field: str = "VmHWM") -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1]) / 1024
     return 0.0
 
 
+class RssTrace:
+    """The job's progress callback: the process's RSS at every tenth of the rows, to show whether
+    memory stays flat along one run (not only its peak)."""
+
+    def __init__(self, n: int):
+        self.step = max(n // 10, 1)
+        self.points: list[tuple[int, int]] = []
+
+    def __call__(self, done: int, total) -> None:
+        if done % self.step == 0:
+            self.points.append((done, round(peak_rss_mb("VmRSS"))))
+
+
+def profiled(phase: str, run):
+    """`run()`, under cProfile when BENCH_PROFILE names a directory (stats saved as <phase>.prof)."""
+    folder = os.environ.get("BENCH_PROFILE")
+    if not folder:
+        return run()
+    import cProfile
+
+    profile = cProfile.Profile()
+    try:
+        return profile.runcall(run)
+    finally:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        profile.dump_stats(str(Path(folder) / f"{phase}.prof"))
+
+
 def setup_django():
     import django
+    from django.conf import settings
 
     django.setup()
+    if settings.DEBUG:
+        raise SystemExit("bench/imports_units.py runs with DEBUG off (DJANGO_DEBUG=0)")
 
 
 def id_number(i: int) -> str:
@@ -140,6 +176,7 @@ def phase_setup(n: int) -> dict:
     for r in rows(n, compounds):
         ws.append(list(r))
     wb.save(path)
+    with_dimension(path, f"A1:I{n + 1}")
     return {
         "phase": "setup",
         "rows": n,
@@ -147,6 +184,24 @@ def phase_setup(n: int) -> dict:
         "file_mb": round(path.stat().st_size / 1e6, 1),
         "write_s": round(time.perf_counter() - started, 1),
     }
+
+
+def with_dimension(path: Path, ref: str) -> None:
+    """Write the sheet's <dimension> as Excel and WPS do. openpyxl's write-only mode leaves it
+    out, and a read-only load of a sheet without one parses the whole sheet to size it, twice per
+    phase (the progress estimate, then the read): 6 % of the validation at 20,000 rows, a cost of
+    the generated file, not of an uploaded one."""
+    import zipfile
+
+    sheet = "xl/worksheets/sheet1.xml"
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == sheet and b"<dimension" not in data:
+                data = data.replace(b"</sheetPr>", f'</sheetPr><dimension ref="{ref}"/>'.encode(), 1)
+            dst.writestr(item, data)
+    tmp.replace(path)
 
 
 def _actor():
@@ -246,8 +301,9 @@ def phase_validate(n: int) -> dict:
     from apps.imports.engine import validate_batch
 
     batch = _batch(n)
+    trace = RssTrace(n)
     started = time.perf_counter()
-    counts = validate_batch(batch)
+    counts = profiled("validate", lambda: validate_batch(batch, progress=trace))
     seconds = time.perf_counter() - started
     return {
         "phase": "validate",
@@ -257,6 +313,7 @@ def phase_validate(n: int) -> dict:
         "seconds": round(seconds, 1),
         "rows_per_s": round(counts["rows"] / seconds),
         "peak_rss_mb": round(peak_rss_mb()),
+        "rss_mb_by_rows": trace.points,
     }
 
 
@@ -267,8 +324,9 @@ def phase_commit(n: int) -> dict:
 
     batch = _batch(n)
     batch = ImportBatch.objects.get(pk=batch.pk)
+    trace = RssTrace(n)
     started = time.perf_counter()
-    counts = commit_batch(batch)
+    counts = profiled("commit", lambda: commit_batch(batch, progress=trace))
     seconds = time.perf_counter() - started
     return {
         "phase": "commit",
@@ -277,6 +335,7 @@ def phase_commit(n: int) -> dict:
         "seconds": round(seconds, 1),
         "rows_per_s": round(counts["rows"] / seconds),
         "peak_rss_mb": round(peak_rss_mb()),
+        "rss_mb_by_rows": trace.points,
     }
 
 

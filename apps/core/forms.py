@@ -66,27 +66,66 @@ class PiiFormMixin:
             self.data = shown
 
 
+class SharedFields(dict):
+    """One form's fields, as its `__init__` left them (choices scoped to the user, widgets set),
+    shared by the many forms an import builds for that user — several per row of a 200,000-row
+    file — instead of each deep-copying the class's fields (Django's BaseForm.__init__: ~20 % of
+    an import's CPU, docs/benchmarks.md "Ledger imports"). A form given them (`shared_fields=`,
+    `use_shared_fields`) gets its own dict of the same field objects.
+
+    Safe because validating a bound form only reads its fields (cleaning, choices, the model's
+    checks); nothing may change a shared field after `of()`: a form class whose `__init__` sets
+    something on a field per instance (a label, a queryset, `disabled` …) must not take them.
+    Fields with `limit_choices_to` are refused: every ModelForm's `__init__` filters their
+    queryset again. apps/imports/tests/test_units_forms.py checks that two rows' forms leak
+    nothing into each other."""
+
+    def __deepcopy__(self, memo):
+        return dict(self)  # BaseForm.__init__ deep-copies base_fields: here, a new dict only
+
+    @classmethod
+    def of(cls, form) -> SharedFields:
+        for name, field in form.fields.items():
+            limit = getattr(field, "get_limit_choices_to", None)
+            if limit is not None and limit():
+                raise ValueError(f"{type(form).__name__}.{name}: limit_choices_to, cannot be shared")
+        return cls(form.fields)
+
+
+def use_shared_fields(form, shared: SharedFields | None) -> bool:
+    """Before `super().__init__`: make the form take `shared` as its fields. Whether it did (the
+    caller then skips what its `__init__` would have set on the fields, already set on them)."""
+    if shared is None:
+        return False
+    form.base_fields = shared  # read by BaseForm.__init__ from the instance before the class
+    return True
+
+
 class ScopedModelForm(PiiFormMixin, forms.ModelForm):
     """A ModelForm whose foreign-key choices are limited to the user's scope.
 
     A forged id outside the scope is then refused by the field itself ("选择一个有效的选项").
+    `shared_fields`: the fields of a form of this class already built for the same user
+    (`SharedFields.of`), for an import's forms per row.
     """
 
     scoped_fields: tuple[str, ...] = ()
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, shared_fields: SharedFields | None = None, **kwargs):
+        shared = use_shared_fields(self, shared_fields)
         super().__init__(*args, **kwargs)
         self.user = user
-        for name in self.scoped_fields:
-            if name in self.fields and user is not None:
-                field = self.fields[name]
-                field.queryset = scoped(field.queryset, user)
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.DateInput):
-                field.widget.input_type = "date"
-                field.widget.format = "%Y-%m-%d"
-            elif type(field.widget) is forms.Select:
-                field.widget.__class__ = LongSelect  # same HTML; a scope's compounds can be thousands
+        if not shared:
+            for name in self.scoped_fields:
+                if name in self.fields and user is not None:
+                    field = self.fields[name]
+                    field.queryset = scoped(field.queryset, user)
+            for field in self.fields.values():
+                if isinstance(field.widget, forms.DateInput):
+                    field.widget.input_type = "date"
+                    field.widget.format = "%Y-%m-%d"
+                elif type(field.widget) is forms.Select:
+                    field.widget.__class__ = LongSelect  # same HTML; a scope's compounds can be thousands
         self._pii_setup(user)
 
 

@@ -81,6 +81,12 @@ class Ledger:
     def form(self, data: dict, *, user, instance=None, state=None):
         return self.form_class(data, user=user, instance=instance)
 
+    def initial(self, instance, *, user, state=None) -> dict:
+        """The values the page's unbound form starts from for `instance` (None: a new object),
+        for the columns a file leaves out: by default that form's own `initial`. A ledger that
+        can say them without building a second form per row says them (units: 200,000 rows)."""
+        return self.form(None, user=user, instance=instance, state=state).initial
+
     def natural_key(self, data: dict) -> tuple | None:
         """The row's natural key, None while a part of it is missing (the form then says which)."""
         key = tuple((data.get(c) or "").strip().upper() for c in self.key_columns)

@@ -202,6 +202,26 @@ def insert_values(
         cols = ", ".join(q(meta.get_field(n).column) for n in names)
         return f"INSERT INTO {q(meta.db_table)} ({cols}) VALUES ", "(" + ", ".join(["%s"] * len(names)) + ")"
 
+    if conn.vendor == "postgresql":
+        # One array per column (unnest): a statement of any number of rows takes len(names)
+        # parameters. As thousands of placeholders, its text was split by psycopg for every
+        # statement (it caches only short ones): ~9 % of a units import's commit, 3,000 audit
+        # events per chunk (docs/benchmarks.md, "Ledger imports").
+        def build_unnest(conn) -> str:
+            q = conn.ops.quote_name
+            fields = [meta.get_field(n) for n in names]
+            cols = ", ".join(q(f.column) for f in fields)
+            consts = "".join(f", CAST(%s AS {f.db_type(conn)})" for f in fields[len(columns) :])
+            arrays = ", ".join(f"CAST(%s AS {f.db_type(conn)}[])" for f in fields[: len(columns)])
+            return f"INSERT INTO {q(meta.db_table)} ({cols}) SELECT u.*{consts} FROM unnest({arrays}) AS u"
+
+        sql = statement(("insert_values_unnest", model, names), using, build_unnest)
+        with conn.cursor() as cursor:
+            for start in range(0, len(rows), batch):
+                chunk = rows[start : start + batch]
+                cursor.execute(sql, [*constants, *(list(column) for column in zip(*chunk, strict=True))])
+        return
+
     head, one = statement(("insert_values", model, names), using, build)
     with conn.cursor() as cursor:
         for start in range(0, len(rows), batch):

@@ -4,6 +4,7 @@ so a file is imported whole or not at all."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -114,7 +115,7 @@ class Session:
         self.mapping = mapping
         self.state = ledger.prepare(user)
         self.fields = ledger.form(None, user=user, state=self.state).fields
-        self.seen: dict[tuple, int] = {}
+        self.seen: dict[tuple, int] = {}  # natural key → its first row: the one thing kept per row
         self.present = {c.name for c in mapping if c is not None}
         self.key_headers = "、".join(
             c.header.rstrip("*") for c in ledger.columns if c.name in ledger.key_columns
@@ -169,7 +170,7 @@ class Session:
     def fill_defaults(self, data: dict, instance) -> None:
         """A column left out of the file keeps the existing object's value (or the page's
         default for a new one); so does a blank cell of a required column (e.g. 居住党员人数 → 0)."""
-        probe = None
+        initial = None
         for name, form_field in self.fields.items():
             if name in data:
                 if data[name] != "" or not form_field.required or isinstance(form_field, forms.BooleanField):
@@ -185,9 +186,9 @@ class Session:
                 ):
                     data[name] = str(form_field.initial)
                 continue
-            if probe is None:
-                probe = self.ledger.form(None, user=self.user, instance=instance, state=self.state)
-            value = probe.initial.get(name, form_field.initial)
+            if initial is None:
+                initial = self.ledger.initial(instance, user=self.user, state=self.state)
+            value = initial.get(name, form_field.initial)
             if callable(value):
                 value = value()
             if isinstance(form_field, forms.BooleanField):
@@ -258,7 +259,9 @@ class Session:
                     )
                 )
             else:
-                self.seen[key] = number
+                # its parts interned: a county's 200,000 keys repeat a few thousand codes and names
+                # (~150 bytes a row held to the end of the file instead of ~430)
+                self.seen[tuple(sys.intern(k) if type(k) is str else k for k in key)] = number
             instance = self.ledger.lookup(key, user=self.user, state=self.state)
         self.fill_defaults(data, instance)
         before = self.ledger.snapshot(instance) if instance is not None else None

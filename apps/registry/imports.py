@@ -7,6 +7,7 @@ import copy
 
 from django import forms
 
+from apps.core.forms import SharedFields, use_shared_fields
 from apps.core.imports import (
     IMPORT_RECORDS,
     Column,
@@ -214,21 +215,11 @@ class UnitOwnerImportForm(forms.Form):
 
     def __init__(self, data=None, *, user=None, instance=None, state=None):
         self.unit, self.owner, self.link = instance or (None, None, None)
-        initial = {}
-        if self.unit is not None:
-            initial.update({n: getattr(self.unit, n) for n in UNIT_FIELDS})
-        if self.owner is not None:
-            initial.update({k: getattr(self.owner, v) for k, v in OWNER_FIELDS.items() if k != "id_number"})
-        super().__init__(data, initial=initial)
         self.user = user
         self.state = state or UnitOwnerState(user)
-        unit_fields, owner_fields = page_fields(UnitForm), page_fields(OwnerForm)
-        for name in UNIT_FIELDS:
-            self.fields[name] = copy.deepcopy(unit_fields[name])
-        for name, source in OWNER_FIELDS.items():
-            if name != "owner_name":
-                self.fields[name] = copy.deepcopy(owner_fields[source])
-        self.fields["is_developer"].label = "业主为开发建设单位"
+        # the row forms of one run share their fields (apps/core/forms.py SharedFields)
+        use_shared_fields(self, self.state.shared_fields(UnitOwnerImportForm, _row_fields))
+        super().__init__(data, initial=row_initial(self.unit, self.owner))
         self.unit_form = self.owner_form = None
         self.building = None
 
@@ -248,7 +239,11 @@ class UnitOwnerImportForm(forms.Form):
         self.building = building
         unit_data = {n: self.data.get(n) for n in UNIT_FIELDS if self.data.get(n) is not None}
         self.unit_form = UnitRowForm(
-            unit_data, user=self.user, instance=detached_copy(self.unit), building=building
+            unit_data,
+            user=self.user,
+            instance=detached_copy(self.unit),
+            building=building,
+            shared_fields=self.state.shared_fields(UnitRowForm),
         )
         if not self.unit_form.is_valid():
             for field, errors in self.unit_form.errors.as_data().items():
@@ -262,13 +257,42 @@ class UnitOwnerImportForm(forms.Form):
             if not owner_data.get("name"):
                 self.add_error("owner_name", "填写了业主信息时，业主姓名必须填写")
                 return cleaned
-            self.owner_form = OwnerForm(owner_data, user=self.user, instance=detached_copy(self.owner))
+            self.owner_form = OwnerForm(
+                owner_data,
+                user=self.user,
+                instance=detached_copy(self.owner),
+                shared_fields=self.state.shared_fields(OwnerForm),
+            )
             if not self.owner_form.is_valid():
                 reverse = {v: k for k, v in OWNER_FIELDS.items()}
                 for field, errors in self.owner_form.errors.as_data().items():
                     for error in errors:
                         self.add_error(reverse.get(field), error)
         return cleaned
+
+
+def _row_fields() -> SharedFields:
+    """UnitOwnerImportForm's fields: its own, then the unit page's and the owner page's (none of
+    them scoped to the user), built once per run."""
+    fields = copy.deepcopy(UnitOwnerImportForm.base_fields)
+    unit_fields, owner_fields = page_fields(UnitForm), page_fields(OwnerForm)
+    for name in UNIT_FIELDS:
+        fields[name] = copy.deepcopy(unit_fields[name])
+    for name, source in OWNER_FIELDS.items():
+        if name != "owner_name":
+            fields[name] = copy.deepcopy(owner_fields[source])
+    fields["is_developer"].label = "业主为开发建设单位"
+    return SharedFields(fields)
+
+
+def row_initial(unit, owner) -> dict:
+    """A row form's initial values: the existing unit's and owner's (not the ID number)."""
+    initial = {}
+    if unit is not None:
+        initial.update({n: getattr(unit, n) for n in UNIT_FIELDS})
+    if owner is not None:
+        initial.update({k: getattr(owner, v) for k, v in OWNER_FIELDS.items() if k != "id_number"})
+    return initial
 
 
 class UnitOwnerLedger(Ledger):
@@ -331,6 +355,11 @@ class UnitOwnerLedger(Ledger):
         unit = instance[0] if instance else None
         owner = self._owner_for(data, unit, state) if data else None
         return UnitOwnerImportForm(data, user=user, instance=(unit, owner, None), state=state)
+
+    def initial(self, instance, *, user, state=None):
+        # what the unbound form of the row's unit starts from (no owner: it is found by the row's
+        # data), without building that form for every row
+        return row_initial(instance[0] if instance else None, None)
 
     def _owner_for(self, data, unit, state):
         """The existing owner this row describes: same ID number (hash) in scope, else the unit's
