@@ -241,6 +241,7 @@ def units_owners_save(rows, *, actor, state: UnitOwnerState) -> None:
     events += _events(Unit, changed_units, "unit.update", lambda u: unit_changes[u.pk], _unit_repr_region)
 
     new_owners, changed_owners, owner_changes, owner_region = [], [], {}, {}
+    chunk_owners: dict[bytes, Owner] = {}  # ID-hash key -> the owner this chunk creates
     for r in rows:
         form = r.form
         if form.owner_form is None:
@@ -253,13 +254,19 @@ def units_owners_save(rows, *, actor, state: UnitOwnerState) -> None:
         if data.get("phone"):
             data["phone"] = normalize_mobile(data["phone"])
         owner = form.owner
-        known = state.created_owners.get(hash_key(data["id_hash"])) if data.get("id_hash") else None
-        if owner is None and known is not None:
+        key = hash_key(data["id_hash"]) if data.get("id_hash") else None
+        known = state.created_owners.get(key) if key else None
+        if owner is None and known is not None:  # created by an earlier chunk of this file
             form.saved_owner_id = known
+            continue
+        if owner is None and key in chunk_owners:  # an owner of several units in this chunk
+            form.saved_owner = chunk_owners[key]
             continue
         if owner is None:
             owner = Owner(**data)
             new_owners.append(owner)
+            if key:
+                chunk_owners[key] = owner
         else:
             before = snapshot(owner)
             for name, value in data.items():

@@ -185,7 +185,8 @@ def test_a_chunk_s_events_are_one_insert_with_the_services_content(world, client
     assert numbers == ["801", "802", "803", "804", "805"]
 
 
-def test_an_owner_of_several_units_in_later_chunks_is_created_once(world, client_for, importer, monkeypatch):
+@pytest.mark.parametrize("bulk_size", [1, 1000])  # each row its own chunk; all rows in one chunk
+def test_an_owner_of_several_units_is_created_once(world, client_for, importer, monkeypatch, bulk_size):
     from apps.core.validators import id_number_hash
     from apps.registry import imports as registry_imports
 
@@ -199,8 +200,8 @@ def test_an_owner_of_several_units_in_later_chunks_is_created_once(world, client
     ]
     _, batch = importer(client, "units", xlsx(UNIT_HEADERS, rows))
     assert batch.status == BatchStatus.VALID, importer.problems(batch)
-    monkeypatch.setattr(registry_imports.UnitOwnerLedger, "bulk_size", 1)  # each row its own chunk
+    monkeypatch.setattr(registry_imports.UnitOwnerLedger, "bulk_size", bulk_size)
     batch = importer.commit(client, batch)
     assert batch.status == BatchStatus.COMMITTED
-    owner = Owner.objects.get(id_hash=id_number_hash(same))
+    owner = Owner.objects.get(id_hash=id_number_hash(same))  # one owner, not one per row
     assert sorted(owner.unit_links.values_list("unit__number", flat=True)) == ["901", "903"]
