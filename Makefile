@@ -61,17 +61,17 @@ DEMO_ENV = DJANGO_DEBUG=0 DJANGO_DEMO_MODE=1 DJANGO_SECRET_KEY="$$(cat $(VENV)/d
 	  DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SECURE_HSTS_SECONDS=0 \
 	  DJANGO_SECURE_COOKIES=0 DJANGO_STATIC_COMPRESS=0
 SEED = echo "==> [3/3] 生成演示数据（已生成的步骤跳过；每步一行进度和用时）"; $(BIN)/python manage.py seed_demo
+# seed_demo --port prints the demo logins at its end (as demo_logins would, one Django start less).
 run: migrate
 	@test -s $(VENV)/demo-secret-key || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $(VENV)/demo-secret-key
 	@if [ -n "$(DEV)" ]; then \
-	  $(SEED) && $(BIN)/python manage.py demo_logins --port $(PORT) && \
+	  $(SEED) --port $(PORT) && \
 	  { $(WORKER) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT); }; else \
 	  echo "==> 收集静态文件（与生成演示数据同时进行）"; \
 	  { env $(DEMO_ENV) $(BIN)/python manage.py collectstatic --noinput --skip-checks -v 0 \
 	    && echo "==> 静态文件已收集"; } & static=$$!; \
-	  $(SEED) || { wait $$static; exit 1; }; \
+	  $(SEED) --port $(PORT) || { wait $$static; exit 1; }; \
 	  wait $$static || { echo "收集静态文件失败 (collectstatic failed)"; exit 1; }; \
-	  $(BIN)/python manage.py demo_logins --port $(PORT); \
 	  echo "==> 启动网页服务和后台任务：http://127.0.0.1:$(PORT)/"; \
 	  export $(DEMO_ENV); { $(WORKER) $(BIN)/python manage.py runserver --noreload 127.0.0.1:$(PORT); }; fi
 
