@@ -152,8 +152,12 @@ print("| phase | seconds |")
 print("|---|---:|")
 for name, value in rows:
     print(f"| {name} | {value.strip()} |")
+# Each step's own line (both before and after seed_demo printed its total): their sum.
+steps_cpu = sum(float(m[1]) for _, text in stamps if (m := re.search(r"^\s+完成，用时 [\d.]+ 秒（CPU ([\d.]+) 秒）", text)))
 if seed_cpu:
     print(f"seed_demo CPU (user + sys): {seed_cpu} s")
+if steps_cpu:
+    print(f"seed_demo steps' CPU, summed: {steps_cpu:.1f} s")
 EOF
 if [ "$keep" = 1 ]; then
   echo "kept: $work"
