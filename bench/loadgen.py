@@ -14,8 +14,11 @@ import os
 import re
 import resource
 import shutil
+import signal
 import subprocess
 import tempfile
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote_plus, urlencode
@@ -299,37 +302,43 @@ def parse_result(stdout: str, *, concurrency: int) -> dict:
     return out
 
 
-def wrk_run(script: str, *, port: int, concurrency: int, duration: float) -> tuple[dict, float]:
+def wrk_run(
+    script: str, *, port: int, concurrency: int, duration: float, until: Callable[[], bool] | None = None
+) -> tuple[dict, float]:
     """Run wrk with one thread and `concurrency` connections for `duration` seconds (whole
-    seconds) on `script`; returns the parsed result and wrk's own CPU seconds."""
+    seconds) on `script`; returns the parsed result and wrk's own CPU seconds. `until`, polled
+    every 50 ms, ends the run early when it returns true: wrk's main thread sleeps the whole
+    duration even when the script's threads have stopped, and an interrupt (SIGINT) is its way to
+    end sooner — it still prints its summary and runs the script's done()."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", prefix="bench-", delete=False) as f:
         f.write(script)
+    command = ["wrk", "-t1", f"-c{concurrency}", f"-d{max(1, round(duration))}s", "--timeout", "30s"]
     try:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        run = subprocess.run(
-            [
-                "wrk",
-                "-t1",
-                f"-c{concurrency}",
-                f"-d{max(1, round(duration))}s",
-                "--timeout",
-                "30s",
-                "-s",
-                f.name,
-                f"http://127.0.0.1:{port}/",
-            ],
-            capture_output=True,
+        with subprocess.Popen(
+            [*command, "-s", f.name, f"http://127.0.0.1:{port}/"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
-            check=False,
-            timeout=duration + 60,
-        )
+        ) as process:
+            deadline = time.monotonic() + duration + 60
+            while until is not None and process.poll() is None and time.monotonic() < deadline:
+                if until():
+                    process.send_signal(signal.SIGINT)
+                    break
+                time.sleep(0.05)
+            try:
+                stdout, stderr = process.communicate(timeout=max(1.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                process.kill()
+                raise
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
     finally:
         Path(f.name).unlink(missing_ok=True)
-    if run.returncode != 0:
-        raise RuntimeError(f"wrk exited {run.returncode}: {run.stderr[-2000:]}")
+    if process.returncode != 0:
+        raise RuntimeError(f"wrk exited {process.returncode}: {stderr[-2000:]}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return parse_result(run.stdout, concurrency=concurrency), cpu
+    return parse_result(stdout, concurrency=concurrency), cpu
 
 
 # ------------------------------------------------------------------------------ server CPU

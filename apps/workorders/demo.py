@@ -100,6 +100,7 @@ class Cast:
     users: dict = field(default_factory=dict)
     regions: dict = field(default_factory=dict)
     units: dict = field(default_factory=dict)
+    committees: dict = field(default_factory=dict)
     created: int = 0
 
     def resident(self, compound):
@@ -308,10 +309,24 @@ class Story:
         return self.cast.get("department", unit.pk, department=unit)
 
     def pick_unit(self, order, t, *, departments_only=False):
+        from apps.committees.models import OwnersCommittee
+        from apps.registry.models import PropertyCompany
+
+        on = t.date()
         key = (order.compound_id, t.year, t.month)
-        if key not in self.cast.units:  # committees' terms change by the month at most
-            self.cast.units[key] = services.eligible_handlers(order, on=t.date())
-        candidates = self.cast.units[key]
+        if key not in self.cast.units:  # the companies and departments change by the month at most
+            units = services.eligible_handlers(order, on=on)
+            self.cast.units[key] = (
+                [u for u in units if isinstance(u, PropertyCompany)],
+                [u for u in units if not isinstance(u, (PropertyCompany, OwnersCommittee))],
+            )
+        if order.compound_id not in self.cast.committees:  # a term can begin or end on any day
+            self.cast.committees[order.compound_id] = list(
+                OwnersCommittee.objects.filter(compound_id=order.compound_id).order_by("term_start", "id")
+            )
+        companies, others = self.cast.units[key]
+        committees = [c for c in self.cast.committees[order.compound_id] if c.is_active(on)]
+        candidates = [*companies, *committees, *others]
         if departments_only:
             from apps.registry.models import Department
 

@@ -89,9 +89,10 @@ def wait_for(condition, timeout=90.0):
 
 
 def test_a_job_killed_mid_run_runs_again_and_its_effect_happens_once(tmp_path):
-    # 12 steps of 0.5 s; the effect is written at step 1, the worker is killed after step 3.
+    # 12 steps of 0.25 s; the effect is written at step 1, the worker is killed after step 3
+    # (2.25 s before the job could end on its own).
     job = services.start(
-        kind="jobs.selftest", owner=None, params={"steps": 12, "step_s": 0.5, "effect_at": 1}
+        kind="jobs.selftest", owner=None, params={"steps": 12, "step_s": 0.25, "effect_at": 1}
     )
     db = Db(tmp_path)
     first = worker(db, tmp_path, "first")
