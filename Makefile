@@ -23,9 +23,12 @@ $(BIN)/python:
 
 # `make run` needs only the runtime dependencies (no Playwright, schemathesis …): a shorter first
 # start. pip's own lines ("Collecting …", "Installing …") are the progress, not hidden by --quiet.
+# --no-compile: pip byte-compiles every module of every package (scipy's tests included), 9 of the
+# 21 s of this install (measured, docs/benchmarks.md "First start"); Python compiles the few
+# hundred the platform imports when it first imports them (+0.7 s on the first migrate).
 $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
-	@echo "==> [1/3] 安装运行依赖到 $(VENV)（首次约1分钟；已安装则跳过）"
-	$(BIN)/python -m pip install --disable-pip-version-check --progress-bar on -e .
+	@echo "==> [1/3] 安装运行依赖到 $(VENV)（首次约半分钟；已安装则跳过）"
+	$(BIN)/python -m pip install --disable-pip-version-check --progress-bar on --no-compile -e .
 	@touch $@
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
@@ -42,27 +45,35 @@ migrate: install-run
 	$(BIN)/python manage.py migrate --noinput --skip-checks
 
 demo: migrate
-	@echo "==> [3/3] 生成演示数据（已生成的步骤跳过）"
-	$(BIN)/python manage.py seed_demo
+	@$(SEED)
 
 # The demo runs production-like (docs/deployment.md "make run"): DEBUG off, so a visitor never sees
 # Django's debug page; a local secret key kept in .venv; static files collected and served by
 # WhiteNoise; http on 127.0.0.1 only. DEV=1 runs the development server with DEBUG on instead.
 # A background-job worker (imports, reports, e-mail/SMS, the scheduled sweeps: docs/jobs.md) runs
 # beside the web server on the database queue and stops with it (Ctrl-C).
+# The seed runs with the development defaults (PII_HASH_KEY stays the value the demo owners were
+# hashed with); collectstatic, which needs no database, runs beside it on the other core.
 WORKER = $(BIN)/python manage.py jobs_worker --schedule -v 0 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM;
-run: demo
+DEMO_ENV = DJANGO_DEBUG=0 DJANGO_DEMO_MODE=1 DJANGO_SECRET_KEY="$$(cat $(VENV)/demo-secret-key)" \
+	  PII_HASH_KEY="$${PII_HASH_KEY:-django-insecure-redproperty-local-development-only}" \
+	  DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SECURE_HSTS_SECONDS=0 \
+	  DJANGO_SECURE_COOKIES=0 DJANGO_STATIC_COMPRESS=0
+SEED = echo "==> [3/3] 生成演示数据（已生成的步骤跳过；每步一行进度和用时）"; $(BIN)/python manage.py seed_demo
+# seed_demo --port prints the demo logins at its end (as demo_logins would, one Django start less).
+run: migrate
 	@test -s $(VENV)/demo-secret-key || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $(VENV)/demo-secret-key
-	@$(BIN)/python manage.py demo_logins --port $(PORT)
-	@if [ -n "$(DEV)" ]; then $(WORKER) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT); else \
-	  export DJANGO_DEBUG=0 DJANGO_DEMO_MODE=1 DJANGO_SECRET_KEY="$$(cat $(VENV)/demo-secret-key)" \
-	    PII_HASH_KEY="$${PII_HASH_KEY:-django-insecure-redproperty-local-development-only}" \
-	    DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SECURE_HSTS_SECONDS=0 \
-	    DJANGO_SECURE_COOKIES=0 DJANGO_STATIC_COMPRESS=0; \
-	  echo "==> 收集静态文件，启动网页服务和后台任务：http://127.0.0.1:$(PORT)/"; \
-	  $(BIN)/python manage.py collectstatic --noinput -v 0 && \
-	  { $(WORKER) $(BIN)/python manage.py runserver --noreload 127.0.0.1:$(PORT); }; fi
+	@if [ -n "$(DEV)" ]; then \
+	  $(SEED) --port $(PORT) && \
+	  { $(WORKER) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT); }; else \
+	  echo "==> 收集静态文件（与生成演示数据同时进行）"; \
+	  { env $(DEMO_ENV) $(BIN)/python manage.py collectstatic --noinput --skip-checks -v 0 \
+	    && echo "==> 静态文件已收集"; } & static=$$!; \
+	  $(SEED) --port $(PORT) || { wait $$static; exit 1; }; \
+	  wait $$static || { echo "收集静态文件失败 (collectstatic failed)"; exit 1; }; \
+	  echo "==> 启动网页服务和后台任务：http://127.0.0.1:$(PORT)/"; \
+	  export $(DEMO_ENV); { $(WORKER) $(BIN)/python manage.py runserver --noreload 127.0.0.1:$(PORT); }; fi
 
 # Persistent connections would keep the live-server threads' sessions open and block the
 # test database from being dropped at the end of a PostgreSQL run.

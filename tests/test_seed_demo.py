@@ -294,6 +294,10 @@ def test_demo_logins_one_per_role(db):
     call_command("demo_logins", "--port", "8321", stdout=out)  # what `make run` prints
     assert "http://127.0.0.1:8321/" in out.getvalue() and "heze_city" in out.getvalue()
     assert "test-demo-password" in out.getvalue()
+    out = io.StringIO()  # `make run` has seed_demo print them itself, at its end
+    call_command("seed_demo", "--today", TODAY.isoformat(), "--port", "8322", stdout=out)
+    assert "http://127.0.0.1:8322/" in out.getvalue() and "heze_city" in out.getvalue()
+    assert "manage.py demo_logins" not in out.getvalue()
 
 
 def test_a_users_scope_gives_the_same_figures_as_the_region(db):

@@ -7,14 +7,14 @@ from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, models, router, transaction
 from django.db.models.deletion import ProtectedError, RestrictedError
 from django.utils import timezone
 
 from apps.core.audit import diff, json_value, snapshot
 from apps.core.errors import ConflictError, DomainError, ForbiddenError
 from apps.core.models import Event
-from apps.core.sql import insert_row
+from apps.core.sql import insert_row, update_if
 
 
 def region_code_of(obj) -> str:
@@ -160,8 +160,16 @@ def compare_and_set(
     both win. Call inside the transaction that also writes the event.
     """
     expected_values = expected if isinstance(expected, list | tuple | set | frozenset) else [expected]
-    updated = model.objects.filter(pk=pk, **{f"{field}__in": list(expected_values)}).update(
-        **{field: new}, **(extra or {})
+    if extra and field in extra:
+        raise TypeError(f"compare_and_set: {field} is both the compared field and an extra value")
+    # The UPDATE built once per shape (apps/core/sql.py): every status change of every app runs one.
+    updated = update_if(
+        model,
+        pk=pk,
+        field=field,
+        expected=list(expected_values),
+        values={field: new, **(extra or {})},
+        using=router.db_for_write(model),
     )
     if updated != 1:
         raise ConflictError(message)

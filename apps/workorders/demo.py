@@ -41,7 +41,7 @@ COMPOUNDS_PER_CITY = 48
 PILOT_STREETS_PER_CITY = 3
 # Communities (one compound each, their own street and company) that take FOCUS_SHARE of the
 # orders, in turn: see _focus.
-FOCUS_COMMUNITIES_PER_CITY = 8
+FOCUS_COMMUNITIES_PER_CITY = 7
 FOCUS_SHARE = 0.9
 
 CATEGORY_WEIGHTS = {

@@ -232,6 +232,45 @@ def test_rows_where_reads_what_the_filter_reads(world, users):
     assert ours == list(orm.order_by("id").values_list("id", "email")) and ours
 
 
+def test_update_if_updates_what_the_orms_update_updates(world, users):
+    """The compare-and-set UPDATE: two equal orders moved once by the ORM and once by update_if,
+    with a related instance, a None, a datetime and a duplicate and a None among the expected
+    values: the same rows after, the same counts; a stale expectation moves nothing."""
+    from django.db.models import F
+    from django.utils import timezone
+
+    from apps.core.sql import update_if
+
+    first, second = submit(world, users), submit(world, users)
+    now = timezone.now()
+    changes = {
+        "status": "accepted",
+        "accepted_at": now,
+        "due_at": None,
+        "created_by": users["community"],
+        "handler_company_id": None,
+        "version": first.version + 1,
+    }
+    expected = ["submitted", "submitted", None]
+    orm = WorkOrder.objects.filter(pk=first.pk, status__in=expected).update(**changes)
+    ours = update_if(WorkOrder, pk=second.pk, field="status", expected=expected, values=changes)
+    assert orm == ours == 1
+    skip = {"id", "tracking_code", "created_at", "submitted_at", "updated_at", "stage_started_at"}
+    row1, row2 = values(WorkOrder.objects.get(pk=first.pk)), values(WorkOrder.objects.get(pk=second.pk))
+    assert {k: v for k, v in row1.items() if k not in skip} == {
+        k: v for k, v in row2.items() if k not in skip
+    }
+    assert row2["status"] == "accepted" and row2["created_by_id"] == users["community"].pk
+
+    assert update_if(WorkOrder, pk=second.pk, field="status", expected=["submitted"], values=changes) == 0
+    assert update_if(WorkOrder, pk=second.pk, field="status", expected=[None], values=changes) == 0
+    # an expression goes through the ORM, with the same answer
+    bumped = update_if(
+        WorkOrder, pk=second.pk, field="status", expected=["accepted"], values={"version": F("version") + 1}
+    )
+    assert bumped == 1 and WorkOrder.objects.get(pk=second.pk).version == row2["version"] + 1
+
+
 def test_permission_names_are_model_backends(world, users):
     from django.contrib.auth.backends import ModelBackend
 

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.http import Http404
 
 from apps.core.errors import DomainError
+from apps.core.sql import row_by_pk
 from apps.workdays.calendar import CalendarMissing
 from apps.workorders import deadlines, notify, photos, policy, rollups
 from apps.workorders.choices import (
@@ -119,9 +120,14 @@ def _due_or_none(start, limit):
 
 
 def _current(order: WorkOrder) -> Assignment:
+    """The order's current assignment, read fresh (every verb after dispatch reads it: by the
+    statement of apps/core/sql.py, the same instance as `Assignment.objects.get`)."""
     if order.current_assignment_id is None:
         raise DomainError("工单没有当前派单记录")
-    return Assignment.objects.get(pk=order.current_assignment_id)
+    assignment = row_by_pk(Assignment, order.current_assignment_id)
+    if assignment is None:
+        raise Assignment.DoesNotExist(f"Assignment {order.current_assignment_id} does not exist")
+    return assignment
 
 
 @transaction.atomic
@@ -324,7 +330,7 @@ def workorder_callback(
             ]
         },
     )
-    unit = order.current_assignment.unit_key if order.current_assignment_id else None
+    unit = _current(order).unit_key if order.current_assignment_id else None
     notify.workorder_event("callback", order, result=result, by_reporter=by_reporter)
     rollups.count("called_back", callback, order=order, at=now, unit=unit)
     return callback
