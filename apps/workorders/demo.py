@@ -35,7 +35,7 @@ CITIES = ("371300", "371700")
 # A year, not two: the same monthly density (so the red and black lists fill) at half the cost of
 # `make run`'s slowest step (about 100 s of the first start on SQLite with 24 months).
 MONTHS = 12
-ORDERS_PER_CITY_MONTH = 80  # at the start; falls to 60 % of that by the end (≈ 1,500 orders in all)
+ORDERS_PER_CITY_MONTH = 110  # at the start; falls to 60 % of that by the end (≈ 2,200 orders in all)
 BACKLOG_DAYS = 12  # orders of the last weeks stop at a random step: the workbenches' queues
 COMPOUNDS_PER_CITY = 48
 PILOT_STREETS_PER_CITY = 3
