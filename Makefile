@@ -52,9 +52,10 @@ demo: migrate
 # WhiteNoise; http on 127.0.0.1 only. DEV=1 runs the development server with DEBUG on instead.
 # A background-job worker (imports, reports, e-mail/SMS, the scheduled sweeps: docs/jobs.md) runs
 # beside the web server on the database queue and stops with it (Ctrl-C).
+# The worker skips the system checks: the server prints them (the missing-holidays warning) once.
 # The seed runs with the development defaults (PII_HASH_KEY stays the value the demo owners were
 # hashed with); collectstatic, which needs no database, runs beside it on the other core.
-WORKER = $(BIN)/python manage.py jobs_worker --schedule -v 0 & worker=$$!; \
+WORKER = $(BIN)/python manage.py jobs_worker --schedule --skip-checks -v 0 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM;
 DEMO_ENV = DJANGO_DEBUG=0 DJANGO_DEMO_MODE=1 DJANGO_SECRET_KEY="$$(cat $(VENV)/demo-secret-key)" \
 	  PII_HASH_KEY="$${PII_HASH_KEY:-django-insecure-redproperty-local-development-only}" \
