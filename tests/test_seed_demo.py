@@ -81,6 +81,7 @@ def seeded(django_db_setup, django_db_blocker):
 # One worker runs the whole module (`make test` distributes by file, --dist loadfile): with the
 # tests split over both workers, each built the seeded fixture — the suite's most expensive — once.
 pytestmark = [pytest.mark.usefixtures("seeded")]
+RUN_FIRST = True  # the suite's most expensive fixture starts first (conftest.py)
 
 
 def test_linyi_figures_of_the_article(db):
